@@ -1,0 +1,69 @@
+/**
+ * The gateway's error catalogue. Services throw these; the GraphQL edge maps `code` to
+ * `extensions.code` in one place. Anything that is not a GatewayError is unexpected and gets
+ * masked there, so a message written here may be shown to API clients: never put a secret in it.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  TEMPLATE_NOT_FOUND: 'TEMPLATE_NOT_FOUND',
+  NO_SUBSCRIPTION: 'NO_SUBSCRIPTION',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  /** The token endpoint refused our credentials or our IP: an operator must act. */
+  WECHAT_CREDENTIALS_REJECTED: 'WECHAT_CREDENTIALS_REJECTED',
+  /** A business API kept rejecting freshly fetched tokens. */
+  WECHAT_TOKEN_REJECTED: 'WECHAT_TOKEN_REJECTED',
+  /** WeChat refused a call other than a send (a send's refusal is a recorded Message outcome). */
+  WECHAT_API_ERROR: 'WECHAT_API_ERROR',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class GatewayError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class BadUserInputError extends GatewayError {
+  constructor(
+    message: string,
+    readonly field?: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    super(ErrorCode.BAD_USER_INPUT, message, field === undefined ? extra : { field, ...extra });
+  }
+}
+
+export class TemplateNotFoundError extends GatewayError {
+  constructor(readonly templateIds: readonly string[]) {
+    super(
+      ErrorCode.TEMPLATE_NOT_FOUND,
+      `Unknown template${templateIds.length > 1 ? 's' : ''}: ${templateIds.join(', ')}`,
+      { templateIds },
+    );
+  }
+}
+
+export class NoSubscriptionError extends GatewayError {
+  constructor(openid: string, templateId: string) {
+    super(
+      ErrorCode.NO_SUBSCRIPTION,
+      `User ${openid} has no subscription credit for template ${templateId} (QUOTA_POLICY=enforce)`,
+      { openid, templateId },
+    );
+  }
+}
+
+export class UpstreamUnavailableError extends GatewayError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.UPSTREAM_UNAVAILABLE, message, {}, options);
+  }
+}

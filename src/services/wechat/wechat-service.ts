@@ -1,0 +1,88 @@
+import { UpstreamUnavailableError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { AccessTokenService } from '../token/access-token-service.js';
+import { WeChatErrcode } from './errcodes.js';
+import { TransportError } from './http-transport.js';
+import type { RemoteTemplate, SubscribeMessage, WeChatClient } from './wechat-client.js';
+import { WeChatError } from './wechat-error.js';
+
+export interface WeChatServiceOptions {
+  /** Attempts in all when WeChat is busy (-1) or the connection could not be made. */
+  attempts?: number;
+  backoffMs?: number;
+}
+
+export interface SendOutcome {
+  msgid: string;
+  attempts: number;
+}
+
+/**
+ * WeChat's business APIs with tokens handled. Retries only what cannot duplicate a message:
+ * errcode -1 (WeChat says it did nothing) and connections that were never made. A request that
+ * may have reached WeChat and got no answer is not retried: it surfaces as UPSTREAM_UNAVAILABLE.
+ */
+export class WeChatService {
+  constructor(
+    private readonly client: WeChatClient,
+    private readonly tokens: AccessTokenService,
+    private readonly logger: Logger,
+    private readonly options: WeChatServiceOptions = {},
+  ) {}
+
+  get appId(): string {
+    return this.client.appId;
+  }
+
+  /** Throws WeChatError when WeChat refuses; `attempts` is reported through the error too. */
+  async sendSubscribeMessage(message: SubscribeMessage): Promise<SendOutcome> {
+    let attempts = 0;
+    try {
+      const { msgid } = await this.retrying('/cgi-bin/message/subscribe/send', () =>
+        this.tokens.withToken((token) => {
+          attempts++;
+          return this.client.sendSubscribeMessage(token, message);
+        }),
+      );
+      return { msgid, attempts };
+    } catch (error) {
+      if (error && typeof error === 'object') Object.assign(error, { attempts });
+      throw error;
+    }
+  }
+
+  getTemplates(): Promise<RemoteTemplate[]> {
+    return this.retrying('/wxaapi/newtmpl/gettemplate', () =>
+      this.tokens.withToken((token) => this.client.getTemplates(token)),
+    );
+  }
+
+  private async retrying<T>(path: string, call: () => Promise<T>): Promise<T> {
+    const attempts = this.options.attempts ?? 3;
+    let backoff = this.options.backoffMs ?? 200;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const retryable =
+          (error instanceof WeChatError && error.errcode === WeChatErrcode.SYSTEM_BUSY) ||
+          (error instanceof TransportError && !error.sent);
+        if (retryable && attempt < attempts) {
+          this.logger.debug({ path, attempt }, 'WeChat busy or unreachable; retrying');
+          await new Promise((resolve) => setTimeout(resolve, backoff));
+          backoff *= 2;
+          continue;
+        }
+        if (error instanceof TransportError) {
+          throw new UpstreamUnavailableError(
+            error.sent
+              ? `WeChat ${path} did not answer (${error.code}); the request may have been received, so it was not retried`
+              : `WeChat ${path} unreachable after ${attempt} attempts (${error.code})`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import type { TokenMode } from '../../config.js';
+import type { Logger } from '../logger.js';
+import { createKeyv } from '../store/keyv-factory.js';
+import { MemoryLock } from '../store/lock.js';
+import type { RedisClient } from '../store/redis-connection.js';
+import { RedisLock } from '../store/redis-lock.js';
+import {
+  AccessTokenService,
+  type AccessTokenServiceOptions,
+} from '../token/access-token-service.js';
+import { TokenStore } from '../token/token-store.js';
+import { createGotTransport } from './got-transport.js';
+import type { HttpTransport } from './http-transport.js';
+import { createUndiciTransport } from './undici-transport.js';
+import { WeChatClient } from './wechat-client.js';
+import { WeChatService, type WeChatServiceOptions } from './wechat-service.js';
+
+export type TransportKind = 'got' | 'undici';
+
+export interface WeChatStackOptions {
+  apiBase: string;
+  appId: string;
+  appSecret: string;
+  tokenMode: TokenMode;
+  logger: Logger;
+  /** Shared storage for tokens and the refresh lock; in-process when absent. */
+  redis?: RedisClient;
+  prefix: string;
+  transport?: TransportKind | HttpTransport;
+  token?: Partial<
+    Omit<AccessTokenServiceOptions, 'mode' | 'fetcher' | 'store' | 'lock' | 'logger'>
+  >;
+  service?: WeChatServiceOptions;
+}
+
+export interface WeChatStack {
+  client: WeChatClient;
+  tokens: AccessTokenService;
+  wechat: WeChatService;
+  close(): Promise<void>;
+}
+
+/** Wires client, token service and send service for one app id: used by the app and by workers. */
+export function createWeChatStack(options: WeChatStackOptions): WeChatStack {
+  const transport =
+    typeof options.transport === 'object'
+      ? options.transport
+      : options.transport === 'undici'
+        ? createUndiciTransport({ baseUrl: options.apiBase })
+        : createGotTransport({ baseUrl: options.apiBase });
+  const logger = options.logger.child({ appId: options.appId });
+  const client = new WeChatClient(
+    transport,
+    { appId: options.appId, appSecret: options.appSecret },
+    logger,
+  );
+  const keyv = createKeyv({ redis: options.redis, namespace: options.prefix });
+  const tokens = new AccessTokenService({
+    ...options.token,
+    mode: options.tokenMode,
+    fetcher: client,
+    store: new TokenStore(keyv, logger),
+    lock: options.redis ? new RedisLock(options.redis, options.prefix) : new MemoryLock(),
+    logger,
+  });
+  const wechat = new WeChatService(client, tokens, logger, options.service);
+  return {
+    client,
+    tokens,
+    wechat,
+    close: () => transport.close(),
+  };
+}

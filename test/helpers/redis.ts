@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { describe } from '@jest/globals';
+import { connectRedis, type RedisClient } from '../../src/services/store/redis-connection.js';
+
+export const testRedisUrl = process.env.WSG_TEST_REDIS_URL;
+
+/** `describe` when the Redis tier runs (see test/setup/redis-tier.ts), `describe.skip` otherwise. */
+export const describeRedis = testRedisUrl ? describe : describe.skip;
+
+/** A key prefix no other test or CI run shares. */
+export function uniquePrefix(label = 't'): string {
+  return `wsgtest:${label}:${randomBytes(6).toString('hex')}`;
+}
+
+export async function connectTestRedis(): Promise<RedisClient> {
+  if (!testRedisUrl) throw new Error('Redis tier is not enabled');
+  return connectRedis({ url: testRedisUrl });
+}
+
+/** Deletes every key under `prefix`; never FLUSHALL, the Redis is shared. */
+export async function deletePrefix(client: RedisClient, prefix: string): Promise<void> {
+  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+    if (keys.length > 0) await client.del(keys);
+  }
+}
