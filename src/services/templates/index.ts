@@ -1,0 +1,13 @@
+export type { Template, TemplateField, TemplateType } from './types.js';
+export { TemplateDefinitionError } from './definition-error.js';
+export { kindOf, parseContentFields } from './content-fields.js';
+export type { ContentField, ParsedContent } from './content-fields.js';
+export { deriveTemplateName, isSafeTemplateName, TEMPLATE_NAME_PATTERN } from './template-name.js';
+export { parseTemplate } from './parse-template.js';
+export { parseTemplatesDocument } from './parse-document.js';
+export { loadTemplatesFile } from './load-templates-file.js';
+export { validateFieldValue, validateTemplateData } from './validate-data.js';
+export type { FieldViolation } from './validate-data.js';
+export { exampleData } from './example-data.js';
+export { KNOWN_KEYWORD_KINDS, ENUM_KINDS, isEnumKind } from './validators/kinds.js';
+export { TemplateRegistry } from './registry.js';
