@@ -16,6 +16,8 @@ export const ErrorCode = {
   WECHAT_TOKEN_REJECTED: 'WECHAT_TOKEN_REJECTED',
   /** WeChat refused a call other than a send (a send's refusal is a recorded Message outcome). */
   WECHAT_API_ERROR: 'WECHAT_API_ERROR',
+  /** The same idempotencyKey is still being processed by another request. */
+  IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -5,7 +5,9 @@ import { connectRedis, type RedisClient } from '../../src/services/store/redis-c
 export const testRedisUrl = process.env.WSG_TEST_REDIS_URL;
 
 /** `describe` when the Redis tier runs (see test/setup/redis-tier.ts), `describe.skip` otherwise. */
-export const describeRedis = testRedisUrl ? describe : describe.skip;
+export const describeRedis: typeof describe = testRedisUrl
+  ? describe
+  : (describe.skip as typeof describe);
 
 /** A key prefix no other test or CI run shares. */
 export function uniquePrefix(label = 't'): string {

@@ -6,21 +6,25 @@ import { silentLogger } from '../../src/services/logger.js';
 import { connectRedis } from '../../src/services/store/redis-connection.js';
 import { createWeChatStack } from '../../src/services/wechat/wechat-stack.js';
 
-const env = process.env as Record<string, string>;
-const redis = await connectRedis({ url: env.REDIS_URL });
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`token-child needs ${name}`);
+  return value;
+}
+const redis = await connectRedis({ url: env('REDIS_URL') });
 const stack = createWeChatStack({
-  apiBase: env.STUB_URL,
-  appId: env.APP_ID,
-  appSecret: env.APP_SECRET,
-  tokenMode: env.TOKEN_MODE === 'classic' ? 'classic' : 'stable',
+  apiBase: env('STUB_URL'),
+  appId: env('APP_ID'),
+  appSecret: env('APP_SECRET'),
+  tokenMode: env('TOKEN_MODE') === 'classic' ? 'classic' : 'stable',
   logger: silentLogger,
   redis,
-  prefix: env.PREFIX,
+  prefix: env('PREFIX'),
 });
 process.stdout.write('ready\n');
 process.stdin.once('data', async () => {
   const results = await Promise.allSettled(
-    Array.from({ length: Number(env.SENDS) }, () =>
+    Array.from({ length: Number(env('SENDS')) }, () =>
       stack.wechat.sendSubscribeMessage({
         touser: 'o-user',
         templateId: 'tmpl',

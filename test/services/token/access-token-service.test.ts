@@ -40,7 +40,7 @@ const redisBackend: Backend = {
   },
 };
 
-function suite(backend: Backend, describeFn: typeof describe) {
+function suite(backend: Backend, describeFn: typeof describe | typeof describeRedis) {
   describeFn.each(['stable', 'classic'] as TokenMode[])(
     `AccessTokenService (${backend.name} store, %s mode)`,
     (mode) => {

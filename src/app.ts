@@ -1,0 +1,231 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import type { Config } from './config.js';
+import { createAuthenticator } from './http/authenticate.js';
+import { createGraphQLHandler } from './http/graphql-handler.js';
+import { createPushRoute } from './http/push-route.js';
+import { createRouter, type Route } from './http/router.js';
+import { createLogger } from './logger.js';
+import { buildGatewaySchema } from './schema/build-schema.js';
+import type { GatewayContext, GatewayServices } from './schema/context.js';
+import { createFormatError } from './schema/format-error.js';
+import { SubscribeEventSink } from './services/events/subscribe-event-sink.js';
+import type { Logger } from './services/logger.js';
+import { createPushHandler } from './services/push/handler.js';
+import { ChainedKeyedMutex } from './services/sending/keyed-mutex.js';
+import { SendService } from './services/sending/send-service.js';
+import { createSimulator, type Simulator } from './services/simulator/index.js';
+import { defaultTemplatesFile } from './services/simulator/default-templates-file.js';
+import { connectRedis, type RedisClient } from './services/store/redis-connection.js';
+import { RedisLock } from './services/store/redis-lock.js';
+import { createMemoryStores, createRedisStores } from './services/store/stores.js';
+import { SimulatorTapMirror } from './services/sandbox/simulator-tap-mirror.js';
+import { SubscriptionService } from './services/subscriptions/subscription-service.js';
+import { loadTemplatesFile, TemplateRegistry } from './services/templates/index.js';
+import { TemplateCatalog } from './services/templates/template-catalog.js';
+import { createWeChatStack, type TransportKind } from './services/wechat/wechat-stack.js';
+import { createPlaygroundRoutes } from './http/playground-routes.js';
+
+export interface GatewayDeps {
+  logger?: Logger;
+  /** HTTP library behind the WeChat client; got unless told otherwise. */
+  transport?: TransportKind;
+}
+
+export interface Gateway {
+  url: string;
+  graphqlUrl: string;
+  mode: Config['mode'];
+  store: 'memory' | 'redis';
+  appId: string;
+  playgroundUrl: string | null;
+  pushUrl: string | null;
+  /** Sandbox mode: the embedded WeChat simulator. */
+  simulator: { url: string; instance: Simulator } | null;
+  auth: boolean;
+  close(): Promise<void>;
+}
+
+/** The composition root: builds every service from the config and serves them over HTTP. */
+export async function startGateway(config: Config, deps: GatewayDeps = {}): Promise<Gateway> {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse())
+      await closer().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    return await assemble(config, deps, logger, closers, close);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function assemble(
+  config: Config,
+  deps: GatewayDeps,
+  logger: Logger,
+  closers: (() => Promise<unknown>)[],
+  close: () => Promise<void>,
+): Promise<Gateway> {
+  let simulator: Gateway['simulator'] = null;
+  let wechatConfig = config.wechat as { appId: string; appSecret: string; apiBase: string };
+  if (config.mode === 'sandbox') {
+    const instance = createSimulator({ logger: logger.child({ component: 'simulator' }) });
+    const url = await instance.listen(0, '127.0.0.1');
+    closers.push(() => instance.close());
+    simulator = { url, instance };
+    wechatConfig = { appId: instance.appId, appSecret: instance.appSecret, apiBase: url };
+  }
+  const { appId } = wechatConfig;
+
+  let redis: RedisClient | undefined;
+  if (config.redisUrl) {
+    let lastError = '';
+    redis = await connectRedis({
+      url: config.redisUrl,
+      onError: (error) => {
+        if (error.message !== lastError)
+          logger.warn({ err: { message: error.message } }, 'redis connection error');
+        lastError = error.message;
+      },
+    });
+    const client = redis;
+    closers.push(() => client.close());
+  }
+  const stores = redis ? createRedisStores(redis, config.redisPrefix) : createMemoryStores();
+  const stack = createWeChatStack({
+    apiBase: wechatConfig.apiBase,
+    appId,
+    appSecret: wechatConfig.appSecret,
+    tokenMode: config.wechat.tokenMode,
+    logger,
+    redis,
+    prefix: config.redisPrefix,
+    transport: deps.transport,
+  });
+  closers.push(() => stack.close());
+
+  const templatesFile =
+    config.templatesFile ?? (config.mode === 'sandbox' ? defaultTemplatesFile() : null);
+  const catalog = new TemplateCatalog(
+    new TemplateRegistry(templatesFile ? await loadTemplatesFile(templatesFile) : []),
+  );
+  const syncTemplates = async () => {
+    await catalog.sync({ getTemplates: () => stack.wechat.getTemplates() });
+  };
+  // The sandbox syncs too: the simulator's library reaches the gateway through the production path.
+  if (config.templatesSync || config.mode === 'sandbox') await syncTemplates();
+  if (catalog.registry.list().length === 0) {
+    logger.warn('no templates: set TEMPLATES_FILE or TEMPLATES_SYNC=true, then restart');
+  }
+
+  const ledgerSource = config.ledgerSource;
+  const services: GatewayServices = {
+    appId,
+    catalog,
+    subscriptions: new SubscriptionService(appId, catalog, stores.ledger, {
+      ledgerSource,
+      mirror: simulator ? new SimulatorTapMirror(simulator.url, catalog) : undefined,
+    }),
+    sending: new SendService({
+      appId,
+      catalog,
+      sender: stack.wechat,
+      ledger: stores.ledger,
+      messages: stores.messages,
+      idempotency: stores.idempotency,
+      userMutex: new ChainedKeyedMutex(
+        redis ? new RedisLock(redis, config.redisPrefix) : undefined,
+      ),
+      quotaPolicy: config.quotaPolicy,
+      logger,
+    }),
+    messages: stores.messages,
+    syncTemplates,
+  };
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: await buildGatewaySchema(catalog.registry.list()),
+    formatError: createFormatError(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+  });
+  await apollo.start();
+  closers.push(() => apollo.stop());
+
+  const graphql = createGraphQLHandler({
+    apollo,
+    services,
+    authenticate: createAuthenticator(config.apiKeys),
+  });
+  const routes = new Map<string, Route>();
+  const playground = config.playground
+    ? createPlaygroundRoutes({ sandbox: config.mode === 'sandbox' })
+    : null;
+  routes.set('/graphql', (request, response, url) =>
+    playground?.wantsPage(request)
+      ? playground.page(request, response, url)
+      : graphql(request, response, url),
+  );
+  if (playground) for (const [path, route] of playground.routes) routes.set(path, route);
+  routes.set('/healthz', (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ status: 'ok', mode: config.mode }));
+  });
+  if (config.push) {
+    const handler = createPushHandler({
+      token: config.push.token,
+      aesKey: config.push.aesKey ?? undefined,
+      appId,
+      replayWindowSeconds: config.push.replayWindowSeconds,
+      dedup: {
+        firstSeen: (key, ttl) => stores.pushDedup.firstSeen(`${appId}:${key}`, ttl),
+        release: (key) => stores.pushDedup.forget(`${appId}:${key}`),
+      },
+      sink: new SubscribeEventSink({
+        appId,
+        catalog,
+        ledger: stores.ledger,
+        messages: stores.messages,
+        ledgerSource,
+        logger,
+      }),
+      logger: logger.child({ component: 'push' }),
+    });
+    routes.set(config.push.path, createPushRoute(handler));
+  }
+  const router = createRouter(routes, playground?.assets ?? null, logger);
+
+  const server: Server = createServer((request, response) => void router(request, response));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    mode: config.mode,
+    store: redis ? 'redis' : 'memory',
+    appId,
+    playgroundUrl: playground ? `${url}/graphql` : null,
+    pushUrl: config.push ? `${url}${config.push.path}` : null,
+    simulator,
+    auth: config.apiKeys.length > 0,
+    close,
+  };
+}

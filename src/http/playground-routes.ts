@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { Kind, parse, print, type DefinitionNode } from 'graphql';
+import { defaultTemplatesFile } from '../services/simulator/default-templates-file.js';
+import { createPlayground, wantsPlayground, type PlaygroundTab } from './playground/index.js';
+import type { Route } from './router.js';
+
+const ASSETS_PATH = '/playground/assets';
+
+/** The example operations (examples/operations.graphql), one tab each, with sample variables. */
+function exampleTabs(): PlaygroundTab[] {
+  const examples = defaultTemplatesFile().replace(/templates[\\/]demo\.json$/, 'examples/');
+  const document = parse(readFileSync(`${examples}operations.graphql`, 'utf8'));
+  const variables = JSON.parse(
+    readFileSync(`${examples}operations.variables.json`, 'utf8'),
+  ) as Record<string, unknown>;
+  const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+  const usesFragment = (definition: DefinitionNode) => print(definition).includes('...');
+  return document.definitions.flatMap((definition) => {
+    if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name) return [];
+    const name = definition.name.value;
+    const query = [definition, ...(usesFragment(definition) ? fragments : [])]
+      .map((d) => print(d))
+      .join('\n\n');
+    const sample = variables[name];
+    return [{ query, ...(sample ? { variables: JSON.stringify(sample, null, 2) } : {}) }];
+  });
+}
+
+export function createPlaygroundRoutes(options: { sandbox: boolean }) {
+  const playground = createPlayground({
+    endpoint: '/graphql',
+    assetsPath: ASSETS_PATH,
+    title: options.sandbox
+      ? 'wechat-subscribe-gateway · sandbox (embedded WeChat simulator)'
+      : 'wechat-subscribe-gateway',
+    tabs: exampleTabs(),
+    defaultHeaders: options.sandbox ? '{}' : '{"Authorization": "Bearer <your API key>"}',
+  });
+  const page: Route = (_request, response) => {
+    response.writeHead(200, playground.htmlHeaders());
+    response.end(playground.html());
+  };
+  const assets: Route = (_request, response, url) => {
+    const asset = playground.asset(url.pathname);
+    if (!asset) {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: 'not found' }));
+      return;
+    }
+    response.writeHead(asset.status, asset.headers);
+    response.end(asset.body);
+  };
+  const redirect: Route = (_request, response) => {
+    response.writeHead(302, { location: '/graphql' });
+    response.end();
+  };
+  return {
+    wantsPage: (request: IncomingMessage) =>
+      wantsPlayground(request.method ?? 'GET', request.headers.accept),
+    page,
+    assets,
+    routes: new Map<string, Route>([['/playground', redirect]]),
+  };
+}

@@ -1,0 +1,28 @@
+import type { PushHandler } from '../services/push/handler.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
+import type { Route } from './router.js';
+
+const MAX_PUSH_BYTES = 64 * 1024;
+
+/** WeChat's message-push URL on node:http: the transport-free handler does the real work. */
+export function createPushRoute(handler: PushHandler): Route {
+  return async (request, response, url) => {
+    let body: Buffer;
+    try {
+      body = request.method === 'POST' ? await readBody(request, MAX_PUSH_BYTES) : Buffer.alloc(0);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      response.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
+      response.end('payload too large');
+      return;
+    }
+    const result = await handler({
+      method: request.method ?? 'GET',
+      query: url.searchParams,
+      contentType: request.headers['content-type'],
+      body,
+    });
+    response.writeHead(result.status, { 'content-type': result.contentType });
+    response.end(result.body);
+  };
+}

@@ -1,0 +1,47 @@
+import { startGateway } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+
+/** The process boundary: the only place that reads process.env, prints and exits. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const gateway = await startGateway(config);
+  const lines = [
+    `wechat-subscribe-gateway listening on ${gateway.url}`,
+    `  mode:       ${gateway.mode === 'sandbox' ? `sandbox (embedded WeChat simulator at ${gateway.simulator!.url}, app id ${gateway.appId})` : `live (app id ${gateway.appId})`}`,
+    `  store:      ${gateway.store === 'redis' ? 'Redis' : 'memory (set REDIS_URL to share state across processes)'}`,
+    `  playground: ${gateway.playgroundUrl ?? 'off (PLAYGROUND=true turns it on)'}`,
+    `  auth:       ${gateway.auth ? 'on (Authorization: Bearer <key>)' : 'off (sandbox: anonymous requests are admin)'}`,
+  ];
+  if (gateway.pushUrl) lines.push(`  push:       ${gateway.pushUrl}`);
+  lines.push(
+    `  try:        curl -s ${gateway.graphqlUrl} -H 'content-type: application/json' -d '{"query":"{ templates { name title fields { key rule } } }"}'`,
+  );
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    gateway.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? `Failed to start: ${error.message}` : error);
+  process.exit(1);
+});

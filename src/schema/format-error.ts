@@ -1,0 +1,60 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { AuthenticationError, AuthorizationError } from 'type-graphql';
+import { ErrorCode, GatewayError } from '../services/errors.js';
+import type { Logger } from '../services/logger.js';
+
+/** Codes Apollo itself assigns to requests that never reached a resolver: passed through. */
+const APOLLO_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  ErrorCode.UNAUTHENTICATED,
+]);
+
+/**
+ * The one place where errors become GraphQL errors: typed service errors keep their code and
+ * extensions, authorisation failures get theirs, and anything unexpected is masked and logged.
+ */
+export function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+    };
+    if (original instanceof GatewayError) {
+      return {
+        ...base,
+        message: original.message,
+        extensions: { ...original.extensions, code: original.code },
+      };
+    }
+    if (original instanceof AuthorizationError) {
+      return {
+        ...base,
+        message: 'Your API key’s role may not do this',
+        extensions: { code: ErrorCode.FORBIDDEN },
+      };
+    }
+    if (original instanceof AuthenticationError) {
+      return { ...base, extensions: { code: ErrorCode.UNAUTHENTICATED } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && APOLLO_CODES.has(code)) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL request');
+    return {
+      ...base,
+      message: 'Internal server error',
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}

@@ -1,0 +1,53 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, InputType } from 'type-graphql';
+import { Lang, MessageStatus, MiniprogramState } from './enums.js';
+
+@InputType({ description: 'Options shared by every way of sending.' })
+export class SendOptionsInput {
+  @Field(() => String, { description: 'Recipient openid (of this mini-program).' })
+  openid!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Page the card opens, e.g. pages/order/detail?id=1; must exist in the released build.',
+  })
+  page?: string | null;
+
+  @Field(() => MiniprogramState, { nullable: true })
+  miniprogramState?: MiniprogramState | null;
+
+  @Field(() => Lang, { nullable: true })
+  lang?: Lang | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The same key within 24 h returns the same Message without a second send; reusing it with different input is an error.',
+  })
+  idempotencyKey?: string | null;
+}
+
+@InputType()
+export class SendSubscribeMessageInput extends SendOptionsInput {
+  @Field(() => ID, { description: 'WeChat template id or template name.' })
+  templateId!: string;
+
+  @Field(() => GraphQLJSONObject, {
+    description:
+      'Keyword values: { "thing3": "text" } (or WeChat’s { "thing3": { "value": "text" } }). For compile-time checking use the typed send<Name> mutations.',
+  })
+  data!: Record<string, unknown>;
+}
+
+@InputType()
+export class MessageFilter {
+  @Field(() => String, { nullable: true })
+  openid?: string;
+
+  @Field(() => ID, { nullable: true, description: 'WeChat template id or template name.' })
+  templateId?: string;
+
+  @Field(() => MessageStatus, { nullable: true })
+  status?: MessageStatus;
+}

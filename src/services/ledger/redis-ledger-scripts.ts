@@ -1,0 +1,224 @@
+import { LuaScript } from './redis-lua.js';
+
+// Lua for the Redis ledger. Each script runs atomically, so a credit is read, changed and
+// re-indexed as one step no matter how many gateway instances race. Index keys are derived inside
+// the script from ARGV[1] (the app's key base) because which indexes a record leaves depends on
+// its stored state; this is fine on a single Redis or a replica set, not on Redis Cluster.
+// Lua string comparison follows the server's locale, so positions are only ever compared by
+// Redis itself (BYLEX ranges, ZLEXCOUNT), never with `<` in Lua.
+
+const PRELUDE = `
+local base = ARGV[1]
+
+local FIELDS = { 'id', 'appId', 'openid', 'templateId', 'longTerm', 'status', 'remaining',
+  'accepted', 'sent', 'source', 'createdAt', 'updatedAt' }
+
+local function esc(v)
+  return (string.gsub(v, '[%%:]', function(c) return string.format('%%%02X', string.byte(c)) end))
+end
+
+local function recordKey(id) return base .. ':sub:' .. id end
+
+local function load(key)
+  local flat = redis.call('HGETALL', key)
+  if #flat == 0 then return nil end
+  local r = {}
+  for i = 1, #flat, 2 do r[flat[i]] = flat[i + 1] end
+  return r
+end
+
+local function copy(r)
+  local c = {}
+  for k, v in pairs(r) do c[k] = v end
+  return c
+end
+
+local function flat(r)
+  local out = {}
+  for _, f in ipairs(FIELDS) do
+    if r[f] ~= nil then
+      out[#out + 1] = f
+      out[#out + 1] = r[f]
+    end
+  end
+  return out
+end
+
+local function quota(r)
+  if r.longTerm == '1' then
+    if r.status == 'ACCEPT' then return '1' end
+    return '0'
+  end
+  if tonumber(r.remaining or '0') > 0 then return '1' end
+  return '0'
+end
+
+-- One sorted set per subset of (status, quota, template): fixed-vocabulary parts first and the
+-- free-text template id last (escaped), so no two subsets can produce the same key.
+local function subsetKey(s, q, t)
+  local k = base .. ':idx'
+  if s then k = k .. ':s:' .. s end
+  if q then k = k .. ':q:' .. q end
+  if t then k = k .. ':t:' .. esc(t) end
+  if not (s or q or t) then k = k .. ':all' end
+  return k
+end
+
+local function openidKey(o) return base .. ':idx:o:' .. esc(o) end
+
+local function indexKeys(r)
+  local s, q, t = r.status, quota(r), r.templateId
+  return {
+    subsetKey(nil, nil, nil), subsetKey(s, nil, nil), subsetKey(nil, q, nil), subsetKey(nil, nil, t),
+    subsetKey(s, q, nil), subsetKey(s, nil, t), subsetKey(nil, q, t), subsetKey(s, q, t),
+    openidKey(r.openid),
+  }
+end
+
+local function position(r)
+  return string.rep('0', 16 - #r.createdAt) .. r.createdAt .. '|' .. r.id
+end
+
+local function contains(list, x)
+  for _, y in ipairs(list) do if y == x then return true end end
+  return false
+end
+
+local function save(key, old, r)
+  redis.call('HSET', key, unpack(flat(r)))
+  if r.remaining == nil then redis.call('HDEL', key, 'remaining') end
+  local member = position(r)
+  local before = {}
+  if old then before = indexKeys(old) end
+  local after = indexKeys(r)
+  for _, k in ipairs(before) do
+    if not contains(after, k) then redis.call('ZREM', k, member) end
+  end
+  for _, k in ipairs(after) do
+    if not contains(before, k) then redis.call('ZADD', k, 0, member) end
+  end
+end
+`;
+
+/**
+ * KEYS[1] record hash. ARGV: base, appId, openid, templateId, id, op, atMs, op arguments.
+ * Mirrors ledger-rules.ts; returns the record as a flat field/value array, false when there is
+ * none, or 1/0 for `reserve`.
+ */
+export const applyLedgerOp = new LuaScript(
+  PRELUDE +
+    `
+local key = KEYS[1]
+local appId, openid, templateId, id, op, at = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local old = load(key)
+local r = nil
+if old then r = copy(old) end
+
+if op == 'record' then
+  local status, longTerm, source = ARGV[8], ARGV[9], ARGV[10]
+  if not r then
+    r = { id = id, appId = appId, openid = openid, templateId = templateId, longTerm = longTerm,
+      status = 'FILTER', accepted = '0', sent = '0', source = source, createdAt = at, updatedAt = at }
+    if longTerm == '0' then r.remaining = '0' end
+    if status == 'FILTER' then
+      save(key, nil, r)
+      return flat(r)
+    end
+  end
+  if status == 'FILTER' then
+    r.updatedAt = at
+  else
+    r.longTerm, r.status, r.source, r.updatedAt = longTerm, status, source, at
+    if status == 'ACCEPT' then
+      r.accepted = tostring(tonumber(r.accepted) + 1)
+      if longTerm == '1' then r.remaining = nil else r.remaining = tostring(tonumber(r.remaining or '0') + 1) end
+    else
+      if longTerm == '1' then r.remaining = nil else r.remaining = '0' end
+    end
+  end
+  save(key, old, r)
+  return flat(r)
+end
+
+if not r then
+  if op == 'reserve' then return 0 end
+  return false
+end
+
+if op == 'reserve' then
+  if r.longTerm == '1' then
+    if r.status == 'ACCEPT' then return 1 end
+    return 0
+  end
+  local remaining = tonumber(r.remaining or '0')
+  if remaining <= 0 then return 0 end
+  r.remaining, r.updatedAt = tostring(remaining - 1), at
+  save(key, old, r)
+  return 1
+elseif op == 'release' then
+  -- only while still ACCEPT: a revoked permission must not come back (see ledger-rules.ts)
+  if r.longTerm == '1' or r.status ~= 'ACCEPT' then return false end
+  r.remaining, r.updatedAt = tostring(tonumber(r.remaining or '0') + 1), at
+elseif op == 'sent' then
+  r.sent, r.updatedAt = tostring(tonumber(r.sent) + 1), at
+  if ARGV[8] == '0' and r.longTerm == '0' then
+    r.remaining = tostring(math.max(0, tonumber(r.remaining or '0') - 1))
+  end
+elseif op == 'noCredit' then
+  if r.longTerm == '1' then return false end
+  r.remaining, r.updatedAt = '0', at
+elseif op == 'revoke' then
+  r.status, r.source, r.updatedAt = 'REJECT', ARGV[8], at
+  if r.longTerm == '1' then r.remaining = nil else r.remaining = '0' end
+else
+  return redis.error_reply('unknown ledger op ' .. op)
+end
+save(key, old, r)
+return flat(r)
+`,
+);
+
+/**
+ * ARGV: base, openid, status, quota ('1'/'0'), templateId, after position, limit; '' = not given.
+ * Returns { totalCount, { flat record, ... } } with up to `limit` records after `after`.
+ *
+ * With an openid the per-user index is walked and the other filters applied here: a user has at
+ * most one record per template, so that set is small whatever the app's size. Without one, the
+ * filter names exactly one maintained sorted set (a subset of status, quota, template), so the
+ * page is one BYLEX range (O(log n + page)) and the count one ZCARD.
+ */
+export const listLedger = new LuaScript(
+  PRELUDE +
+    `
+local openid, status, quotaFilter, templateId, after = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local limit = tonumber(ARGV[7])
+local items = {}
+
+if openid ~= '' then
+  local index = openidKey(openid)
+  local members = redis.call('ZRANGE', index, 0, -1)
+  local skip = 0
+  if after ~= '' then skip = redis.call('ZLEXCOUNT', index, '-', '[' .. after) end
+  local total = 0
+  for i, member in ipairs(members) do
+    local r = load(recordKey(string.sub(member, 18)))
+    if r and (templateId == '' or r.templateId == templateId) and (status == '' or r.status == status)
+      and (quotaFilter == '' or quota(r) == quotaFilter) then
+      total = total + 1
+      if i > skip and #items < limit then items[#items + 1] = flat(r) end
+    end
+  end
+  return { total, items }
+end
+
+local function given(v) if v == '' then return nil end return v end
+local index = subsetKey(given(status), given(quotaFilter), given(templateId))
+local from = '-'
+if after ~= '' then from = '(' .. after end
+for _, member in ipairs(redis.call('ZRANGEBYLEX', index, from, '+', 'LIMIT', 0, limit)) do
+  local r = load(recordKey(string.sub(member, 18)))
+  if r then items[#items + 1] = flat(r) end
+end
+return { redis.call('ZCARD', index), items }
+`,
+);

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import type { RedisClient } from '../store/redis-connection.js';
+
+// Shared by every Redis adapter (ledger, messages, idempotency). It lives here only because the
+// store folder belongs to the lead; it has nothing ledger-specific.
+
+/** RESP2 reply of a Lua script: Lua tables become arrays, numbers integers, false/nil null. */
+export type LuaReply = string | number | null | LuaReply[];
+
+/**
+ * A Lua script run with EVALSHA, falling back to EVAL (which also caches it server-side) when
+ * Redis does not know the script yet, e.g. after a restart or SCRIPT FLUSH. Each run is atomic:
+ * that is what makes read-modify-write of credits and indexes safe across gateway instances.
+ */
+export class LuaScript {
+  private readonly sha1: string;
+
+  constructor(private readonly source: string) {
+    this.sha1 = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(client: RedisClient, keys: string[], args: string[]): Promise<LuaReply> {
+    const options = { keys, arguments: args };
+    try {
+      return (await client.evalSha(this.sha1, options)) as LuaReply;
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return (await client.eval(this.source, options)) as LuaReply;
+    }
+  }
+}

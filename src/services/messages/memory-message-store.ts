@@ -1,0 +1,103 @@
+import { pageFromSorted, validatePageSize, type Page, type PageRequest } from '../store/page.js';
+import { assertAppId } from '../ledger/identifiers.js';
+import {
+  assertMessageFields,
+  assertMessageFilter,
+  assertMessageId,
+  assertMessageRecord,
+  copyMessage,
+  decodeMessageCursor,
+  DuplicateMessageError,
+  encodeMessageCursor,
+  isMessageId,
+  MessageNotFoundError,
+  type MessageFilter,
+  type MessagePatch,
+  type MessageRecord,
+  type MessageStore,
+} from './message-store.js';
+
+interface AppMessages {
+  byId: Map<string, MessageRecord>;
+  idByMsgid: Map<string, string>;
+}
+
+/**
+ * Single-process message log, the default when no Redis is configured. Listing filters and sorts
+ * the app's messages on each call, which suits development and small deployments; the Redis
+ * adapter keeps real indexes. Like it, this log grows until the process ends.
+ */
+export class MemoryMessageStore implements MessageStore {
+  private readonly apps = new Map<string, AppMessages>();
+
+  async create(record: MessageRecord): Promise<void> {
+    assertMessageRecord(record);
+    const app = this.app(record.appId);
+    if (app.byId.has(record.id)) throw new DuplicateMessageError(record.appId, record.id);
+    app.byId.set(record.id, copyMessage(record));
+    if (record.msgid !== null) app.idByMsgid.set(record.msgid, record.id);
+  }
+
+  async update(appId: string, id: string, patch: MessagePatch): Promise<MessageRecord> {
+    assertAppId(appId);
+    assertMessageId(id);
+    assertMessageFields(patch, false);
+    const app = this.app(appId);
+    const existing = app.byId.get(id);
+    if (existing === undefined) throw new MessageNotFoundError(appId, id);
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const next = copyMessage({ ...existing, ...defined });
+    app.byId.set(id, next);
+    if (existing.msgid !== next.msgid) {
+      if (existing.msgid !== null && app.idByMsgid.get(existing.msgid) === id)
+        app.idByMsgid.delete(existing.msgid);
+      if (next.msgid !== null) app.idByMsgid.set(next.msgid, id);
+    }
+    return copyMessage(next);
+  }
+
+  async get(appId: string, id: string): Promise<MessageRecord | null> {
+    assertAppId(appId);
+    if (!isMessageId(id)) return null;
+    const found = this.apps.get(appId)?.byId.get(id);
+    return found === undefined ? null : copyMessage(found);
+  }
+
+  async findByMsgid(appId: string, msgid: string): Promise<MessageRecord | null> {
+    assertAppId(appId);
+    const app = this.apps.get(appId);
+    const id = app?.idByMsgid.get(msgid);
+    const found = id === undefined ? undefined : app?.byId.get(id);
+    return found === undefined ? null : copyMessage(found);
+  }
+
+  async list(
+    appId: string,
+    filter: MessageFilter,
+    page: PageRequest,
+  ): Promise<Page<MessageRecord>> {
+    assertAppId(appId);
+    assertMessageFilter(filter);
+    const first = validatePageSize(page.first);
+    const after = page.after ? decodeMessageCursor(page.after) : null;
+    const matching = [...(this.apps.get(appId)?.byId.values() ?? [])]
+      .filter(
+        (m) =>
+          (filter.openid === undefined || m.openid === filter.openid) &&
+          (filter.templateId === undefined || m.templateId === filter.templateId) &&
+          (filter.status === undefined || m.status === filter.status),
+      )
+      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const result = pageFromSorted(matching, (m) => m.id, first, after, encodeMessageCursor, true);
+    return { ...result, items: result.items.map(copyMessage) };
+  }
+
+  private app(appId: string): AppMessages {
+    let app = this.apps.get(appId);
+    if (app === undefined) {
+      app = { byId: new Map(), idByMsgid: new Map() };
+      this.apps.set(appId, app);
+    }
+    return app;
+  }
+}

@@ -1,0 +1,179 @@
+// Key layout (base = `${prefix}:${appId}:msg`):
+//   ${base}:rec:${id}                 hash    one message; dates as epoch ms, `data` as JSON,
+//                                             null fields absent
+//   ${base}:msgid                     hash    WeChat msgid → message id (findByMsgid in O(1))
+//   ${base}:idx:all                   zset    every message of the app
+//   ${base}:idx[:o:${openid}][:t:${templateId}][:s:${status}]
+//                                     zset    one per non-empty subset of the three filters, so
+//                                             every filter is a single sorted set
+// Every zset has score 0 and the message id as member: ids are time-ordered, so reverse lexical
+// order is newest first and a cursor is a BYLEX bound. `:` and `%` in openid/templateId are
+// %-escaped in keys. Writes go through Lua (redis-message-scripts.ts) so that record, indexes and
+// msgid map change together. Nothing expires: retention is the operator's call.
+import type { RedisClient } from '../store/redis-connection.js';
+import { validatePageSize, type Page, type PageRequest } from '../store/page.js';
+import { assertAppId } from '../ledger/identifiers.js';
+import type { LuaReply } from '../ledger/redis-lua.js';
+import {
+  assertMessageFields,
+  assertMessageFilter,
+  assertMessageId,
+  assertMessageRecord,
+  decodeMessageCursor,
+  DuplicateMessageError,
+  encodeMessageCursor,
+  isMessageId,
+  MessageNotFoundError,
+  type MessageFilter,
+  type MessagePatch,
+  type MessageRecord,
+  type MessageStatus,
+  type MessageStore,
+} from './message-store.js';
+import { createMessage, listMessages, updateMessage } from './redis-message-scripts.js';
+
+export interface RedisMessageStoreOptions {
+  client: RedisClient;
+  /** Namespace of every key; messages live under `${prefix}:${appId}:msg:`. */
+  prefix: string;
+}
+
+export class RedisMessageStore implements MessageStore {
+  constructor(private readonly options: RedisMessageStoreOptions) {}
+
+  async create(record: MessageRecord): Promise<void> {
+    assertMessageRecord(record);
+    const { set } = toFields(record);
+    const reply = await createMessage.run(
+      this.options.client,
+      [this.recordKey(record.appId, record.id)],
+      [this.base(record.appId), record.id, ...set],
+    );
+    if (reply === null) throw new DuplicateMessageError(record.appId, record.id);
+  }
+
+  async update(appId: string, id: string, patch: MessagePatch): Promise<MessageRecord> {
+    assertAppId(appId);
+    assertMessageId(id);
+    assertMessageFields(patch, false);
+    const { set, del } = toFields(patch);
+    const reply = await updateMessage.run(
+      this.options.client,
+      [this.recordKey(appId, id)],
+      [this.base(appId), id, String(set.length / 2), ...set, ...del],
+    );
+    if (reply === null) throw new MessageNotFoundError(appId, id);
+    return fromFlat(reply);
+  }
+
+  async get(appId: string, id: string): Promise<MessageRecord | null> {
+    assertAppId(appId);
+    if (!isMessageId(id)) return null;
+    const hash = await this.options.client.hGetAll(this.recordKey(appId, id));
+    return Object.keys(hash).length === 0 ? null : fromHash(hash);
+  }
+
+  async findByMsgid(appId: string, msgid: string): Promise<MessageRecord | null> {
+    assertAppId(appId);
+    const id = await this.options.client.hGet(`${this.base(appId)}:msgid`, msgid);
+    return id === null || id === undefined ? null : this.get(appId, id);
+  }
+
+  async list(
+    appId: string,
+    filter: MessageFilter,
+    page: PageRequest,
+  ): Promise<Page<MessageRecord>> {
+    assertAppId(appId);
+    assertMessageFilter(filter);
+    const first = validatePageSize(page.first);
+    const after = page.after ? decodeMessageCursor(page.after) : '';
+    const reply = await listMessages.run(
+      this.options.client,
+      [],
+      [
+        this.base(appId),
+        filter.openid ?? '',
+        filter.templateId ?? '',
+        filter.status ?? '',
+        after,
+        String(first + 1),
+      ],
+    );
+    if (!Array.isArray(reply) || typeof reply[0] !== 'number' || !Array.isArray(reply[1])) {
+      throw new Error('unexpected reply from the message list script');
+    }
+    const records = reply[1].map(fromFlat);
+    const items = records.slice(0, first);
+    const last = items[items.length - 1];
+    return {
+      items,
+      endCursor: last === undefined ? null : encodeMessageCursor(last.id),
+      hasNextPage: records.length > first,
+      totalCount: reply[0],
+    };
+  }
+
+  private base(appId: string): string {
+    return `${this.options.prefix}:${appId}:msg`;
+  }
+
+  private recordKey(appId: string, id: string): string {
+    return `${this.base(appId)}:rec:${id}`;
+  }
+}
+
+/** Field/value pairs to HSET and field names to HDEL (null values); undefined means untouched. */
+function toFields(fields: Partial<MessageRecord>): { set: string[]; del: string[] } {
+  const set: string[] = [];
+  const del: string[] = [];
+  for (const [name, value] of Object.entries(fields) as [string, unknown][]) {
+    if (value === undefined) continue;
+    if (value === null) del.push(name);
+    else if (value instanceof Date) set.push(name, String(value.getTime()));
+    else if (name === 'data') set.push(name, JSON.stringify(value));
+    else set.push(name, String(value));
+  }
+  return { set, del };
+}
+
+function fromFlat(reply: LuaReply): MessageRecord {
+  if (!Array.isArray(reply)) throw new Error('unexpected message reply from Redis');
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < reply.length; i += 2) hash[String(reply[i])] = String(reply[i + 1]);
+  return fromHash(hash);
+}
+
+function fromHash(h: Record<string, string>): MessageRecord {
+  const required = (name: string): string => {
+    const value = h[name];
+    if (value === undefined) throw new Error(`message record is missing field ${name}`);
+    return value;
+  };
+  const optional = (name: string): string | null => h[name] ?? null;
+  const optionalNumber = (name: string): number | null =>
+    h[name] === undefined ? null : Number(h[name]);
+  const optionalDate = (name: string): Date | null =>
+    h[name] === undefined ? null : new Date(Number(h[name]));
+  return {
+    id: required('id'),
+    appId: required('appId'),
+    openid: required('openid'),
+    templateId: required('templateId'),
+    status: required('status') as MessageStatus,
+    errcode: optionalNumber('errcode'),
+    errmsg: optional('errmsg'),
+    msgid: optional('msgid'),
+    attempts: Number(required('attempts')),
+    data: JSON.parse(required('data')) as Record<string, string>,
+    page: optional('page'),
+    miniprogramState: required('miniprogramState'),
+    lang: required('lang'),
+    idempotencyKey: optional('idempotencyKey'),
+    createdAt: new Date(Number(required('createdAt'))),
+    sentAt: optionalDate('sentAt'),
+    deliveredAt: optionalDate('deliveredAt'),
+    deliveryErrorCode: optionalNumber('deliveryErrorCode'),
+    deliveryErrorStatus: optional('deliveryErrorStatus'),
+  };
+}

@@ -1,0 +1,255 @@
+import type { Logger } from '../logger.js';
+import type { PushDedup } from './dedup.js';
+import { parseEnvelope, type PushDocument } from './envelope.js';
+import { normalizeEvent } from './normalize-event.js';
+import { PushCrypto } from './push-crypto.js';
+import { PushError } from './push-error.js';
+import { signaturesEqual } from './signature.js';
+import type { SubscribeEvent } from './subscribe-event.js';
+import { checkFreshness, verifyUrlSignature, type SignedQuery } from './verify-request.js';
+
+export interface PushEventSink {
+  apply(event: SubscribeEvent): Promise<void>;
+}
+
+export interface PushHandlerDeps {
+  /** The push Token configured in the mini-program admin console. */
+  token: string;
+  /** The 43-character EncodingAESKey; required to accept safe/compatible-mode pushes. */
+  aesKey?: string;
+  appId: string;
+  /** How far `timestamp` may be from our clock, in seconds. */
+  replayWindowSeconds: number;
+  /** Clock in milliseconds. */
+  now?: () => number;
+  dedup: PushDedup;
+  sink: PushEventSink;
+  logger: Logger;
+  /** Default 65536. The HTTP adapter should also stop reading a body past this size. */
+  maxBodyBytes?: number;
+  /** How long a delivery key is remembered. Default 3600 s, well past WeChat's retries. */
+  dedupTtlSeconds?: number;
+  /** Refuse plaintext POSTs, so a captured URL signature cannot carry a forged plaintext body. */
+  requireEncryption?: boolean;
+}
+
+/** A transport-agnostic view of the HTTP request. */
+export interface PushRequest {
+  method: string;
+  query: URLSearchParams;
+  contentType?: string;
+  body: Buffer | string;
+}
+
+export interface PushResponse {
+  status: number;
+  body: string;
+  contentType: string;
+}
+
+export type PushHandler = (req: PushRequest) => Promise<PushResponse>;
+
+const TEXT = 'text/plain; charset=utf-8';
+const DEFAULT_MAX_BODY_BYTES = 65_536;
+const DEFAULT_DEDUP_TTL_SECONDS = 3600;
+// Bodies for refusals stay generic: the reason goes to our log, not to whoever is probing.
+const GENERIC_BODIES: Record<number, string> = {
+  400: 'bad request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  405: 'method not allowed',
+  413: 'payload too large',
+  500: 'retry later',
+};
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** One delivery, not one item: a popup lists several templates under one FromUserName+CreateTime. */
+export function pushDedupKey(event: SubscribeEvent): string {
+  return `${event.openid}:${event.createTime}:${event.event}`;
+}
+
+/**
+ * Handles WeChat's message-push endpoint: the GET URL verification and POSTed subscribe events,
+ * plaintext or AES safe mode, XML or JSON. Replies `success` once an event is applied (or
+ * ignored), a 4xx for anything that fails verification or parsing, and 500 when the sink fails
+ * so that WeChat retries.
+ *
+ * - Plaintext mode: the URL signature covers token/timestamp/nonce only, not the body, so a
+ *   captured query can carry a forged body inside the replay window. Safe mode closes that
+ *   (msg_signature covers Encrypt); `requireEncryption` refuses plaintext once it is on.
+ * - A body with `Encrypt` but no `encrypt_type=aes` is refused (`unexpected_encrypt`) rather than
+ *   read as plaintext: there is no msg_signature to check it against.
+ * - Dedup: the delivery key is claimed (firstSeen) before the sink runs, so concurrent retries
+ *   apply it once; if the sink throws the claim is released so the retry applies it. A dedup
+ *   port without `release` makes a failed delivery at-most-once (its retry is acknowledged).
+ */
+export function createPushHandler(deps: PushHandlerDeps): PushHandler {
+  if (typeof deps.token !== 'string' || deps.token.length === 0) {
+    throw new TypeError('createPushHandler: token must be a non-empty string');
+  }
+  if (typeof deps.appId !== 'string' || deps.appId.length === 0) {
+    throw new TypeError('createPushHandler: appId must be a non-empty string');
+  }
+  if (!(Number.isFinite(deps.replayWindowSeconds) && deps.replayWindowSeconds > 0)) {
+    throw new TypeError(
+      `createPushHandler: replayWindowSeconds must be a positive number, got ${deps.replayWindowSeconds}`,
+    );
+  }
+  const crypto =
+    deps.aesKey === undefined ? undefined : new PushCrypto(deps.token, deps.aesKey, deps.appId);
+  const now = deps.now ?? Date.now;
+  const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const dedupTtlSeconds = deps.dedupTtlSeconds ?? DEFAULT_DEDUP_TTL_SECONDS;
+  const { logger, dedup, sink } = deps;
+
+  function verify(query: URLSearchParams): SignedQuery {
+    const signed = verifyUrlSignature(query, deps.token);
+    checkFreshness(signed.timestamp, now(), deps.replayWindowSeconds);
+    return signed;
+  }
+
+  function handleGet(req: PushRequest): PushResponse {
+    verify(req.query);
+    const echostr = req.query.get('echostr');
+    if (echostr === null || echostr === '') {
+      throw new PushError('missing_echostr', 'verification request has no echostr');
+    }
+    return { status: 200, body: echostr, contentType: TEXT };
+  }
+
+  function readDocument(req: PushRequest, signed: SignedQuery, text: string): PushDocument {
+    const encryptType = req.query.get('encrypt_type');
+    if (encryptType === 'aes') {
+      if (crypto === undefined) {
+        throw new PushError(
+          'encryption_not_configured',
+          'received an encrypted push (encrypt_type=aes) but no EncodingAESKey is configured',
+        );
+      }
+      const encrypt = own(parseEnvelope(text, req.contentType), 'Encrypt');
+      if (typeof encrypt !== 'string' || encrypt === '') {
+        throw new PushError('missing_encrypt', 'encrypted push has no Encrypt field');
+      }
+      const msgSignature = req.query.get('msg_signature');
+      if (msgSignature === null) {
+        throw new PushError('bad_signature', 'encrypted push has no msg_signature');
+      }
+      const expected = crypto.msgSignature(signed.timestamp, signed.nonce, encrypt);
+      if (!signaturesEqual(expected, msgSignature)) {
+        throw new PushError('bad_signature', 'msg_signature does not match the Encrypt field');
+      }
+      // The inner message has no Content-Type of its own: sniff it.
+      return parseEnvelope(crypto.decrypt(encrypt), undefined);
+    }
+    if (encryptType !== null && encryptType !== '' && encryptType !== 'raw') {
+      throw new PushError('unsupported_encrypt_type', 'encrypt_type must be "aes" or absent');
+    }
+    if (deps.requireEncryption) {
+      throw new PushError('encryption_required', 'plaintext push refused: safe mode is required');
+    }
+    const doc = parseEnvelope(text, req.contentType);
+    if (own(doc, 'Encrypt') !== undefined) {
+      // Without encrypt_type=aes there is no msg_signature to check the ciphertext against, and
+      // plaintext fields beside it would be unauthenticated: refuse rather than guess.
+      throw new PushError(
+        'unexpected_encrypt',
+        'body carries an Encrypt field but the query has no encrypt_type=aes',
+      );
+    }
+    return doc;
+  }
+
+  async function handlePost(req: PushRequest): Promise<PushResponse> {
+    const size = typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.length;
+    if (size > maxBodyBytes) {
+      throw new PushError(
+        'too_large',
+        `body is ${size} bytes, over the ${maxBodyBytes}-byte limit`,
+      );
+    }
+    const signed = verify(req.query);
+    const text = decodeBody(req.body);
+    const event = normalizeEvent(readDocument(req, signed, text));
+
+    if (event.kind === 'other') {
+      logger.debug(
+        { event: event.event, msgType: event.msgType },
+        'push ignored: not a subscribe event',
+      );
+      return success();
+    }
+    const key = pushDedupKey(event);
+    if (!(await dedup.firstSeen(key, dedupTtlSeconds))) {
+      logger.info({ event: event.event }, 'push ignored: delivery already handled');
+      return success();
+    }
+    try {
+      await sink.apply(event);
+    } catch (err) {
+      logger.error(
+        { err, event: event.event },
+        'push event could not be applied; replying 500 so WeChat retries',
+      );
+      await releaseClaim(key);
+      return reply(500);
+    }
+    logger.info({ event: event.event, items: event.items.length }, 'push event applied');
+    return success();
+  }
+
+  async function releaseClaim(key: string): Promise<void> {
+    if (dedup.release === undefined) {
+      logger.error(
+        {},
+        'push dedup has no release(): the retry of this delivery will be dropped as a duplicate',
+      );
+      return;
+    }
+    try {
+      await dedup.release(key);
+    } catch (err) {
+      logger.error({ err }, 'push dedup release failed: the retry of this delivery may be dropped');
+    }
+  }
+
+  return async function handlePush(req) {
+    const method = req.method.toUpperCase();
+    try {
+      if (method === 'GET') return handleGet(req);
+      if (method === 'POST') return await handlePost(req);
+      throw new PushError('method_not_allowed', `method ${method.slice(0, 16)} is not GET or POST`);
+    } catch (err) {
+      if (err instanceof PushError) {
+        const fields = { reason: err.reason, status: err.status, method: method.slice(0, 16) };
+        logger.warn(
+          err.field === undefined ? fields : { ...fields, field: err.field },
+          `push request rejected: ${err.message}`,
+        );
+        return reply(err.status);
+      }
+      logger.error({ err }, 'push request failed unexpectedly; replying 500 so WeChat retries');
+      return reply(500);
+    }
+  };
+}
+
+function decodeBody(body: Buffer | string): string {
+  if (typeof body === 'string') return body;
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw new PushError('malformed_body', 'body is not valid UTF-8');
+  }
+}
+
+function own(doc: PushDocument, key: string): unknown {
+  return Object.hasOwn(doc, key) ? doc[key] : undefined;
+}
+
+function success(): PushResponse {
+  return { status: 200, body: 'success', contentType: TEXT };
+}
+
+function reply(status: number): PushResponse {
+  return { status, body: GENERIC_BODIES[status] ?? 'error', contentType: TEXT };
+}

@@ -1,0 +1,42 @@
+import { acquireWithin, type DistributedLock } from '../store/lock.js';
+
+/** Runs work for one key at a time; different keys run in parallel. */
+export interface KeyedMutex {
+  runExclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Serialises within this process with a promise chain per key (no polling), then, when a shared
+ * lock is given, across processes too. The local queue first means only one waiter per process
+ * polls the shared lock.
+ */
+export class ChainedKeyedMutex implements KeyedMutex {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly shared?: DistributedLock,
+    private readonly options: { ttlMs: number; waitMs: number } = { ttlMs: 30_000, waitMs: 30_000 },
+  ) {}
+
+  async runExclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.withShared(key, work));
+    const tail = run.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return run;
+  }
+
+  private async withShared<T>(key: string, work: () => Promise<T>): Promise<T> {
+    if (!this.shared) return work();
+    const outcome = await acquireWithin<never>(this.shared, key, this.options);
+    if (!('handle' in outcome)) return work();
+    try {
+      return await work();
+    } finally {
+      await outcome.handle.release().catch(() => undefined);
+    }
+  }
+}

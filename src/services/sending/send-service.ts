@@ -1,0 +1,290 @@
+import { createHash } from 'node:crypto';
+import type { QuotaPolicy } from '../../config.js';
+import {
+  BadUserInputError,
+  ErrorCode,
+  GatewayError,
+  NoSubscriptionError,
+  UpstreamUnavailableError,
+} from '../errors.js';
+import type { IdempotencyStore } from '../idempotency/idempotency-store.js';
+import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
+import type { Logger } from '../logger.js';
+import { newMessageId, type MessageRecord, type MessageStore } from '../messages/message-store.js';
+import type { TemplateCatalog } from '../templates/template-catalog.js';
+import { validateTemplateData } from '../templates/validate-data.js';
+import { TokenRejectedError } from '../token/token-errors.js';
+import { WeChatErrcode } from '../wechat/errcodes.js';
+import { TransportError } from '../wechat/http-transport.js';
+import type { Lang, MiniprogramState, SubscribeMessage } from '../wechat/wechat-client.js';
+import { WeChatError } from '../wechat/wechat-error.js';
+import type { SendOutcome } from '../wechat/wechat-service.js';
+import { assertOpenid } from '../subscriptions/subscription-service.js';
+import type { KeyedMutex } from './keyed-mutex.js';
+import { normalizeTemplateData } from './normalize-data.js';
+
+export interface SendRequest {
+  openid: string;
+  /** WeChat id or template name. */
+  templateId: string;
+  data: unknown;
+  page?: string | null;
+  miniprogramState?: MiniprogramState | null;
+  lang?: Lang | null;
+  idempotencyKey?: string | null;
+}
+
+export interface SubscribeMessageSender {
+  sendSubscribeMessage(message: SubscribeMessage): Promise<SendOutcome>;
+}
+
+export interface SendServiceDeps {
+  appId: string;
+  catalog: TemplateCatalog;
+  sender: SubscribeMessageSender;
+  ledger: LedgerStore;
+  messages: MessageStore;
+  idempotency: IdempotencyStore;
+  userMutex: KeyedMutex;
+  quotaPolicy: QuotaPolicy;
+  logger: Logger;
+  now?: () => Date;
+  idempotencyTtlSeconds?: number;
+  /** How long a duplicate request waits for the original one to finish. */
+  duplicateWaitMs?: number;
+}
+
+const MAX_PAGE_LENGTH = 1024;
+
+/**
+ * One send, end to end: validate against the template before WeChat sees anything, honour the
+ * idempotency key, serialise per user (WeChat answers 43108 to concurrent sends to one user),
+ * apply the quota policy, call WeChat, and record the outcome in the log and the ledger.
+ * A WeChat refusal is a recorded outcome (FAILED), not an exception.
+ */
+export class SendService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: SendServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async send(request: SendRequest): Promise<MessageRecord> {
+    const prepared = this.prepare(request);
+    const { deps } = this;
+    const messageId = newMessageId(this.now());
+    if (prepared.idempotencyKey !== null) {
+      const claim = await deps.idempotency.claim(deps.appId, prepared.idempotencyKey, {
+        fingerprint: prepared.fingerprint,
+        messageId,
+        ttlSeconds: deps.idempotencyTtlSeconds ?? 86_400,
+      });
+      if (!claim.claimed) {
+        if (claim.fingerprint !== prepared.fingerprint) {
+          throw new BadUserInputError(
+            'idempotencyKey was already used with a different request within the last 24 hours',
+            'idempotencyKey',
+          );
+        }
+        return this.awaitOriginal(claim.messageId);
+      }
+    }
+    try {
+      return await deps.userMutex.runExclusive(
+        `send:${deps.appId}:${prepared.message.touser}`,
+        () => this.sendExclusive(messageId, prepared),
+      );
+    } catch (error) {
+      // Nothing reached WeChat: free the key so the client's retry is a fresh attempt.
+      if (prepared.idempotencyKey !== null && !(error as { attempted?: boolean }).attempted) {
+        await deps.idempotency.forget(deps.appId, prepared.idempotencyKey, messageId);
+      }
+      throw error;
+    }
+  }
+
+  private prepare(request: SendRequest) {
+    assertOpenid(request.openid);
+    const template = this.deps.catalog.registry.require(request.templateId);
+    const data = normalizeTemplateData(request.data);
+    const violations = validateTemplateData(template, data);
+    if (violations.length > 0) {
+      const [first] = violations;
+      throw new BadUserInputError(
+        violations.length === 1
+          ? first!.message
+          : `${first!.message} (and ${violations.length - 1} more)`,
+        first!.key,
+        { kind: first!.kind, rule: first!.rule, violations },
+      );
+    }
+    const page = request.page ?? null;
+    if (
+      page !== null &&
+      (page.length > MAX_PAGE_LENGTH || /[\s]/.test(page) || page.startsWith('/'))
+    ) {
+      throw new BadUserInputError(
+        `page must be a mini-program path like pages/index/index?id=1 (no leading /, no spaces, at most ${MAX_PAGE_LENGTH} characters)`,
+        'page',
+      );
+    }
+    const message: SubscribeMessage = {
+      touser: request.openid,
+      templateId: template.id,
+      page,
+      miniprogramState: request.miniprogramState ?? 'formal',
+      lang: request.lang ?? 'zh_CN',
+      data,
+    };
+    const idempotencyKey = request.idempotencyKey ?? null;
+    if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
+      throw new BadUserInputError('idempotencyKey must be 1-255 characters', 'idempotencyKey');
+    }
+    const fingerprint = createHash('sha256')
+      .update(
+        JSON.stringify([
+          message.touser,
+          message.templateId,
+          page,
+          message.miniprogramState,
+          message.lang,
+          sortedEntries(data),
+        ]),
+      )
+      .digest('hex');
+    return {
+      template,
+      message,
+      idempotencyKey,
+      fingerprint,
+      longTerm: template.type === 'LONG_TERM',
+    };
+  }
+
+  private async sendExclusive(
+    messageId: string,
+    prepared: ReturnType<SendService['prepare']>,
+  ): Promise<MessageRecord> {
+    const { deps } = this;
+    const { message } = prepared;
+    const key: SubscriptionKey = {
+      appId: deps.appId,
+      openid: message.touser,
+      templateId: message.templateId,
+    };
+    const reserved = deps.quotaPolicy === 'enforce';
+    if (reserved && !(await deps.ledger.reserve(key, this.now()))) {
+      throw new NoSubscriptionError(message.touser, prepared.template.name);
+    }
+    const record: MessageRecord = {
+      id: messageId,
+      appId: deps.appId,
+      openid: message.touser,
+      templateId: message.templateId,
+      status: 'SENDING',
+      errcode: null,
+      errmsg: null,
+      msgid: null,
+      attempts: 0,
+      data: { ...message.data },
+      page: message.page ?? null,
+      miniprogramState: message.miniprogramState!,
+      lang: message.lang!,
+      idempotencyKey: prepared.idempotencyKey,
+      createdAt: this.now(),
+      sentAt: null,
+      deliveredAt: null,
+      deliveryErrorCode: null,
+      deliveryErrorStatus: null,
+    };
+    await deps.messages.create(record);
+    try {
+      const outcome = await deps.sender.sendSubscribeMessage(message);
+      const sent = await deps.messages.update(deps.appId, messageId, {
+        status: 'SENT',
+        msgid: outcome.msgid,
+        attempts: outcome.attempts,
+        sentAt: this.now(),
+      });
+      await deps.ledger.recordSent(key, { reserved, at: this.now() });
+      return sent;
+    } catch (error) {
+      return this.recordFailure(error, messageId, key, reserved, prepared.longTerm);
+    }
+  }
+
+  private async recordFailure(
+    error: unknown,
+    messageId: string,
+    key: SubscriptionKey,
+    reserved: boolean,
+    longTerm: boolean,
+  ): Promise<MessageRecord> {
+    const { deps } = this;
+    const attempts = (error as { attempts?: number }).attempts ?? 0;
+    const refusal =
+      error instanceof WeChatError
+        ? { errcode: error.errcode, errmsg: error.errmsg }
+        : error instanceof TokenRejectedError
+          ? { errcode: Number(error.extensions.errcode), errmsg: error.message }
+          : null;
+    if (refusal) {
+      if (refusal.errcode === WeChatErrcode.USER_REFUSED) {
+        // WeChat itself says the user cannot receive this template now: believe it over the ledger.
+        if (longTerm) await deps.ledger.revoke(key, { source: 'events', at: this.now() });
+        else await deps.ledger.markNoCredit(key, this.now());
+      } else if (reserved) await deps.ledger.release(key, this.now());
+      if (refusal.errcode !== WeChatErrcode.USER_REFUSED) {
+        deps.logger.warn(
+          { errcode: refusal.errcode, templateId: key.templateId, messageId },
+          'WeChat refused a send',
+        );
+      }
+      return deps.messages.update(deps.appId, messageId, {
+        status: 'FAILED',
+        ...refusal,
+        attempts,
+      });
+    }
+    // No answer from WeChat. If the request may have arrived, keep the credit spent and the
+    // idempotency key held: retrying could deliver the message twice.
+    const mayHaveArrived =
+      error instanceof UpstreamUnavailableError &&
+      (error.cause as TransportError | undefined)?.sent === true;
+    if (reserved && !mayHaveArrived) await deps.ledger.release(key, this.now());
+    await deps.messages.update(deps.appId, messageId, {
+      status: 'FAILED',
+      errcode: null,
+      errmsg:
+        error instanceof GatewayError ? error.message : 'internal error before WeChat answered',
+      attempts,
+    });
+    if (error && typeof error === 'object') Object.assign(error, { attempted: mayHaveArrived });
+    throw error;
+  }
+
+  /** A retry of a request that already claimed its key: answer with the original message. */
+  private async awaitOriginal(messageId: string): Promise<MessageRecord> {
+    const deadline = Date.now() + (this.deps.duplicateWaitMs ?? 30_000);
+    let delay = 5;
+    for (;;) {
+      const message = await this.deps.messages.get(this.deps.appId, messageId);
+      if (message && message.status !== 'SENDING') return message;
+      if (Date.now() > deadline) {
+        throw new GatewayError(
+          ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+          'The original request with this idempotencyKey is still in progress; retry later',
+          {
+            messageId,
+          },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 100);
+    }
+  }
+}
+
+function sortedEntries(data: Record<string, string>): [string, string][] {
+  return Object.entries(data).sort(([a], [b]) => (a < b ? -1 : 1));
+}

@@ -1,0 +1,114 @@
+import { jsonResponse, parseJsonObject } from '../http/sim-http.js';
+import type { SimulatorState } from '../state.js';
+import type { TokenMode } from '../tokens/token-authority.js';
+import { badRequest, type ControlRoute } from './control-route.js';
+
+const MAX_INJECTION_TIMES = 10_000;
+
+/** What WeChat itself does or suffers: injected errors, token events, counters, reset. */
+export function platformControls(deps: {
+  state: SimulatorState;
+  /** The WeChat API paths errors may be injected into. */
+  wechatPaths: readonly string[];
+}): ControlRoute[] {
+  const { state, wechatPaths } = deps;
+  return [
+    {
+      method: 'POST',
+      path: '/__sim/errors',
+      summary:
+        'the next `times` calls of a WeChat path answer this errcode, before any other check (queued per path, oldest first)',
+      input:
+        '{ path: "/cgi-bin/message/subscribe/send" | …, errcode: number (not 0), errmsg?: string, times?: number (default 1) }',
+      handle({ body }) {
+        const parsed = parseJsonObject(body);
+        if (!parsed.ok) return badRequest(parsed.reason);
+        const { path, errcode, errmsg, times = 1 } = parsed.value;
+        if (typeof path !== 'string' || !wechatPaths.includes(path)) {
+          return badRequest(`path ${JSON.stringify(path ?? null)} is not a simulated WeChat API`, {
+            paths: wechatPaths,
+          });
+        }
+        if (typeof errcode !== 'number' || !Number.isSafeInteger(errcode) || errcode === 0) {
+          return badRequest(
+            `errcode must be a non-zero integer, got ${JSON.stringify(errcode ?? null)}`,
+          );
+        }
+        if (errmsg !== undefined && typeof errmsg !== 'string') {
+          return badRequest(`errmsg must be a string, got ${JSON.stringify(errmsg)}`);
+        }
+        if (
+          typeof times !== 'number' ||
+          !Number.isSafeInteger(times) ||
+          times < 1 ||
+          times > MAX_INJECTION_TIMES
+        ) {
+          return badRequest(
+            `times must be an integer from 1 to ${MAX_INJECTION_TIMES}, got ${JSON.stringify(times)}`,
+          );
+        }
+        state.injections.add({
+          path,
+          errcode,
+          remaining: times,
+          ...(errmsg === undefined ? {} : { errmsg }),
+        });
+        return jsonResponse({ queued: state.injections.list() });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/__sim/errors',
+      summary: 'the injected errors still queued',
+      handle: () => jsonResponse({ queued: state.injections.list() }),
+    },
+    {
+      method: 'POST',
+      path: '/__sim/tokens/expire',
+      summary:
+        'every live access token (classic and stable) expires now: business APIs answer 42001',
+      handle: () => jsonResponse({ expired: state.tokens.expireAll() }),
+    },
+    {
+      method: 'POST',
+      path: '/__sim/tokens/rotate',
+      summary:
+        'someone else fetched a token: a new one is issued and every older token of that mode answers 40001 at once (no grace)',
+      input: '{ mode?: "classic" | "stable" }  (default classic; the body may be empty)',
+      handle({ body }) {
+        let mode: unknown = 'classic';
+        if (body.trim() !== '') {
+          const parsed = parseJsonObject(body);
+          if (!parsed.ok) return badRequest(parsed.reason);
+          mode = parsed.value.mode ?? 'classic';
+        }
+        if (mode !== 'classic' && mode !== 'stable') {
+          return badRequest(`mode must be "classic" or "stable", got ${JSON.stringify(mode)}`);
+        }
+        const { token, invalidated } = state.tokens.rotate(mode as TokenMode);
+        return jsonResponse({ mode, ...token, invalidated });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/__sim/counters',
+      summary:
+        'calls per WeChat path, replies per path and errcode, tokens issued per mode, sends ok/failed per errcode',
+      handle: () =>
+        jsonResponse({
+          ...state.counters.snapshot(state.tokens.issuedCounts),
+          forceRefreshesToday: state.tokens.forceRefreshesToday,
+        }),
+    },
+    {
+      method: 'POST',
+      path: '/__sim/reset',
+      summary:
+        'back to the starting state: no tokens, credits, messages, login codes, injected errors or counts; the starting template library',
+      handle() {
+        state.reset();
+        return jsonResponse({ ok: true });
+      },
+    },
+  ];
+}

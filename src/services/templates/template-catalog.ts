@@ -1,0 +1,27 @@
+import type { Template } from './types.js';
+import { TemplateRegistry } from './registry.js';
+import { parseTemplate } from './parse-template.js';
+
+export interface RemoteTemplateSource {
+  getTemplates(): Promise<unknown[]>;
+}
+
+/**
+ * The live template registry of one app. A sync swaps in a merged registry atomically, so a send
+ * in flight keeps the registry it started with.
+ */
+export class TemplateCatalog {
+  constructor(private current: TemplateRegistry) {}
+
+  get registry(): TemplateRegistry {
+    return this.current;
+  }
+
+  /** Reads WeChat's private templates and merges them over the local file's. */
+  async sync(source: RemoteTemplateSource): Promise<readonly Template[]> {
+    const remote = await source.getTemplates();
+    const parsed = remote.map((item, index) => parseTemplate(item, `gettemplate data[${index}]`));
+    this.current = this.current.mergeRemote(parsed);
+    return this.current.list();
+  }
+}

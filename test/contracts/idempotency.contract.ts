@@ -1,0 +1,203 @@
+import { describe, expect, it } from '@jest/globals';
+import type { IdempotencyStore } from '../../src/services/idempotency/idempotency-store.js';
+
+export type MakeIdempotencyStore = () => Promise<{
+  store: IdempotencyStore;
+  cleanup: () => Promise<void>;
+  /** Lets at least `ms` pass for the store's expiry: advances a fake clock, or really waits. */
+  passTime: (ms: number) => Promise<void>;
+}>;
+
+const APP = 'wxapp0000000001';
+
+export function idempotencyStoreContract(name: string, makeStore: MakeIdempotencyStore): void {
+  type Context = Awaited<ReturnType<MakeIdempotencyStore>>;
+  const withStore = (fn: (ctx: Context) => Promise<void>) => async () => {
+    const ctx = await makeStore();
+    try {
+      await fn(ctx);
+    } finally {
+      await ctx.cleanup();
+    }
+  };
+
+  describe(`IdempotencyStore contract: ${name}`, () => {
+    it(
+      'lets the first claim win and tells later claims the winner',
+      withStore(async ({ store }) => {
+        expect(
+          await store.claim(APP, 'key-1', {
+            fingerprint: 'fp-a',
+            messageId: 'MSG1',
+            ttlSeconds: 600,
+          }),
+        ).toEqual({
+          claimed: true,
+        });
+        expect(
+          await store.claim(APP, 'key-1', {
+            fingerprint: 'fp-b',
+            messageId: 'MSG2',
+            ttlSeconds: 600,
+          }),
+        ).toEqual({
+          claimed: false,
+          fingerprint: 'fp-a',
+          messageId: 'MSG1',
+        });
+        expect(
+          await store.claim(APP, 'key-2', {
+            fingerprint: 'fp-b',
+            messageId: 'MSG2',
+            ttlSeconds: 600,
+          }),
+        ).toEqual({
+          claimed: true,
+        });
+      }),
+    );
+
+    it(
+      'gives a key to exactly one of 20 concurrent claims',
+      withStore(async ({ store }) => {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.claim(APP, 'raced', {
+              fingerprint: `fp-${i}`,
+              messageId: `MSG${i}`,
+              ttlSeconds: 600,
+            }),
+          ),
+        );
+        const winners = results.flatMap((r, i) => (r.claimed ? [i] : []));
+        expect(winners).toHaveLength(1);
+        const winner = winners[0]!;
+        for (const r of results) {
+          if (!r.claimed)
+            expect(r).toEqual({
+              claimed: false,
+              fingerprint: `fp-${winner}`,
+              messageId: `MSG${winner}`,
+            });
+        }
+      }),
+    );
+
+    it(
+      'forgets a key only for the message that owns it',
+      withStore(async ({ store }) => {
+        await store.claim(APP, 'k', { fingerprint: 'fp', messageId: 'OWNER', ttlSeconds: 600 });
+        await store.forget(APP, 'k', 'SOMEONE-ELSE');
+        expect(
+          await store.claim(APP, 'k', { fingerprint: 'fp2', messageId: 'LATE', ttlSeconds: 600 }),
+        ).toMatchObject({
+          claimed: false,
+          messageId: 'OWNER',
+        });
+        await store.forget(APP, 'k', 'OWNER');
+        expect(
+          await store.claim(APP, 'k', { fingerprint: 'fp2', messageId: 'NEXT', ttlSeconds: 600 }),
+        ).toEqual({
+          claimed: true,
+        });
+        await store.forget(APP, 'never-claimed', 'X');
+      }),
+    );
+
+    it(
+      'keeps apps apart',
+      withStore(async ({ store }) => {
+        expect(
+          await store.claim('wxappA', 'same', {
+            fingerprint: 'a',
+            messageId: 'A',
+            ttlSeconds: 600,
+          }),
+        ).toEqual({
+          claimed: true,
+        });
+        expect(
+          await store.claim('wxappB', 'same', {
+            fingerprint: 'b',
+            messageId: 'B',
+            ttlSeconds: 600,
+          }),
+        ).toEqual({
+          claimed: true,
+        });
+        await store.forget('wxappB', 'same', 'A');
+        expect(
+          await store.claim('wxappA', 'same', {
+            fingerprint: 'c',
+            messageId: 'C',
+            ttlSeconds: 600,
+          }),
+        ).toMatchObject({
+          messageId: 'A',
+        });
+      }),
+    );
+
+    it(
+      'accepts keys with any characters',
+      withStore(async ({ store }) => {
+        const key = 'order:42/retry 1 — 订单*';
+        expect(
+          await store.claim(APP, key, { fingerprint: 'f', messageId: 'M', ttlSeconds: 600 }),
+        ).toEqual({ claimed: true });
+        expect(
+          await store.claim(APP, key, { fingerprint: 'g', messageId: 'N', ttlSeconds: 600 }),
+        ).toMatchObject({
+          claimed: false,
+          messageId: 'M',
+        });
+        expect(
+          await store.claim(APP, 'order:42', { fingerprint: 'g', messageId: 'N', ttlSeconds: 600 }),
+        ).toEqual({
+          claimed: true,
+        });
+      }),
+    );
+
+    it(
+      'releases a key once its TTL has passed',
+      withStore(async ({ store, passTime }) => {
+        await store.claim(APP, 'short', { fingerprint: 'fp', messageId: 'FIRST', ttlSeconds: 1 });
+        await store.claim(APP, 'long', { fingerprint: 'fp', messageId: 'KEPT', ttlSeconds: 600 });
+        await passTime(1100);
+        expect(
+          await store.claim(APP, 'short', {
+            fingerprint: 'fp',
+            messageId: 'SECOND',
+            ttlSeconds: 600,
+          }),
+        ).toEqual({
+          claimed: true,
+        });
+        expect(
+          await store.claim(APP, 'long', {
+            fingerprint: 'fp',
+            messageId: 'OTHER',
+            ttlSeconds: 600,
+          }),
+        ).toMatchObject({
+          messageId: 'KEPT',
+        });
+      }),
+    );
+
+    it(
+      'rejects an empty key, naming it',
+      withStore(async ({ store }) => {
+        await expect(
+          store.claim(APP, '', { fingerprint: 'f', messageId: 'M', ttlSeconds: 1 }),
+        ).rejects.toMatchObject({
+          field: 'idempotencyKey',
+        });
+        await expect(
+          store.claim(APP, 'k', { fingerprint: 'f', messageId: 'M', ttlSeconds: 0 }),
+        ).rejects.toThrow(/ttlSeconds/);
+      }),
+    );
+  });
+}

@@ -1,0 +1,396 @@
+import { describe, expect, it } from '@jest/globals';
+import { BadUserInputError } from '../../src/services/errors.js';
+import {
+  DuplicateMessageError,
+  MessageNotFoundError,
+  newMessageId,
+  type MessageFilter,
+  type MessageRecord,
+  type MessageStatus,
+  type MessageStore,
+} from '../../src/services/messages/message-store.js';
+import { encodeCursor, type Page } from '../../src/services/store/page.js';
+
+export type MakeMessageStore = () => Promise<{ store: MessageStore; cleanup: () => Promise<void> }>;
+
+const T0 = Date.UTC(2024, 0, 1);
+const at = (n: number) => new Date(T0 + n * 1000);
+const APP = 'wxapp0000000001';
+const BIG_MSGID = '2097683633284153344'; // above 2^53: a JS number would change its last digits
+
+function message(overrides: Partial<MessageRecord> & { n?: number } = {}): MessageRecord {
+  const { n = 0, ...rest } = overrides;
+  return {
+    id: newMessageId(at(n)),
+    appId: APP,
+    openid: 'oUser1',
+    templateId: 'tplA',
+    status: 'SENDING',
+    errcode: null,
+    errmsg: null,
+    msgid: null,
+    attempts: 0,
+    data: { thing1: '订单已发货', time2: '2024-01-01 10:00' },
+    page: 'pages/order/detail?id=42',
+    miniprogramState: 'formal',
+    lang: 'zh_CN',
+    idempotencyKey: null,
+    createdAt: at(n),
+    sentAt: null,
+    deliveredAt: null,
+    deliveryErrorCode: null,
+    deliveryErrorStatus: null,
+    ...rest,
+  };
+}
+
+async function listAll(store: MessageStore, appId: string, filter: MessageFilter, first = 100) {
+  const items: MessageRecord[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: Page<MessageRecord> = await store.list(appId, filter, { first, after });
+    items.push(...page.items);
+    if (!page.hasNextPage) return items;
+    after = page.endCursor;
+  }
+}
+
+export function messageStoreContract(name: string, makeStore: MakeMessageStore): void {
+  const withStore = (fn: (store: MessageStore) => Promise<void>) => async () => {
+    const { store, cleanup } = await makeStore();
+    try {
+      await fn(store);
+    } finally {
+      await cleanup();
+    }
+  };
+
+  describe(`MessageStore contract: ${name}`, () => {
+    it(
+      'round-trips every field exactly, nulls included',
+      withStore(async (store) => {
+        const bare = message({ n: 1 });
+        await store.create(bare);
+        expect(await store.get(APP, bare.id)).toEqual(bare);
+
+        const full = message({
+          n: 2,
+          status: 'DELIVERY_FAILED',
+          errcode: 0,
+          errmsg: '',
+          msgid: BIG_MSGID,
+          attempts: 2,
+          data: { 'key with space': 'a "quoted" \\ value', emoji: '🚚', empty: '' },
+          page: null,
+          idempotencyKey: 'idem-1',
+          sentAt: new Date(T0 + 2345),
+          deliveredAt: new Date(T0 + 9999),
+          deliveryErrorCode: 10004,
+          deliveryErrorStatus: 'failed: user refused',
+        });
+        await store.create(full);
+        expect(await store.get(APP, full.id)).toEqual(full);
+        expect(await store.get(APP, 'NOSUCHID')).toBeNull();
+      }),
+    );
+
+    it(
+      'refuses to create a message whose id exists',
+      withStore(async (store) => {
+        const m = message();
+        await store.create(m);
+        await expect(store.create({ ...m, status: 'SENT' })).rejects.toBeInstanceOf(
+          DuplicateMessageError,
+        );
+        expect(await store.get(APP, m.id)).toEqual(m);
+      }),
+    );
+
+    it(
+      'updates fields, moves the status indexes and finds the message by a 64-bit msgid',
+      withStore(async (store) => {
+        const m = message({ n: 1 });
+        const other = message({ n: 2 });
+        await store.create(m);
+        await store.create(other);
+        const sent = await store.update(APP, m.id, {
+          status: 'SENT',
+          msgid: BIG_MSGID,
+          attempts: 1,
+          sentAt: at(3),
+          errcode: 0,
+          errmsg: 'ok',
+        });
+        expect(sent).toEqual({
+          ...m,
+          status: 'SENT',
+          msgid: BIG_MSGID,
+          attempts: 1,
+          sentAt: at(3),
+          errcode: 0,
+          errmsg: 'ok',
+        });
+        expect(await store.get(APP, m.id)).toEqual(sent);
+        expect(await store.findByMsgid(APP, BIG_MSGID)).toEqual(sent);
+        expect(await store.findByMsgid(APP, '2097683633284153345')).toBeNull();
+
+        const ids = async (status: MessageStatus) =>
+          (await listAll(store, APP, { status })).map((r) => r.id);
+        expect(await ids('SENDING')).toEqual([other.id]);
+        expect(await ids('SENT')).toEqual([m.id]);
+
+        const delivered = await store.update(APP, m.id, {
+          status: 'DELIVERED',
+          deliveredAt: at(4),
+        });
+        expect(await ids('SENT')).toEqual([]);
+        expect(await ids('DELIVERED')).toEqual([m.id]);
+        expect(
+          (
+            await store.list(
+              APP,
+              { status: 'DELIVERED', openid: 'oUser1', templateId: 'tplA' },
+              { first: 5 },
+            )
+          ).totalCount,
+        ).toBe(1);
+        expect(await store.findByMsgid(APP, BIG_MSGID)).toEqual(delivered);
+      }),
+    );
+
+    it(
+      'sets fields back to null and leaves unmentioned fields alone',
+      withStore(async (store) => {
+        const m = message({
+          errcode: 45009,
+          errmsg: 'reach max api daily quota limit',
+          status: 'FAILED',
+        });
+        await store.create(m);
+        const cleared = await store.update(APP, m.id, {
+          errcode: null,
+          errmsg: null,
+          page: undefined,
+        });
+        expect(cleared).toEqual({ ...m, errcode: null, errmsg: null });
+        expect(await store.get(APP, m.id)).toEqual(cleared);
+        expect(await store.update(APP, m.id, {})).toEqual(cleared);
+      }),
+    );
+
+    it(
+      'moves the msgid index when the msgid changes or is cleared',
+      withStore(async (store) => {
+        const m = message({ msgid: '111' });
+        await store.create(m);
+        expect((await store.findByMsgid(APP, '111'))?.id).toBe(m.id);
+        await store.update(APP, m.id, { msgid: '222' });
+        expect(await store.findByMsgid(APP, '111')).toBeNull();
+        expect((await store.findByMsgid(APP, '222'))?.id).toBe(m.id);
+        await store.update(APP, m.id, { msgid: null });
+        expect(await store.findByMsgid(APP, '222')).toBeNull();
+      }),
+    );
+
+    it(
+      'moves openid and template indexes when those change',
+      withStore(async (store) => {
+        const m = message({ openid: 'oBefore', templateId: 'tplBefore' });
+        await store.create(m);
+        await store.update(APP, m.id, { openid: 'oAfter', templateId: 'tplAfter' });
+        expect((await store.list(APP, { openid: 'oBefore' }, { first: 5 })).totalCount).toBe(0);
+        expect((await store.list(APP, { templateId: 'tplBefore' }, { first: 5 })).totalCount).toBe(
+          0,
+        );
+        expect(
+          (
+            await store.list(APP, { openid: 'oAfter', templateId: 'tplAfter' }, { first: 5 })
+          ).items.map((r) => r.id),
+        ).toEqual([m.id]);
+      }),
+    );
+
+    it(
+      'fails to update an unknown message',
+      withStore(async (store) => {
+        await expect(store.update(APP, newMessageId(), { status: 'SENT' })).rejects.toBeInstanceOf(
+          MessageNotFoundError,
+        );
+        expect((await store.list(APP, {}, { first: 5 })).totalCount).toBe(0);
+      }),
+    );
+
+    it(
+      'keeps apps apart',
+      withStore(async (store) => {
+        const a = message({ appId: 'wxappA', msgid: '42' });
+        const b = message({ appId: 'wxappB', msgid: '42' });
+        await store.create(a);
+        await store.create(b);
+        expect((await store.findByMsgid('wxappA', '42'))?.id).toBe(a.id);
+        expect((await store.findByMsgid('wxappB', '42'))?.id).toBe(b.id);
+        expect(await store.get('wxappB', a.id)).toBeNull();
+        await expect(store.update('wxappB', a.id, { status: 'SENT' })).rejects.toBeInstanceOf(
+          MessageNotFoundError,
+        );
+        expect((await store.list('wxappA', {}, { first: 5 })).items.map((r) => r.id)).toEqual([
+          a.id,
+        ]);
+        expect((await store.list('wxappA', { status: 'SENT' }, { first: 5 })).totalCount).toBe(0);
+      }),
+    );
+
+    it(
+      'lists newest first',
+      withStore(async (store) => {
+        const created: string[] = [];
+        for (let n = 0; n < 5; n++) {
+          const m = message({ n });
+          created.push(m.id);
+          await store.create(m);
+        }
+        const page = await store.list(APP, {}, { first: 10 });
+        expect(page.items.map((m) => m.id)).toEqual([...created].reverse());
+        expect(page).toMatchObject({ hasNextPage: false, totalCount: 5 });
+      }),
+    );
+
+    describe('filters and pagination', () => {
+      const statuses: MessageStatus[] = [
+        'SENDING',
+        'SENT',
+        'FAILED',
+        'DELIVERED',
+        'DELIVERY_FAILED',
+      ];
+      /** 45 messages across 3 users, 2 templates and every status. */
+      async function seed(store: MessageStore) {
+        const all: MessageRecord[] = [];
+        for (let i = 0; i < 45; i++) {
+          const m = message({
+            n: Math.floor(i / 3), // several per second: order then comes from the id's own sequence
+            openid: `oUser${i % 3}`,
+            templateId: i % 2 === 0 ? 'tplA' : 'tplB',
+            status: statuses[i % 5]!,
+          });
+          await store.create(m);
+          all.push(m);
+        }
+        return all.reverse(); // newest first
+      }
+
+      it(
+        'walks 45 messages in pages of 20 without gaps or duplicates',
+        withStore(async (store) => {
+          const expected = (await seed(store)).map((m) => m.id);
+          const p1 = await store.list(APP, {}, { first: 20 });
+          const p2 = await store.list(APP, {}, { first: 20, after: p1.endCursor });
+          const p3 = await store.list(APP, {}, { first: 20, after: p2.endCursor });
+          expect([p1, p2, p3].map((p) => [p.items.length, p.hasNextPage, p.totalCount])).toEqual([
+            [20, true, 45],
+            [20, true, 45],
+            [5, false, 45],
+          ]);
+          expect([...p1.items, ...p2.items, ...p3.items].map((m) => m.id)).toEqual(expected);
+          expect(await store.list(APP, {}, { first: 20, after: p3.endCursor })).toEqual({
+            items: [],
+            endCursor: null,
+            hasNextPage: false,
+            totalCount: 45,
+          });
+        }),
+      );
+
+      it(
+        'stays stable when messages change status between pages',
+        withStore(async (store) => {
+          const expected = (await seed(store)).map((m) => m.id);
+          const p1 = await store.list(APP, {}, { first: 20 });
+          for (const id of [expected[0]!, expected[19]!, expected[20]!, expected[30]!]) {
+            await store.update(APP, id, { status: 'DELIVERED', msgid: '9', attempts: 3 });
+          }
+          await store.create(message({ n: 1000 })); // newer than page 1: not part of this walk
+          const ids = p1.items.map((m) => m.id);
+          let after = p1.endCursor;
+          for (;;) {
+            const page = await store.list(APP, {}, { first: 20, after });
+            ids.push(...page.items.map((m) => m.id));
+            if (!page.hasNextPage) break;
+            after = page.endCursor;
+          }
+          expect(ids).toEqual(expected);
+        }),
+      );
+
+      it(
+        'agrees with the records for every combination of filters, with matching counts',
+        withStore(async (store) => {
+          const all = await seed(store);
+          for (const openid of [undefined, 'oUser0', 'oUser2', 'oNobody'])
+            for (const templateId of [undefined, 'tplA', 'tplB'])
+              for (const status of [undefined, ...statuses]) {
+                const filter: MessageFilter = { openid, templateId, status };
+                const expected = all
+                  .filter(
+                    (m) =>
+                      (openid === undefined || m.openid === openid) &&
+                      (templateId === undefined || m.templateId === templateId) &&
+                      (status === undefined || m.status === status),
+                  )
+                  .map((m) => m.id);
+                const page = await store.list(APP, filter, { first: 4 });
+                expect({ filter, count: page.totalCount }).toEqual({
+                  filter,
+                  count: expected.length,
+                });
+                expect({
+                  filter,
+                  ids: (await listAll(store, APP, filter, 4)).map((m) => m.id),
+                }).toEqual({
+                  filter,
+                  ids: expected,
+                });
+              }
+          // Spot checks written out by hand, so the test does not only agree with itself.
+          expect((await store.list(APP, { openid: 'oUser0' }, { first: 1 })).totalCount).toBe(15);
+          expect((await store.list(APP, { templateId: 'tplA' }, { first: 1 })).totalCount).toBe(23);
+          expect((await store.list(APP, { status: 'FAILED' }, { first: 1 })).totalCount).toBe(9);
+          expect(
+            (
+              await store.list(
+                APP,
+                { openid: 'oUser0', templateId: 'tplA', status: 'SENDING' },
+                { first: 1 },
+              )
+            ).totalCount,
+          ).toBe(2);
+        }),
+      );
+
+      it(
+        'rejects bad first and after naming the field',
+        withStore(async (store) => {
+          for (const first of [0, 101, 2.5]) {
+            const error = await store.list(APP, {}, { first }).catch((e: unknown) => e);
+            expect(error).toBeInstanceOf(BadUserInputError);
+            expect(error).toMatchObject({ field: 'first' });
+          }
+          for (const after of [
+            '%%%',
+            encodeCursor('sub', '0000000000000001|abc'),
+            encodeCursor('msg', 'has space'),
+          ]) {
+            const error = await store.list(APP, {}, { first: 5, after }).catch((e: unknown) => e);
+            expect(error).toBeInstanceOf(BadUserInputError);
+            expect(error).toMatchObject({ field: 'after' });
+          }
+          await expect(
+            store.list(APP, { status: 'LOST' as MessageStatus }, { first: 5 }),
+          ).rejects.toMatchObject({
+            field: 'status',
+          });
+        }),
+      );
+    });
+  });
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import type { PushDedup } from '../../src/services/dedup/push-dedup.js';
+
+export type MakePushDedup = () => Promise<{
+  store: PushDedup;
+  cleanup: () => Promise<void>;
+  /** Lets at least `ms` pass for the store's expiry: advances a fake clock, or really waits. */
+  passTime: (ms: number) => Promise<void>;
+}>;
+
+export function pushDedupContract(name: string, makeStore: MakePushDedup): void {
+  type Context = Awaited<ReturnType<MakePushDedup>>;
+  const withStore = (fn: (ctx: Context) => Promise<void>) => async () => {
+    const ctx = await makeStore();
+    try {
+      await fn(ctx);
+    } finally {
+      await ctx.cleanup();
+    }
+  };
+
+  describe(`PushDedup contract: ${name}`, () => {
+    it(
+      'reports a key as first seen once, and keys independently',
+      withStore(async ({ store }) => {
+        expect(await store.firstSeen('wxappA:evt:o1:1700000000', 600)).toBe(true);
+        expect(await store.firstSeen('wxappA:evt:o1:1700000000', 600)).toBe(false);
+        expect(await store.firstSeen('wxappB:evt:o1:1700000000', 600)).toBe(true);
+      }),
+    );
+
+    it(
+      'lets exactly one of 20 concurrent sightings be first',
+      withStore(async ({ store }) => {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => store.firstSeen('wxapp:raced', 600)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+      }),
+    );
+
+    it(
+      'sees a key anew after forget',
+      withStore(async ({ store }) => {
+        expect(await store.firstSeen('wxapp:k', 600)).toBe(true);
+        await store.forget('wxapp:k');
+        expect(await store.firstSeen('wxapp:k', 600)).toBe(true);
+        expect(await store.firstSeen('wxapp:k', 600)).toBe(false);
+        await store.forget('wxapp:never-seen');
+      }),
+    );
+
+    it(
+      'sees a key anew once its TTL has passed',
+      withStore(async ({ store, passTime }) => {
+        expect(await store.firstSeen('wxapp:short', 1)).toBe(true);
+        expect(await store.firstSeen('wxapp:long', 600)).toBe(true);
+        await passTime(1100);
+        expect(await store.firstSeen('wxapp:short', 600)).toBe(true);
+        expect(await store.firstSeen('wxapp:long', 600)).toBe(false);
+      }),
+    );
+  });
+}
