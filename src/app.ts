@@ -16,7 +16,8 @@ import type { Logger } from './services/logger.js';
 import { createPushHandler } from './services/push/handler.js';
 import { ChainedKeyedMutex } from './services/sending/keyed-mutex.js';
 import { SendService } from './services/sending/send-service.js';
-import { createSimulator, type Simulator } from './services/simulator/index.js';
+import { createSimulator, DEMO_APP_ID, type Simulator } from './services/simulator/index.js';
+import { PushSender } from './services/simulator/push/index.js';
 import { defaultTemplatesFile } from './services/simulator/default-templates-file.js';
 import { connectRedis, type RedisClient } from './services/store/redis-connection.js';
 import { RedisLock } from './services/store/redis-lock.js';
@@ -73,8 +74,25 @@ async function assemble(
 ): Promise<Gateway> {
   let simulator: Gateway['simulator'] = null;
   let wechatConfig = config.wechat as { appId: string; appSecret: string; apiBase: string };
+  let sandboxPush: PushSender | null = null;
   if (config.mode === 'sandbox') {
-    const instance = createSimulator({ logger: logger.child({ component: 'simulator' }) });
+    // With the push endpoint on, the simulator pushes every tap, send and unsubscribe to it for
+    // real (signed; safe mode when WECHAT_PUSH_AES_KEY is set; XML, WeChat's default format), so
+    // the playground shows the whole loop. Its target is set once our server listens, below.
+    sandboxPush = config.push
+      ? new PushSender({
+          token: config.push.token,
+          aesKey: config.push.aesKey,
+          appId: DEMO_APP_ID,
+          format: 'xml',
+          logger: logger.child({ component: 'sandbox-push' }),
+        })
+      : null;
+    const instance = createSimulator({
+      appId: DEMO_APP_ID,
+      logger: logger.child({ component: 'simulator' }),
+      ...sandboxPush?.hooks(),
+    });
     const url = await instance.listen(0, '127.0.0.1');
     closers.push(() => instance.close());
     simulator = { url, instance };
@@ -105,7 +123,7 @@ async function assemble(
     logger,
     redis,
     prefix: config.redisPrefix,
-    transport: deps.transport,
+    transport: deps.transport ?? config.wechat.transport,
   });
   closers.push(() => stack.close());
 
@@ -216,6 +234,12 @@ async function assemble(
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (sandboxPush && config.push) {
+    const sender = sandboxPush;
+    sender.setTarget(`${url}${config.push.path}`);
+    // Runs before the server closes (closers run last-in first-out): pending retries stop at once.
+    closers.push(() => sender.close());
+  }
   return {
     url,
     graphqlUrl: `${url}/graphql`,

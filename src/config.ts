@@ -4,6 +4,7 @@
  * Pure: takes the env as an argument and never exits the process (only main.ts does that).
  */
 export type TokenMode = 'stable' | 'classic';
+export type HttpTransportKind = 'got' | 'undici';
 export type QuotaPolicy = 'track' | 'enforce';
 export type LedgerSourceSetting = 'client' | 'events';
 export type Role = 'admin' | 'sender' | 'reader';
@@ -31,6 +32,8 @@ export interface Config {
     readonly appSecret: string | null;
     readonly apiBase: string;
     readonly tokenMode: TokenMode;
+    /** The HTTP library behind the WeChat client (see docs/benchmarks.md for their CPU cost). */
+    readonly transport: HttpTransportKind;
   };
   readonly redisUrl: string | null;
   readonly redisPrefix: string;
@@ -196,6 +199,7 @@ export function loadConfig(env: Env): Config {
       appSecret,
       apiBase: reader.url('WECHAT_API_BASE', DEFAULT_WECHAT_API_BASE, ['http:', 'https:'])!,
       tokenMode: reader.oneOf<TokenMode>('WECHAT_TOKEN_MODE', ['stable', 'classic'], 'stable'),
+      transport: reader.oneOf<HttpTransportKind>('WECHAT_HTTP_TRANSPORT', ['got', 'undici'], 'got'),
     },
     redisUrl: reader.url('REDIS_URL', null, ['redis:', 'rediss:']),
     redisPrefix: reader.string('REDIS_PREFIX', 'wsg'),

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down`);
+    // Open keep-alive clients must not hold the process hostage.
+    setTimeout(() => process.exit(1), 10_000).unref();
     gateway.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -1,0 +1,26 @@
+import { startGateway } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { serveParent } from './child-process.js';
+import { createProfiler } from './profiler.js';
+
+/**
+ * Entry point of the measured gateway: the real composition root, configured from the env the
+ * bench passes (live mode against the stub). Its only addition is the IPC channel through which
+ * the bench reads this process's CPU time before and after a load run (and, with --profile,
+ * takes a CPU profile of the measured runs only).
+ */
+const transport = process.env.BENCH_TRANSPORT === 'undici' ? 'undici' : 'got';
+const gateway = await startGateway(loadConfig(process.env), { transport });
+const profiler = createProfiler();
+serveParent(
+  { graphqlUrl: gateway.graphqlUrl, store: gateway.store, transport },
+  {
+    cpu: () => {
+      const { user, system } = process.cpuUsage();
+      return { cpuUs: user + system, rssBytes: process.memoryUsage().rss };
+    },
+    profileStart: () => profiler.start(),
+    profileStop: (file) => profiler.stop(file as string),
+    stop: () => gateway.close(),
+  },
+);

@@ -1,0 +1,48 @@
+/** One timed run in the current process: wall time and this process's CPU time. */
+export interface Sample {
+  messages: number;
+  wallMs: number;
+  cpuUs: number;
+}
+
+export async function measure(messages: number, run: () => Promise<void>): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await run();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { messages, wallMs, cpuUs: used.user + used.system };
+}
+
+export const throughput = (s: Sample): number => s.messages / (s.wallMs / 1000);
+export const cpuPerMessage = (s: Sample): number => s.cpuUs / s.messages;
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A plain-text table with right-aligned numeric columns, also valid Markdown. */
+export function formatTable(headers: readonly string[], rows: readonly string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`;
+  return [line(headers), rule, ...rows.map(line)].join('\n');
+}
+
+/** Reads `--name value` from argv as a positive integer, with a default and an upper bound. */
+export function intArg(name: string, fallback: number, max: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index === -1) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new Error(`--${name} must be an integer from 1 to ${max}`);
+  }
+  return value;
+}
+
+export const fmt = (value: number, digits = 0): string =>
+  Number.isFinite(value) ? value.toFixed(digits) : '—';
