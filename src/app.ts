@@ -170,6 +170,8 @@ async function assemble(
     schema: await buildGatewaySchema(catalog.registry.list()),
     formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown; Apollo's own signal handlers would race it.
+    stopOnTerminationSignals: false,
     introspection: true,
   });
   await apollo.start();
