@@ -6,8 +6,8 @@
  *   (c) the same with the Redis store (when Redis answers at REDIS_URL or 127.0.0.1:6379),
  *   (d) the same as (b) with the undici transport,
  *   (e) a raw undici Pool loop, as the floor for (d).
- * Runs are interleaved (a b c d e, a b c d e, ...) and medians taken, because the machine is
- * shared and noisy. Options: --requests N (per run), --concurrency N, --rounds N.
+ * Runs are interleaved (a b c d e, a b c d e, ...) and ratios are taken between runs of the same
+ * round, then their median, because the machine is shared and noisy. Options: --requests N (per run), --concurrency N, --rounds N.
  */
 import os from 'node:os';
 import { silentLogger } from '../src/services/logger.js';
@@ -19,7 +19,9 @@ import {
   formatTable,
   intArg,
   measure,
+  fmtRatio,
   median,
+  pairedRatio,
   throughput,
   type Sample,
 } from './support/measure.js';
@@ -34,10 +36,10 @@ import { createRawGotLoop, createRawUndiciLoop, runConcurrent } from './support/
 import { benchPrefix, benchRedisUrl, connectBenchRedis, deletePrefix } from './support/redis.js';
 import { spawnWeChatStub } from './support/wechat-stub.js';
 
-const requests = intArg('requests', 5000, 100_000);
+const requests = intArg('requests', 3000, 100_000);
 const concurrency = intArg('concurrency', 32, 1024);
-const rounds = intArg('rounds', 5, 9);
-const warmup = Math.min(requests, 1500);
+const rounds = intArg('rounds', 7, 15);
+const warmup = 1500;
 
 interface Variant {
   key: string;
@@ -117,7 +119,7 @@ try {
   variants.push({ key: 'e', label: 'raw undici Pool loop', send: rawUndici.send, samples: [] });
 
   console.log(
-    `bench:send  node ${process.version}, ${os.cpus().length} CPUs, ${requests} sends per run, ` +
+    `bench:send  node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(2)}, ${requests} sends per run, ` +
       `concurrency ${concurrency}, ${rounds} interleaved rounds, warm-up ${warmup} each` +
       (redis
         ? `, Redis ${benchRedisUrl.replace(/\/\/[^@]*@/, '//***@')}`
@@ -145,36 +147,38 @@ try {
     );
   }
 
+  const base = variants[0]!;
   const summary = variants.map((v) => ({
     ...v,
     rate: median(v.samples.map(throughput)),
     cpu: median(v.samples.map(cpuPerMessage)),
+    rateRatio: pairedRatio(v.samples.map(throughput), base.samples.map(throughput)),
+    cpuRatio: pairedRatio(v.samples.map(cpuPerMessage), base.samples.map(cpuPerMessage)),
   }));
-  const base = summary[0]!;
   console.log(
-    '\n' +
+    `\nload average at the end: ${os.loadavg()[0]!.toFixed(2)}. Ratios are medians of per-round ` +
+      'ratios to (a) in the same round, with their range over the rounds.\n\n' +
       formatTable(
-        ['variant', 'msgs/s (median)', 'CPU µs/msg (median)', 'msgs/s ÷ (a)', 'CPU ÷ (a)'],
+        ['variant', 'msgs/s', 'CPU µs/msg', 'msgs/s ÷ (a)', 'CPU/msg ÷ (a)'],
         summary.map((v) => [
           `(${v.key}) ${v.label}`,
           fmt(v.rate),
           fmt(v.cpu, 1),
-          fmt(v.rate / base.rate, 2),
-          fmt(v.cpu / base.cpu, 2),
+          fmtRatio(v.rateRatio),
+          fmtRatio(v.cpuRatio),
         ]),
       ),
   );
   const b = summary.find((v) => v.key === 'b')!;
-  const ratio = b.rate / base.rate;
   console.log(
-    `\n(b)/(a) throughput ${fmt(ratio, 2)} (goal ≥ 0.90: ${ratio >= 0.9 ? 'met' : 'MISSED'}), ` +
-      `CPU per message ${fmt(b.cpu / base.cpu, 2)}`,
+    `\n(b)/(a) throughput ${fmtRatio(b.rateRatio)}: goal ≥ 0.90 ` +
+      `${b.rateRatio.median >= 0.9 ? 'met' : 'MISSED'}; CPU per message ${fmtRatio(b.cpuRatio)}`,
   );
   const d = summary.find((v) => v.key === 'd')!;
   const e = summary.find((v) => v.key === 'e')!;
-  console.log(
-    `(d)/(e) throughput ${fmt(d.rate / e.rate, 2)}, CPU per message ${fmt(d.cpu / e.cpu, 2)}`,
-  );
+  const vsE = (v: Variant, f: (s: Sample) => number) =>
+    fmtRatio(pairedRatio(v.samples.map(f), e.samples.map(f)));
+  console.log(`(d)/(e) throughput ${vsE(d, throughput)}, CPU per message ${vsE(d, cpuPerMessage)}`);
 } finally {
   for (const stack of stacks) await stack.close();
   for (const close of closers) await close();

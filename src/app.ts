@@ -197,6 +197,7 @@ async function assemble(
     response.end(JSON.stringify({ status: 'ok', mode: config.mode }));
   });
   if (config.push) {
+    const pushLogger = logger.child({ component: 'push' });
     const handler = createPushHandler({
       token: config.push.token,
       aesKey: config.push.aesKey ?? undefined,
@@ -214,9 +215,9 @@ async function assemble(
         ledgerSource,
         logger,
       }),
-      logger: logger.child({ component: 'push' }),
+      logger: pushLogger,
     });
-    routes.set(config.push.path, createPushRoute(handler));
+    routes.set(config.push.path, createPushRoute(handler, pushLogger));
   }
   const router = createRouter(routes, playground?.assets ?? null, logger);
 

@@ -46,3 +46,22 @@ export function intArg(name: string, fallback: number, max: number): number {
 
 export const fmt = (value: number, digits = 0): string =>
   Number.isFinite(value) ? value.toFixed(digits) : '—';
+
+export interface Ratio {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * Ratios of runs taken side by side in the same round, then their median. On a shared machine
+ * the load drifts between rounds; adjacent runs see about the same load, so pairing them cancels
+ * most of that drift, which a ratio of two medians would not.
+ */
+export function pairedRatio(values: readonly number[], baseline: readonly number[]): Ratio {
+  const ratios = values.map((v, i) => v / baseline[i]!);
+  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+}
+
+export const fmtRatio = (r: Ratio): string =>
+  `${fmt(r.median, 2)} (${fmt(r.min, 2)}–${fmt(r.max, 2)})`;

@@ -1,3 +1,4 @@
+import type { Logger } from '../services/logger.js';
 import type { PushHandler } from '../services/push/handler.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import type { Route } from './router.js';
@@ -5,13 +6,17 @@ import type { Route } from './router.js';
 const MAX_PUSH_BYTES = 64 * 1024;
 
 /** WeChat's message-push URL on node:http: the transport-free handler does the real work. */
-export function createPushRoute(handler: PushHandler): Route {
+export function createPushRoute(handler: PushHandler, logger: Logger): Route {
   return async (request, response, url) => {
     let body: Buffer;
     try {
       body = request.method === 'POST' ? await readBody(request, MAX_PUSH_BYTES) : Buffer.alloc(0);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
+      logger.warn(
+        { reason: 'too_large', status: 413, limit: MAX_PUSH_BYTES },
+        'push request rejected: body over 64 KiB',
+      );
       response.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
       response.end('payload too large');
       return;

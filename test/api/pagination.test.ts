@@ -5,6 +5,7 @@ import {
   dataOf,
   type DemoTemplate,
   errorOf,
+  grantCredits,
   type GqlResult,
   type MessageView,
   newOpenid,
@@ -225,5 +226,22 @@ describeEachStore('pagination and filters', (store) => {
       pageInfo: { hasNextPage: false, endCursor: null },
       edges: [],
     });
+  });
+
+  it('lists newest first by createdAt too when sends queue behind one user', async () => {
+    const t = gateway();
+    const [busy, other] = [newOpenid(), newOpenid()];
+    await grantCredits(t, busy, 'AuditResult', 8);
+    await grantCredits(t, other, 'AuditResult', 1);
+    const queued = Array.from({ length: 8 }, () => sendValid(t, busy, 'AuditResult'));
+    const quick = sendValid(t, other, 'AuditResult');
+    const results = await Promise.all([...queued, quick]);
+    const ids = new Set(results.map((r) => dataOf(r).sendSubscribeMessage.id));
+    const all = await page<MessageView>(t, MESSAGES, 'messages', { first: 100 });
+    const created = all.edges
+      .filter((edge) => ids.has(edge.node.id))
+      .map((edge) => Date.parse(edge.node.createdAt));
+    expect(created).toHaveLength(9);
+    expect(created).toEqual([...created].sort((a, b) => b - a));
   });
 });

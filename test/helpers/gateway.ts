@@ -51,7 +51,10 @@ export async function startTestGateway(
     async gql(query, variables, { key } = {}) {
       const response = await fetch(gateway.graphqlUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, body: (await response.json()) as never };

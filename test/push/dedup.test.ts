@@ -95,8 +95,12 @@ describeRedis('duplicate deliveries across two gateway instances sharing one Red
 
   it('distinct deliveries split across the instances all count', async () => {
     const openid = newOpenid();
-    expect(await postPush(first.pushUrl, seal(popupFor(openid, 1_700_000_000), 'plaintext'))).toEqual(OK);
-    expect(await postPush(second.pushUrl, seal(popupFor(openid, 1_700_000_001), 'plaintext'))).toEqual(OK);
+    expect(
+      await postPush(first.pushUrl, seal(popupFor(openid, 1_700_000_000), 'plaintext')),
+    ).toEqual(OK);
+    expect(
+      await postPush(second.pushUrl, seal(popupFor(openid, 1_700_000_001), 'plaintext')),
+    ).toEqual(OK);
     expect(await first.entry(openid, AUDIT.id)).toMatchObject({ remaining: 2, accepted: 2 });
   });
 });

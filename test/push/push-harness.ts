@@ -22,7 +22,10 @@ const API_KEY = 'admin-key-for-push-tests-0001';
 /** Demo templates (templates/demo.json). */
 export const AUDIT = { id: 'hQoa10bh-Hwmp6sweSoumkXQgCtvBmFDNO8PAtEsPwc', name: 'AuditResult' };
 export const ORDER = { id: 'QZKw9ak3rtiv5wsjYfl_XMuqOnEueAvKsJk7iInPwbM', name: 'OrderShipped' };
-export const COURSE = { id: 'iFtpkHF8rgTW6fQqc2mQdXTieJ0AMzXMUgCmuLEBYPg', name: 'CourseGradeReleased' };
+export const COURSE = {
+  id: 'iFtpkHF8rgTW6fQqc2mQdXTieJ0AMzXMUgCmuLEBYPg',
+  name: 'CourseGradeReleased',
+};
 
 /** One describe per store: memory always, Redis when its tier runs. */
 export const STORES: [StoreKind, typeof describe][] = [
@@ -242,7 +245,8 @@ export async function simControl<T = unknown>(simUrl: string, path: string, body
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`simulator ${path}: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`simulator ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 

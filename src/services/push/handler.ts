@@ -65,7 +65,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** One delivery, not one item: a popup lists several templates under one FromUserName+CreateTime. */
 export function pushDedupKey(event: SubscribeEvent): string {
-  return `${event.openid}:${event.createTime}:${event.event}`;
+  const base = `${event.openid}:${event.createTime}:${event.event}`;
+  // Two sends to one user can be reported within the same second: their MsgIDs tell them apart.
+  if (event.kind === 'sent')
+    return `${base}:${event.items
+      .map((i) => i.msgId)
+      .sort()
+      .join(',')}`;
+  return base;
 }
 
 /**

@@ -72,7 +72,10 @@ export class SendService {
   async send(request: SendRequest): Promise<MessageRecord> {
     const prepared = this.prepare(request);
     const { deps } = this;
-    const messageId = newMessageId(this.now());
+    // The id and createdAt share one instant, so the newest-first log (ordered by id) also reads
+    // newest first by createdAt when sends queue behind one user.
+    const acceptedAt = this.now();
+    const messageId = newMessageId(acceptedAt);
     if (prepared.idempotencyKey !== null) {
       const claim = await deps.idempotency.claim(deps.appId, prepared.idempotencyKey, {
         fingerprint: prepared.fingerprint,
@@ -92,7 +95,7 @@ export class SendService {
     try {
       return await deps.userMutex.runExclusive(
         `send:${deps.appId}:${prepared.message.touser}`,
-        () => this.sendExclusive(messageId, prepared),
+        () => this.sendExclusive(messageId, acceptedAt, prepared),
       );
     } catch (error) {
       // Nothing reached WeChat: free the key so the client's retry is a fresh attempt.
@@ -163,6 +166,7 @@ export class SendService {
 
   private async sendExclusive(
     messageId: string,
+    acceptedAt: Date,
     prepared: ReturnType<SendService['prepare']>,
   ): Promise<MessageRecord> {
     const { deps } = this;
@@ -191,7 +195,7 @@ export class SendService {
       miniprogramState: message.miniprogramState!,
       lang: message.lang!,
       idempotencyKey: prepared.idempotencyKey,
-      createdAt: this.now(),
+      createdAt: acceptedAt,
       sentAt: null,
       deliveredAt: null,
       deliveryErrorCode: null,

@@ -127,9 +127,15 @@ export class PushSender {
   /** Hooks for createSimulator: each user action becomes one push. */
   hooks(): SimulatorPushHooks {
     return {
-      onPopup: async (event) => void (await this.deliver(popupPush(event))),
-      onSent: async (event) => void (await this.deliver(sentPush(event))),
-      onChange: async (event) => void (await this.deliver(changePush(event))),
+      onPopup: async (event) => {
+        await this.deliver(popupPush(event));
+      },
+      onSent: async (event) => {
+        await this.deliver(sentPush(event));
+      },
+      onChange: async (event) => {
+        await this.deliver(changePush(event));
+      },
     };
   }
 
@@ -163,7 +169,9 @@ export class PushSender {
           { ...fields, target: printable(target), attempt, of: this.#attempts, reason, retrying },
           'sandbox push attempt failed',
         );
-        if (retrying) await this.#pause();
+        if (!retrying) break;
+        await this.#pause();
+        if (this.#closing.signal.aborted) return { delivered: false, attempts: attempt, reason };
       }
     }
     this.#logger.error(
