@@ -1,4 +1,4 @@
-import { ExpiringMap } from './expiring-map.js';
+import { ExpiringMap } from '../store/expiring-map.js';
 import { assertDedupKey, assertTtl, type PushDedup } from './push-dedup.js';
 
 /** Single-process dedup set; expiry follows the injected clock (milliseconds). */

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../errors.js';
-import { assertAppId } from '../ledger/identifiers.js';
+import { assertAppId } from '../store/identifiers.js';
 
 export type ClaimResult =
   { claimed: true } | { claimed: false; fingerprint: string; messageId: string };

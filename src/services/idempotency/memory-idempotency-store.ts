@@ -1,4 +1,4 @@
-import { ExpiringMap } from '../dedup/expiring-map.js';
+import { ExpiringMap } from '../store/expiring-map.js';
 import {
   assertClaim,
   assertIdempotencyKey,

@@ -3,7 +3,7 @@
 // The client's key is the last component, so whatever characters it holds cannot reach another
 // app's or another store's keys.
 import type { RedisClient } from '../store/redis-connection.js';
-import { LuaScript } from '../ledger/redis-lua.js';
+import { LuaScript } from '../store/redis-lua.js';
 import {
   assertClaim,
   assertIdempotencyKey,

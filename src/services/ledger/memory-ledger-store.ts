@@ -21,7 +21,7 @@ import {
   type SubscriptionKey,
   type SubscriptionRecord,
 } from './ledger-store.js';
-import { assertAppId } from './identifiers.js';
+import { assertAppId } from '../store/identifiers.js';
 
 /**
  * Single-process ledger, the default when no Redis is configured. Every method reads and writes

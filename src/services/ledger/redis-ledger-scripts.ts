@@ -1,4 +1,4 @@
-import { LuaScript } from './redis-lua.js';
+import { LuaScript } from '../store/redis-lua.js';
 
 // Lua for the Redis ledger. Each script runs atomically, so a credit is read, changed and
 // re-indexed as one step no matter how many gateway instances race. Index keys are derived inside

@@ -14,7 +14,7 @@
 import type { RedisClient } from '../store/redis-connection.js';
 import { validatePageSize, type Page, type PageRequest } from '../store/page.js';
 import { decodeLedgerCursor, encodeLedgerCursor, ledgerPosition } from './ledger-order.js';
-import { assertAppId } from './identifiers.js';
+import { assertAppId } from '../store/identifiers.js';
 import {
   assertLedgerWrite,
   assertSubscriptionFilter,
@@ -27,7 +27,7 @@ import {
   type SubscriptionKey,
   type SubscriptionRecord,
 } from './ledger-store.js';
-import type { LuaReply } from './redis-lua.js';
+import type { LuaReply } from '../store/redis-lua.js';
 import { applyLedgerOp, listLedger } from './redis-ledger-scripts.js';
 
 export interface RedisLedgerStoreOptions {

@@ -1,5 +1,5 @@
 import { pageFromSorted, validatePageSize, type Page, type PageRequest } from '../store/page.js';
-import { assertAppId } from '../ledger/identifiers.js';
+import { assertAppId } from '../store/identifiers.js';
 import {
   assertMessageFields,
   assertMessageFilter,

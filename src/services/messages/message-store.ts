@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page, PageRequest } from '../store/page.js';
 import { decodeCursor, encodeCursor } from '../store/page.js';
 import { BadUserInputError } from '../errors.js';
-import { assertAppId, assertIdentifier } from '../ledger/identifiers.js';
+import { assertAppId, assertIdentifier } from '../store/identifiers.js';
 
 /**
  * SENDING → SENT | FAILED when WeChat answers the send; SENT → DELIVERED | DELIVERY_FAILED when

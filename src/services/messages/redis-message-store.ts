@@ -12,8 +12,8 @@
 // msgid map change together. Nothing expires: retention is the operator's call.
 import type { RedisClient } from '../store/redis-connection.js';
 import { validatePageSize, type Page, type PageRequest } from '../store/page.js';
-import { assertAppId } from '../ledger/identifiers.js';
-import type { LuaReply } from '../ledger/redis-lua.js';
+import { assertAppId } from '../store/identifiers.js';
+import type { LuaReply } from '../store/redis-lua.js';
 import {
   assertMessageFields,
   assertMessageFilter,

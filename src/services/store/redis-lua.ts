@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../store/redis-connection.js';
+import type { RedisClient } from './redis-connection.js';
 
 // Shared by every Redis adapter (ledger, messages, idempotency). It lives here only because the
 // store folder belongs to the lead; it has nothing ledger-specific.
