@@ -15,7 +15,7 @@ import { SubscribeInput, SubscriptionFilter } from '../schema/subscribe.input.js
 import { TemplateSubscription } from '../schema/subscription.type.js';
 import { Template } from '../schema/template.type.js';
 import { encodeLedgerCursor, ledgerPosition } from '../services/ledger/ledger-order.js';
-import type { SubscriptionRecord } from '../services/ledger/ledger-store.js';
+import { hasQuota, type SubscriptionRecord } from '../services/ledger/ledger-store.js';
 import type { Template as DomainTemplate } from '../services/templates/types.js';
 
 export const TemplateSubscriptionConnection = ConnectionOf(
@@ -61,6 +61,6 @@ export class SubscriptionResolver {
 
   @FieldResolver(() => Boolean)
   hasQuota(@Root() record: SubscriptionRecord): boolean {
-    return record.longTerm ? record.status === 'ACCEPT' : (record.remaining ?? 0) > 0;
+    return hasQuota(record);
   }
 }

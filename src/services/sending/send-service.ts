@@ -7,7 +7,7 @@ import {
   NoSubscriptionError,
   UpstreamUnavailableError,
 } from '../errors.js';
-import type { IdempotencyStore } from '../idempotency/idempotency-store.js';
+import { assertIdempotencyKey, type IdempotencyStore } from '../idempotency/idempotency-store.js';
 import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
 import type { Logger } from '../logger.js';
 import { newMessageId, type MessageRecord, type MessageStore } from '../messages/message-store.js';
@@ -140,9 +140,7 @@ export class SendService {
       data,
     };
     const idempotencyKey = request.idempotencyKey ?? null;
-    if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
-      throw new BadUserInputError('idempotencyKey must be 1-255 characters', 'idempotencyKey');
-    }
+    if (idempotencyKey !== null) assertIdempotencyKey(this.deps.appId, idempotencyKey);
     const fingerprint = createHash('sha256')
       .update(
         JSON.stringify([
