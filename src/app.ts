@@ -16,8 +16,8 @@ import type { Logger } from './services/logger.js';
 import { createPushHandler } from './services/push/handler.js';
 import { ChainedKeyedMutex } from './services/sending/keyed-mutex.js';
 import { SendService } from './services/sending/send-service.js';
-import { createSimulator, DEMO_APP_ID, type Simulator } from './services/simulator/index.js';
-import { PushSender } from './services/simulator/push/index.js';
+import type { Simulator } from './services/simulator/index.js';
+import { startSandbox } from './sandbox.js';
 import { defaultTemplatesFile } from './services/simulator/default-templates-file.js';
 import { connectRedis, type RedisClient } from './services/store/redis-connection.js';
 import { RedisLock } from './services/store/redis-lock.js';
@@ -72,32 +72,10 @@ async function assemble(
   closers: (() => Promise<unknown>)[],
   close: () => Promise<void>,
 ): Promise<Gateway> {
-  let simulator: Gateway['simulator'] = null;
-  let wechatConfig = config.wechat as { appId: string; appSecret: string; apiBase: string };
-  let sandboxPush: PushSender | null = null;
-  if (config.mode === 'sandbox') {
-    // With the push endpoint on, the simulator pushes every tap, send and unsubscribe to it for
-    // real (signed; safe mode when WECHAT_PUSH_AES_KEY is set; XML, WeChat's default format), so
-    // the playground shows the whole loop. Its target is set once our server listens, below.
-    sandboxPush = config.push
-      ? new PushSender({
-          token: config.push.token,
-          aesKey: config.push.aesKey,
-          appId: DEMO_APP_ID,
-          format: 'xml',
-          logger: logger.child({ component: 'sandbox-push' }),
-        })
-      : null;
-    const instance = createSimulator({
-      appId: DEMO_APP_ID,
-      logger: logger.child({ component: 'simulator' }),
-      ...sandboxPush?.hooks(),
-    });
-    const url = await instance.listen(0, '127.0.0.1');
-    closers.push(() => instance.close());
-    simulator = { url, instance };
-    wechatConfig = { appId: instance.appId, appSecret: instance.appSecret, apiBase: url };
-  }
+  const sandbox = config.mode === 'sandbox' ? await startSandbox(config, logger) : null;
+  if (sandbox) closers.push(() => sandbox.close());
+  const wechatConfig =
+    sandbox?.wechat ?? (config.wechat as { appId: string; appSecret: string; apiBase: string });
   const { appId } = wechatConfig;
 
   let redis: RedisClient | undefined;
@@ -147,7 +125,7 @@ async function assemble(
     catalog,
     subscriptions: new SubscriptionService(appId, catalog, stores.ledger, {
       ledgerSource,
-      mirror: simulator ? new SimulatorTapMirror(simulator.url, catalog) : undefined,
+      mirror: sandbox ? new SimulatorTapMirror(sandbox.simulator.url, catalog) : undefined,
     }),
     sending: new SendService({
       appId,
@@ -237,11 +215,10 @@ async function assemble(
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  if (sandboxPush && config.push) {
-    const sender = sandboxPush;
-    sender.setTarget(`${url}${config.push.path}`);
-    // Runs before the server closes (closers run last-in first-out): pending retries stop at once.
-    closers.push(() => sender.close());
+  if (sandbox) {
+    // Closers run last-in first-out: the pushes stop before the server closes.
+    const stopPushes = sandbox.connectPush(url);
+    closers.push(stopPushes);
   }
   return {
     url,
@@ -251,7 +228,7 @@ async function assemble(
     appId,
     playgroundUrl: playground ? `${url}/graphql` : null,
     pushUrl: config.push ? `${url}${config.push.path}` : null,
-    simulator,
+    simulator: sandbox?.simulator ?? null,
     auth: config.apiKeys.length > 0,
     close,
   };
