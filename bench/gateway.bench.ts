@@ -38,7 +38,7 @@ import { spawnWeChatStub, type StubHandle } from './support/wechat-stub.js';
 const requests = intArg('requests', 2000, 100_000);
 const connections = intArg('connections', 64, 1024);
 const rounds = intArg('rounds', 5, 15);
-const warmup = 1000;
+const warmup = 2000;
 const profileDir = process.argv.includes('--profile')
   ? new URL('../bench-profiles/', import.meta.url).pathname
   : null;
@@ -205,13 +205,16 @@ try {
             GATEWAY_API_KEYS: `sender:${SENDER_KEY}`,
             TEMPLATES_FILE: DEMO_TEMPLATES_FILE,
             QUOTA_POLICY: 'track',
-            BENCH_TRANSPORT: transport,
+            WECHAT_HTTP_TRANSPORT: transport,
             REDIS_PREFIX: prefix,
             ...(store === 'redis' ? { REDIS_URL: benchRedisUrl } : { REDIS_URL: '' }),
           },
         },
       );
       children.push(gateway);
+      if (gateway.ready.transport !== transport || gateway.ready.store !== store) {
+        throw new Error(`gateway started with ${JSON.stringify(gateway.ready)}`);
+      }
       await probe(gateway.ready.graphqlUrl);
       return { store, transport, gateway };
     }),

@@ -2,6 +2,10 @@ import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { Config } from './config.js';
 import { createAuthenticator } from './http/authenticate.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
@@ -151,6 +155,9 @@ async function assemble(
     // main.ts owns shutdown; Apollo's own signal handlers would race it.
     stopOnTerminationSignals: false,
     introspection: true,
+    // No cache hints are used, and Apollo's own landing page would load its IDE from a CDN: the
+    // playground (self-hosted) is ours, served before Apollo sees the request.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
   closers.push(() => apollo.stop());

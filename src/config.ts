@@ -199,7 +199,11 @@ export function loadConfig(env: Env): Config {
       appSecret,
       apiBase: reader.url('WECHAT_API_BASE', DEFAULT_WECHAT_API_BASE, ['http:', 'https:'])!,
       tokenMode: reader.oneOf<TokenMode>('WECHAT_TOKEN_MODE', ['stable', 'classic'], 'stable'),
-      transport: reader.oneOf<HttpTransportKind>('WECHAT_HTTP_TRANSPORT', ['got', 'undici'], 'got'),
+      transport: reader.oneOf<HttpTransportKind>(
+        'WECHAT_HTTP_TRANSPORT',
+        ['got', 'undici'],
+        'undici',
+      ),
     },
     redisUrl: reader.url('REDIS_URL', null, ['redis:', 'rediss:']),
     redisPrefix: reader.string('REDIS_PREFIX', 'wsg'),

@@ -9,11 +9,12 @@ import { createProfiler } from './profiler.js';
  * the bench reads this process's CPU time before and after a load run (and, with --profile,
  * takes a CPU profile of the measured runs only).
  */
-const transport = process.env.BENCH_TRANSPORT === 'undici' ? 'undici' : 'got';
-const gateway = await startGateway(loadConfig(process.env), { transport });
+// The transport comes from WECHAT_HTTP_TRANSPORT, as in production.
+const config = loadConfig(process.env);
+const gateway = await startGateway(config);
 const profiler = createProfiler();
 serveParent(
-  { graphqlUrl: gateway.graphqlUrl, store: gateway.store, transport },
+  { graphqlUrl: gateway.graphqlUrl, store: gateway.store, transport: config.wechat.transport },
   {
     cpu: () => {
       const { user, system } = process.cpuUsage();

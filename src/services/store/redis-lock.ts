@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DistributedLock, LockHandle } from './lock.js';
 import type { RedisClient } from './redis-connection.js';
+import { LuaScript } from './redis-lua.js';
 
 // Deletes the key only while it still holds our owner id: a compare-and-delete in one step.
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+const RELEASE = new LuaScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`,
+);
 
 /** SET NX PX with an owner id; shared by every gateway process on the same Redis. */
 export class RedisLock implements DistributedLock {
@@ -23,7 +26,7 @@ export class RedisLock implements DistributedLock {
     return {
       owner,
       release: async () => {
-        await this.client.eval(RELEASE, { keys: [redisKey], arguments: [owner] });
+        await RELEASE.run(this.client, [redisKey], [owner]);
       },
     };
   }
