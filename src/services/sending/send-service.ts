@@ -99,7 +99,7 @@ export class SendService {
       );
     } catch (error) {
       // Nothing reached WeChat: free the key so the client's retry is a fresh attempt.
-      if (prepared.idempotencyKey !== null && !(error as { attempted?: boolean }).attempted) {
+      if (prepared.idempotencyKey !== null && !mayHaveReachedWeChat(error)) {
         await deps.idempotency.forget(deps.appId, prepared.idempotencyKey, messageId);
       }
       throw error;
@@ -250,10 +250,7 @@ export class SendService {
     }
     // No answer from WeChat. If the request may have arrived, keep the credit spent and the
     // idempotency key held: retrying could deliver the message twice.
-    const mayHaveArrived =
-      error instanceof UpstreamUnavailableError &&
-      (error.cause as TransportError | undefined)?.sent === true;
-    if (reserved && !mayHaveArrived) await deps.ledger.release(key, this.now());
+    if (reserved && !mayHaveReachedWeChat(error)) await deps.ledger.release(key, this.now());
     await deps.messages.update(deps.appId, messageId, {
       status: 'FAILED',
       errcode: null,
@@ -261,7 +258,6 @@ export class SendService {
         error instanceof GatewayError ? error.message : 'internal error before WeChat answered',
       attempts,
     });
-    if (error && typeof error === 'object') Object.assign(error, { attempted: mayHaveArrived });
     throw error;
   }
 
@@ -285,6 +281,14 @@ export class SendService {
       delay = Math.min(delay * 2, 100);
     }
   }
+}
+
+/** A request that got no answer but may have been received: retrying it could send twice. */
+function mayHaveReachedWeChat(error: unknown): boolean {
+  return (
+    error instanceof UpstreamUnavailableError &&
+    (error.cause as TransportError | undefined)?.sent === true
+  );
 }
 
 function sortedEntries(data: Record<string, string>): [string, string][] {
