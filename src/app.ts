@@ -188,6 +188,7 @@ async function assemble(
       aesKey: config.push.aesKey ?? undefined,
       appId,
       replayWindowSeconds: config.push.replayWindowSeconds,
+      requireEncryption: config.push.requireEncryption,
       dedup: {
         firstSeen: (key, ttl) => stores.pushDedup.firstSeen(`${appId}:${key}`, ttl),
         release: (key) => stores.pushDedup.forget(`${appId}:${key}`),

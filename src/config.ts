@@ -20,6 +20,8 @@ export interface PushConfig {
   readonly token: string;
   readonly aesKey: string | null;
   readonly replayWindowSeconds: number;
+  /** Refuse plaintext pushes: their URL signature does not cover the body. */
+  readonly requireEncryption: boolean;
 }
 
 export interface Config {
@@ -156,6 +158,10 @@ function parsePush(reader: Reader): PushConfig | null {
   const aesKey = reader.raw('WECHAT_PUSH_AES_KEY') ?? null;
   const path = reader.string('WECHAT_PUSH_PATH', '/wechat/push');
   const replayWindowSeconds = reader.integer('WECHAT_PUSH_REPLAY_WINDOW', 300, 1, 86_400);
+  const requireEncryption = reader.boolean('WECHAT_PUSH_REQUIRE_ENCRYPTION', false);
+  if (requireEncryption && aesKey === null) {
+    reader.problems.push('WECHAT_PUSH_REQUIRE_ENCRYPTION=true needs WECHAT_PUSH_AES_KEY');
+  }
   if (!path.startsWith('/') || path === '/graphql') {
     reader.problems.push(`WECHAT_PUSH_PATH must start with / and not be /graphql (got "${path}")`);
   }
@@ -170,7 +176,7 @@ function parsePush(reader: Reader): PushConfig | null {
   if (!/^[A-Za-z0-9]{3,32}$/.test(token)) {
     reader.problems.push('WECHAT_PUSH_TOKEN must be 3 to 32 letters or digits (WeChat’s rule)');
   }
-  return { path, token, aesKey, replayWindowSeconds };
+  return { path, token, aesKey, replayWindowSeconds, requireEncryption };
 }
 
 export function loadConfig(env: Env): Config {

@@ -114,6 +114,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PLAYGROUND: 'maybe' })).toThrow(/PLAYGROUND must be true or false/);
   });
 
+  it('can refuse plaintext pushes, but only with an AES key to decrypt the others', () => {
+    const push = { WECHAT_PUSH_TOKEN: 'abc123', WECHAT_PUSH_REQUIRE_ENCRYPTION: 'true' };
+    expect(() => loadConfig(push)).toThrow(
+      /WECHAT_PUSH_REQUIRE_ENCRYPTION=true needs WECHAT_PUSH_AES_KEY/,
+    );
+    const config = loadConfig({
+      ...push,
+      WECHAT_PUSH_AES_KEY: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
+    });
+    expect(config.push?.requireEncryption).toBe(true);
+    expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123' }).push?.requireEncryption).toBe(false);
+  });
+
   it('needs the push endpoint for LEDGER_SOURCE=events', () => {
     expect(() => loadConfig({ LEDGER_SOURCE: 'events' })).toThrow(/WECHAT_PUSH_TOKEN/);
     expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123', LEDGER_SOURCE: 'client' }).ledgerSource).toBe(
