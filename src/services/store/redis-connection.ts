@@ -7,6 +7,8 @@ export interface RedisConnectionOptions {
   /** How long a command may wait before it fails: a down Redis must not stall sends. */
   commandTimeoutMs?: number;
   onError?: (error: Error) => void;
+  /** How long the first connection may take before start-up fails; default 5000. */
+  startupTimeoutMs?: number;
 }
 
 /**
@@ -24,7 +26,40 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
       reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
     },
   }) as unknown as RedisClientType;
-  client.on('error', (error: Error) => options.onError?.(error));
-  await client.connect();
-  return client;
+  let lastError: Error | null = null;
+  client.on('error', (error: Error) => {
+    lastError = error;
+    options.onError?.(error);
+  });
+  // connect() keeps retrying through the reconnect strategy; at start-up a Redis that is not
+  // there should be a clear error, not a process that hangs.
+  const timeoutMs = options.startupTimeoutMs ?? 5000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+        client.once('error', reject);
+      }),
+    ]);
+    return client;
+  } catch {
+    client.destroy();
+    const reason = (lastError as Error | null)?.message || `no answer within ${timeoutMs} ms`;
+    throw new Error(`Cannot connect to Redis at ${redactUrl(options.url)}: ${reason}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The URL without its password, fit for an error message. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'REDIS_URL';
+  }
 }
