@@ -15,44 +15,7 @@ import {
 import { dataOf, type DemoTemplate, TEMPLATE_IDS } from './support/api.js';
 import { TEMPLATES } from './support/operations.js';
 import { useGateway } from './support/stores.js';
-
-/** The contract of issue 3, verbatim. An acceptance suite outside this repo depends on it. */
-const CONTRACT = `
-scalar JSONObject
-scalar DateTime
-enum SubscribeStatus { ACCEPT REJECT BAN FILTER }
-enum TemplateType { ONE_TIME LONG_TERM }
-enum MiniprogramState { DEVELOPER TRIAL FORMAL }
-enum Lang { zh_CN en_US zh_HK zh_TW }
-enum MessageStatus { SENT FAILED }   # later issues add more
-
-type Template { id: ID! name: String! title: String! type: TemplateType! fields: [TemplateField!]! example: String }
-type TemplateField { key: String! kind: String! label: String rule: String! }
-type TemplateSubscription { id: ID! openid: String! templateId: ID! template: Template status: SubscribeStatus!
-  remaining: Int  accepted: Int! sent: Int! createdAt: DateTime! updatedAt: DateTime! }   # remaining is null for long-term templates
-type Message { id: ID! openid: String! templateId: ID! status: MessageStatus! errcode: Int errmsg: String
-  msgid: String attempts: Int! data: JSONObject! page: String createdAt: DateTime! sentAt: DateTime }
-
-input SubscribeResultInput { templateId: ID! status: SubscribeStatus! }
-input SubscribeInput { openid: String! results: [SubscribeResultInput!]! }
-input SubscriptionFilter { openid: String templateId: ID status: SubscribeStatus hasQuota: Boolean }
-input SendSubscribeMessageInput { openid: String! templateId: ID! data: JSONObject! page: String
-  miniprogramState: MiniprogramState lang: Lang idempotencyKey: String }
-input MessageFilter { openid: String templateId: ID status: MessageStatus }
-
-type Query {
-  templates: [Template!]!
-  template(id: ID!): Template                       # by id or name
-  subscriptions(filter: SubscriptionFilter, first: Int = 20, after: String): TemplateSubscriptionConnection!
-  messages(filter: MessageFilter, first: Int = 20, after: String): MessageConnection!
-  message(id: ID!): Message
-}
-type Mutation {
-  subscribe(input: SubscribeInput!): [TemplateSubscription!]!
-  sendSubscribeMessage(input: SendSubscribeMessageInput!): Message!
-  syncTemplates: [Template!]!
-}
-`;
+import { ISSUE_3_SDL } from '../schema/issue-3-contract.js';
 
 /** Named by the contract but shaped only in prose ("Relay-style"); checked structurally below. */
 const CONNECTIONS = {
@@ -66,7 +29,7 @@ const CONNECTION_STUBS = Object.keys(CONNECTIONS)
 describe('the GraphQL contract, by introspection over HTTP', () => {
   const gateway = useGateway('memory');
   let served: GraphQLSchema;
-  const contract = buildSchema(CONTRACT + CONNECTION_STUBS);
+  const contract = buildSchema(ISSUE_3_SDL + CONNECTION_STUBS);
   const contractTypes = Object.values(contract.getTypeMap()).filter(
     (type) =>
       !type.name.startsWith('__') &&

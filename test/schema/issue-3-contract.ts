@@ -3,8 +3,8 @@
  * gateway through these names. The connection types at the end spell out the issue's prose
  * ("Relay-style: edges { cursor node }, pageInfo { hasNextPage endCursor }, totalCount") with the
  * nullability the gateway chose. Kept in a string so formatters leave the issue's layout alone.
- */
-export const ISSUE_3_CONTRACT = `
+ * The issue's SDL block, verbatim: 
+export const ISSUE_3_SDL = `
 scalar JSONObject
 scalar DateTime
 enum SubscribeStatus { ACCEPT REJECT BAN FILTER }
@@ -39,10 +39,15 @@ type Mutation {
   sendSubscribeMessage(input: SendSubscribeMessageInput!): Message!
   syncTemplates: [Template!]!
 }
+`;
 
+/** The connection types the issue describes in prose. */
+export const ISSUE_3_CONNECTIONS = `
 type PageInfo { hasNextPage: Boolean! endCursor: String }
 type TemplateSubscriptionEdge { cursor: String! node: TemplateSubscription! }
 type TemplateSubscriptionConnection { edges: [TemplateSubscriptionEdge!]! pageInfo: PageInfo! totalCount: Int! }
 type MessageEdge { cursor: String! node: Message! }
 type MessageConnection { edges: [MessageEdge!]! pageInfo: PageInfo! totalCount: Int! }
 `;
+
+export const ISSUE_3_CONTRACT = ISSUE_3_SDL + ISSUE_3_CONNECTIONS;
