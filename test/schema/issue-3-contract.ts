@@ -3,7 +3,7 @@
  * gateway through these names. The connection types at the end spell out the issue's prose
  * ("Relay-style: edges { cursor node }, pageInfo { hasNextPage endCursor }, totalCount") with the
  * nullability the gateway chose. Kept in a string so formatters leave the issue's layout alone.
- * The issue's SDL block, verbatim: 
+ */
 export const ISSUE_3_SDL = `
 scalar JSONObject
 scalar DateTime
