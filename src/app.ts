@@ -15,6 +15,7 @@ import { createLogger } from './logger.js';
 import { buildGatewaySchema } from './schema/build-schema.js';
 import type { GatewayContext, GatewayServices } from './schema/context.js';
 import { createFormatError } from './schema/format-error.js';
+import { LiveSchema } from './schema/live-schema.js';
 import { SubscribeEventSink } from './services/events/subscribe-event-sink.js';
 import type { Logger } from './services/logger.js';
 import { createPushHandler } from './services/push/handler.js';
@@ -114,8 +115,11 @@ async function assemble(
   const catalog = new TemplateCatalog(
     new TemplateRegistry(templatesFile ? await loadTemplatesFile(templatesFile) : []),
   );
+  // Filled in once the schema exists: a sync swaps in a schema with the new templates' types.
+  let liveSchema: LiveSchema | null = null;
   const syncTemplates = async () => {
     await catalog.sync({ getTemplates: () => stack.wechat.getTemplates() });
+    liveSchema?.update(await buildGatewaySchema(catalog.registry.list()));
   };
   // The sandbox syncs too: the simulator's library reaches the gateway through the production path.
   if (config.templatesSync || config.mode === 'sandbox') await syncTemplates();
@@ -148,8 +152,9 @@ async function assemble(
     syncTemplates,
   };
 
+  liveSchema = new LiveSchema(await buildGatewaySchema(catalog.registry.list()));
   const apollo = new ApolloServer<GatewayContext>({
-    schema: await buildGatewaySchema(catalog.registry.list()),
+    gateway: liveSchema,
     formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown; Apollo's own signal handlers would race it.

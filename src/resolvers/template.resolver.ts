@@ -23,7 +23,7 @@ export class TemplateResolver {
   @Authorized('admin')
   @Mutation(() => [Template], {
     description:
-      'Reads the private templates from WeChat (gettemplate) and merges them over the templates file. Typed send<Name> mutations for new templates appear after a restart; sendSubscribeMessage accepts them at once.',
+      'Reads the private templates from WeChat (gettemplate) and merges them over the templates file. New templates get their typed send<Name> mutation at once: the schema is rebuilt and swapped without a restart.',
   })
   async syncTemplates(@Ctx() { services }: GatewayContext): Promise<readonly DomainTemplate[]> {
     await services.syncTemplates();
