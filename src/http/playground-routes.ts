@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Kind, parse, print, type DefinitionNode } from 'graphql';
-import { defaultTemplatesFile } from '../services/simulator/default-templates-file.js';
+import { projectFile } from '../services/project-file.js';
 import { createPlayground, wantsPlayground, type PlaygroundTab } from './playground/index.js';
 import type { Route } from './router.js';
 
@@ -9,10 +9,9 @@ const ASSETS_PATH = '/playground/assets';
 
 /** The example operations (examples/operations.graphql), one tab each, with sample variables. */
 function exampleTabs(): PlaygroundTab[] {
-  const examples = defaultTemplatesFile().replace(/templates[\\/]demo\.json$/, 'examples/');
-  const document = parse(readFileSync(`${examples}operations.graphql`, 'utf8'));
+  const document = parse(readFileSync(projectFile('examples', 'operations.graphql'), 'utf8'));
   const variables = JSON.parse(
-    readFileSync(`${examples}operations.variables.json`, 'utf8'),
+    readFileSync(projectFile('examples', 'operations.variables.json'), 'utf8'),
   ) as Record<string, unknown>;
   const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
   const usesFragment = (definition: DefinitionNode) => print(definition).includes('...');

@@ -1,20 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectFile } from '../project-file.js';
 
-const RELATIVE = join('templates', 'demo.json');
-
-/**
- * The project's `templates/demo.json`, found by walking up from this module so it works from
- * `src/` (tsx, jest) and from `dist/src/` alike; falls back to the working directory.
- */
+/** The project's `templates/demo.json`: the sandbox's private template library. */
 export function defaultTemplatesFile(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, RELATIVE);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return resolve(process.cwd(), RELATIVE);
-    dir = parent;
-  }
+  return projectFile('templates', 'demo.json');
 }
