@@ -19,7 +19,7 @@ import { TransportError } from '../wechat/http-transport.js';
 import type { Lang, MiniprogramState, SubscribeMessage } from '../wechat/wechat-client.js';
 import { WeChatError } from '../wechat/wechat-error.js';
 import type { SendOutcome } from '../wechat/wechat-service.js';
-import { assertOpenid } from '../subscriptions/subscription-service.js';
+import { assertIdentifier } from '../store/identifiers.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import { normalizeTemplateData } from './normalize-data.js';
 
@@ -107,7 +107,7 @@ export class SendService {
   }
 
   private prepare(request: SendRequest) {
-    assertOpenid(request.openid);
+    assertIdentifier('openid', request.openid);
     const template = this.deps.catalog.registry.require(request.templateId);
     const data = normalizeTemplateData(request.data);
     const violations = validateTemplateData(template, data);

@@ -1,7 +1,6 @@
 import { BadUserInputError } from '../errors.js';
 
-// Shared by every store port (ledger, messages, idempotency). It lives here only because the store
-// folder belongs to the lead; it has nothing ledger-specific.
+// Shared by every store port and by the services that take these values from API input.
 
 const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Printable ASCII without spaces: covers WeChat openids and template ids, excludes separators. */

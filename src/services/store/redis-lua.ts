@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RedisClient } from './redis-connection.js';
 
-// Shared by every Redis adapter (ledger, messages, idempotency). It lives here only because the
-// store folder belongs to the lead; it has nothing ledger-specific.
+// Shared by every Redis adapter (ledger, messages, idempotency, locks).
 
 /** RESP2 reply of a Lua script: Lua tables become arrays, numbers integers, false/nil null. */
 export type LuaReply = string | number | null | LuaReply[];

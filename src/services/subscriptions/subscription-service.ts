@@ -1,4 +1,5 @@
 import { BadUserInputError, TemplateNotFoundError } from '../errors.js';
+import { assertIdentifier } from '../store/identifiers.js';
 import type {
   LedgerSource,
   LedgerStore,
@@ -45,7 +46,7 @@ export class SubscriptionService {
     openid: string,
     results: readonly SubscribeResult[],
   ): Promise<SubscriptionRecord[]> {
-    assertOpenid(openid);
+    assertIdentifier('openid', openid);
     if (results.length === 0)
       throw new BadUserInputError('results must list at least one template', 'results');
     if (results.length > MAX_RESULTS) {
@@ -99,15 +100,5 @@ export class SubscriptionService {
       resolved.templateId = this.catalog.registry.find(filter.templateId)?.id ?? filter.templateId;
     }
     return this.ledger.list(this.appId, resolved, page);
-  }
-}
-
-export function assertOpenid(openid: string): void {
-  if (openid.trim() === '') throw new BadUserInputError('openid must not be empty', 'openid');
-  if (openid.length > 128 || /\s/.test(openid)) {
-    throw new BadUserInputError(
-      'openid must be at most 128 characters with no whitespace',
-      'openid',
-    );
   }
 }
