@@ -33,7 +33,10 @@ describe('createFormatError', () => {
     });
     expect(JSON.stringify(formatted)).not.toContain('hunter2');
     expect(logger.lines).toEqual([
-      expect.objectContaining({ level: 'error', obj: expect.objectContaining({ err: original }) }),
+      expect.objectContaining({
+        level: 'error',
+        fields: expect.objectContaining({ err: original }),
+      }),
     ]);
   });
 

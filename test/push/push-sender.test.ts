@@ -325,7 +325,7 @@ describe('PushSender', () => {
       expect(receiver.requests).toHaveLength(3);
       const messages = receiver.requests.map(open);
       expect(new Set(messages).size).toBe(1);
-      expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.obj)).toEqual([
+      expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.fields)).toEqual([
         expect.objectContaining({ attempt: 1, reason: 'HTTP 500', retrying: true }),
         expect.objectContaining({ attempt: 2, reason: 'answered "fail" instead of success' }),
       ]);

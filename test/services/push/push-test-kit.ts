@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { Logger } from '../../../src/services/logger.js';
 import { pushSignature } from '../../../src/services/push/index.js';
 
 /** The wechatpy known-answer vector quoted in docs/wechat-subscribe-reference.md §6.3. */
@@ -19,48 +18,7 @@ export function fixture(name: string): string {
   return readFileSync(new URL(`../../fixtures/push/${name}`, import.meta.url), 'utf8');
 }
 
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  fields: Record<string, unknown>;
-  msg: string;
-}
-
-/** A Logger that keeps every line, including the bindings of child loggers. */
-export function recordingLogger(): Logger & {
-  lines: LogLine[];
-  at(level: LogLine['level']): LogLine[];
-} {
-  const lines: LogLine[] = [];
-  const make = (bindings: Record<string, unknown>): Logger => {
-    const log =
-      (level: LogLine['level']) =>
-      (objOrMsg: object | string, msg?: string): void => {
-        if (typeof objOrMsg === 'string')
-          lines.push({ level, fields: { ...bindings }, msg: objOrMsg });
-        else lines.push({ level, fields: { ...bindings, ...objOrMsg }, msg: msg ?? '' });
-      };
-    return {
-      debug: log('debug'),
-      info: log('info'),
-      warn: log('warn'),
-      error: log('error'),
-      child: (more) => make({ ...bindings, ...more }),
-    };
-  };
-  return Object.assign(make({}), {
-    lines,
-    at: (level: LogLine['level']) => lines.filter((l) => l.level === level),
-  });
-}
-
-/** Everything a log line could print, errors included, for "no secret in logs" checks. */
-export function logText(lines: LogLine[]): string {
-  return JSON.stringify(lines, (_key, value: unknown) =>
-    value instanceof Error
-      ? { name: value.name, message: value.message, stack: value.stack }
-      : value,
-  );
-}
+export { logText, recordingLogger, type LogLine } from '../../helpers/recording-logger.js';
 
 /** Query for a signed push request, as WeChat builds it. */
 export function signedQuery(
