@@ -10,8 +10,8 @@
  * round, then their median, because the machine is shared and noisy. Options: --requests N (per run), --concurrency N, --rounds N.
  */
 import os from 'node:os';
-import { silentLogger } from '../src/services/logger.js';
-import type { RedisClient } from '../src/services/store/redis-connection.js';
+import { silentLogger } from '../src/shared/logger.js';
+import type { RedisClient } from '../src/infra/redis/redis-connection.js';
 import { createWeChatStack, type WeChatStack } from '../src/services/wechat/wechat-stack.js';
 import {
   cpuPerMessage,

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { buildGatewaySchema } from '../src/schema/build-schema.js';
+import { buildGatewaySchema } from '../src/build-schema.js';
 import { loadTemplatesFile } from '../src/services/templates/index.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

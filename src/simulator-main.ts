@@ -5,7 +5,7 @@
  * (templates/demo.json).
  */
 import pino from 'pino';
-import { createSimulator, type SimulatorOptions } from './services/simulator/index.js';
+import { createSimulator, type SimulatorOptions } from './simulator/index.js';
 
 function integerFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Socket } from 'node:net';
-import { connectRedis, type RedisClient } from '../../src/services/store/redis-connection.js';
+import { connectRedis, type RedisClient } from '../../src/infra/redis/redis-connection.js';
 
 export const benchRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

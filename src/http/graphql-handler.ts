@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext, GatewayServices } from '../schema/context.js';
-import { ErrorCode } from '../services/errors.js';
+import { ErrorCode } from '../shared/errors.js';
 import type { AuthResult } from './authenticate.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Kind, parse, print, type DefinitionNode } from 'graphql';
-import { projectFile } from '../services/project-file.js';
+import { projectFile } from '../shared/project-file.js';
 import { createPlayground, wantsPlayground, type PlaygroundTab } from './playground/index.js';
 import type { Route } from './router.js';
 

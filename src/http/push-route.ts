@@ -1,4 +1,4 @@
-import type { Logger } from '../services/logger.js';
+import type { Logger } from '../shared/logger.js';
 import type { PushHandler } from '../services/push/handler.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import type { Route } from './router.js';

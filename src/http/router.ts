@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../services/logger.js';
+import type { Logger } from '../shared/logger.js';
 
 export type Route = (
   request: IncomingMessage,

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import type { Page } from '../services/store/page.js';
+import type { Page } from '../shared/page.js';
 
 @ObjectType()
 export class PageInfo {

@@ -1,6 +1,6 @@
 import type { Role } from '../config.js';
 import type { SendService } from '../services/sending/send-service.js';
-import type { SubscriptionService } from '../services/subscriptions/subscription-service.js';
+import type { SubscriptionService } from '../services/ledger/subscription-service.js';
 import type { MessageStore } from '../services/messages/message-store.js';
 import type { TemplateCatalog } from '../services/templates/template-catalog.js';
 

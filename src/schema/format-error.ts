@@ -1,8 +1,8 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
-import { ErrorCode, GatewayError } from '../services/errors.js';
-import type { Logger } from '../services/logger.js';
+import { ErrorCode, GatewayError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
 
 /** Codes Apollo itself assigns to requests that never reached a resolver: passed through. */
 const APOLLO_CODES = new Set([

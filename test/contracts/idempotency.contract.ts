@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { IdempotencyStore } from '../../src/services/idempotency/idempotency-store.js';
+import type { IdempotencyStore } from '../../src/services/sending/idempotency/idempotency-store.js';
 
 export type MakeIdempotencyStore = () => Promise<{
   store: IdempotencyStore;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { BadUserInputError } from '../../src/services/errors.js';
+import { BadUserInputError } from '../../src/shared/errors.js';
 import {
   hasQuota,
   subscriptionId,
@@ -10,7 +10,7 @@ import {
   type SubscriptionKey,
   type SubscriptionRecord,
 } from '../../src/services/ledger/ledger-store.js';
-import { encodeCursor, type Page } from '../../src/services/store/page.js';
+import { encodeCursor, type Page } from '../../src/shared/page.js';
 
 export type MakeLedgerStore = () => Promise<{ store: LedgerStore; cleanup: () => Promise<void> }>;
 

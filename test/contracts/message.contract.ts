@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { BadUserInputError } from '../../src/services/errors.js';
+import { BadUserInputError } from '../../src/shared/errors.js';
 import {
   DuplicateMessageError,
   MessageNotFoundError,
@@ -9,7 +9,7 @@ import {
   type MessageStatus,
   type MessageStore,
 } from '../../src/services/messages/message-store.js';
-import { encodeCursor, type Page } from '../../src/services/store/page.js';
+import { encodeCursor, type Page } from '../../src/shared/page.js';
 
 export type MakeMessageStore = () => Promise<{ store: MessageStore; cleanup: () => Promise<void> }>;
 

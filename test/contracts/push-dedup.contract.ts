@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { PushDedup } from '../../src/services/dedup/push-dedup.js';
+import type { PushDedup } from '../../src/services/push/dedup-store/push-dedup.js';
 
 export type MakePushDedup = () => Promise<{
   store: PushDedup;

@@ -1,6 +1,6 @@
 import { startGateway, type Gateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { Logger } from '../../src/services/logger.js';
+import type { Logger } from '../../src/shared/logger.js';
 import { recordingLogger } from './recording-logger.js';
 import { connectTestRedis, deletePrefix, testRedisUrl, uniquePrefix } from './redis.js';
 

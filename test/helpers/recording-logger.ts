@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/services/logger.js';
+import type { Logger } from '../../src/shared/logger.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';

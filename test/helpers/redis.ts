@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe } from '@jest/globals';
-import { connectRedis, type RedisClient } from '../../src/services/store/redis-connection.js';
+import { connectRedis, type RedisClient } from '../../src/infra/redis/redis-connection.js';
 
 export const testRedisUrl = process.env.WSG_TEST_REDIS_URL;
 

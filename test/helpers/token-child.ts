@@ -2,8 +2,8 @@
  * One gateway process for the cluster token test: connects to the shared Redis and, when the
  * parent writes "go", fires N concurrent sends through the real stack and reports the outcome.
  */
-import { silentLogger } from '../../src/services/logger.js';
-import { connectRedis } from '../../src/services/store/redis-connection.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { connectRedis } from '../../src/infra/redis/redis-connection.js';
 import { createWeChatStack } from '../../src/services/wechat/wechat-stack.js';
 
 function env(name: string): string {

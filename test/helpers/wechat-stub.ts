@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A scriptable loopback WeChat for token and send tests (the faithful simulator lives in
- * src/services/simulator). Counts every call; errcodes can be queued per endpoint.
+ * src/simulator). Counts every call; errcodes can be queued per endpoint.
  */
 export interface WeChatStub {
   url: string;

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../store/page.js';
+import { decodeCursor, encodeCursor } from '../../shared/page.js';
 import type { SubscriptionRecord } from './ledger-store.js';
 
 // List order of the ledger: createdAt, then id. A record's position is a string whose plain

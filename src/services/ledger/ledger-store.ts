@@ -1,6 +1,6 @@
-import type { Page, PageRequest } from '../store/page.js';
-import { BadUserInputError } from '../errors.js';
-import { assertAppId, assertIdentifier } from '../store/identifiers.js';
+import type { Page, PageRequest } from '../../shared/page.js';
+import { BadUserInputError } from '../../shared/errors.js';
+import { assertAppId, assertIdentifier } from '../../shared/identifiers.js';
 
 /** What the user chose in the subscribe popup (or what WeChat pushed in an event). */
 export type SubscribeStatus = 'ACCEPT' | 'REJECT' | 'BAN' | 'FILTER';

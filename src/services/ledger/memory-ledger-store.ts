@@ -1,4 +1,9 @@
-import { pageFromSorted, validatePageSize, type Page, type PageRequest } from '../store/page.js';
+import {
+  pageFromSorted,
+  validatePageSize,
+  type Page,
+  type PageRequest,
+} from '../../shared/page.js';
 import { decodeLedgerCursor, encodeLedgerCursor, ledgerPosition } from './ledger-order.js';
 import {
   afterNoCredit,
@@ -21,7 +26,7 @@ import {
   type SubscriptionKey,
   type SubscriptionRecord,
 } from './ledger-store.js';
-import { assertAppId } from '../store/identifiers.js';
+import { assertAppId } from '../../shared/identifiers.js';
 
 /**
  * Single-process ledger, the default when no Redis is configured. Every method reads and writes

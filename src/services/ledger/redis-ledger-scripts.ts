@@ -1,4 +1,4 @@
-import { LuaScript } from '../store/redis-lua.js';
+import { LuaScript } from '../../infra/redis/redis-lua.js';
 
 // Lua for the Redis ledger. Each script runs atomically, so a credit is read, changed and
 // re-indexed as one step no matter how many gateway instances race. Index keys are derived inside

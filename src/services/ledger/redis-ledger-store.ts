@@ -11,10 +11,10 @@
 // order and a cursor is a BYLEX bound. `:` and `%` in openid/templateId are %-escaped in keys.
 // All writes go through one Lua script (redis-ledger-scripts.ts) that updates record and indexes
 // together.
-import type { RedisClient } from '../store/redis-connection.js';
-import { validatePageSize, type Page, type PageRequest } from '../store/page.js';
+import type { RedisClient } from '../../infra/redis/redis-connection.js';
+import { validatePageSize, type Page, type PageRequest } from '../../shared/page.js';
 import { decodeLedgerCursor, encodeLedgerCursor, ledgerPosition } from './ledger-order.js';
-import { assertAppId } from '../store/identifiers.js';
+import { assertAppId } from '../../shared/identifiers.js';
 import {
   assertLedgerWrite,
   assertSubscriptionFilter,
@@ -27,7 +27,7 @@ import {
   type SubscriptionKey,
   type SubscriptionRecord,
 } from './ledger-store.js';
-import type { LuaReply } from '../store/redis-lua.js';
+import type { LuaReply } from '../../infra/redis/redis-lua.js';
 import { applyLedgerOp, listLedger } from './redis-ledger-scripts.js';
 
 export interface RedisLedgerStoreOptions {

@@ -1,5 +1,10 @@
-import { pageFromSorted, validatePageSize, type Page, type PageRequest } from '../store/page.js';
-import { assertAppId } from '../store/identifiers.js';
+import {
+  pageFromSorted,
+  validatePageSize,
+  type Page,
+  type PageRequest,
+} from '../../shared/page.js';
+import { assertAppId } from '../../shared/identifiers.js';
 import {
   assertMessageFields,
   assertMessageFilter,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Page, PageRequest } from '../store/page.js';
-import { decodeCursor, encodeCursor } from '../store/page.js';
-import { BadUserInputError } from '../errors.js';
-import { assertAppId, assertIdentifier } from '../store/identifiers.js';
+import type { Page, PageRequest } from '../../shared/page.js';
+import { decodeCursor, encodeCursor } from '../../shared/page.js';
+import { BadUserInputError } from '../../shared/errors.js';
+import { assertAppId, assertIdentifier } from '../../shared/identifiers.js';
 
 /**
  * SENDING → SENT | FAILED when WeChat answers the send; SENT → DELIVERED | DELIVERY_FAILED when

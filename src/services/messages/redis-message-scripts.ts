@@ -1,4 +1,4 @@
-import { LuaScript } from '../store/redis-lua.js';
+import { LuaScript } from '../../infra/redis/redis-lua.js';
 
 // Lua for the Redis message log: record, indexes and msgid map change in one atomic step. Index
 // keys are derived inside the script from ARGV[1] (the app's key base) because an update must

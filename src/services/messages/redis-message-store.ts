@@ -10,10 +10,10 @@
 // order is newest first and a cursor is a BYLEX bound. `:` and `%` in openid/templateId are
 // %-escaped in keys. Writes go through Lua (redis-message-scripts.ts) so that record, indexes and
 // msgid map change together. Nothing expires: retention is the operator's call.
-import type { RedisClient } from '../store/redis-connection.js';
-import { validatePageSize, type Page, type PageRequest } from '../store/page.js';
-import { assertAppId } from '../store/identifiers.js';
-import type { LuaReply } from '../store/redis-lua.js';
+import type { RedisClient } from '../../infra/redis/redis-connection.js';
+import { validatePageSize, type Page, type PageRequest } from '../../shared/page.js';
+import { assertAppId } from '../../shared/identifiers.js';
+import type { LuaReply } from '../../infra/redis/redis-lua.js';
 import {
   assertMessageFields,
   assertMessageFilter,

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../shared/logger.js';
 import type { PushDedup } from './dedup.js';
 import { parseEnvelope, type PushDocument } from './envelope.js';
 import { normalizeEvent } from './normalize-event.js';

@@ -1,4 +1,4 @@
-import { acquireWithin, type DistributedLock } from '../store/lock.js';
+import { acquireWithin, type DistributedLock } from '../../shared/lock.js';
 
 /** Runs work for one key at a time; different keys run in parallel. */
 export interface KeyedMutex {

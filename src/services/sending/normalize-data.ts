@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../errors.js';
+import { BadUserInputError } from '../../shared/errors.js';
 
 /**
  * Template data arrives as `{ key: "value" }` or WeChat's own `{ key: { value: "value" } }`;

@@ -6,20 +6,20 @@ import {
   GatewayError,
   NoSubscriptionError,
   UpstreamUnavailableError,
-} from '../errors.js';
-import { assertIdempotencyKey, type IdempotencyStore } from '../idempotency/idempotency-store.js';
+} from '../../shared/errors.js';
+import { assertIdempotencyKey, type IdempotencyStore } from './idempotency/idempotency-store.js';
 import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../shared/logger.js';
 import { newMessageId, type MessageRecord, type MessageStore } from '../messages/message-store.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { validateTemplateData } from '../templates/validate-data.js';
-import { TokenRejectedError } from '../token/token-errors.js';
-import { WeChatErrcode } from '../wechat/errcodes.js';
-import { TransportError } from '../wechat/http-transport.js';
-import type { Lang, MiniprogramState, SubscribeMessage } from '../wechat/wechat-client.js';
-import { WeChatError } from '../wechat/wechat-error.js';
+import { TokenRejectedError } from '../wechat/token/token-errors.js';
+import { WeChatErrcode } from '../wechat/client/errcodes.js';
+import { TransportError } from '../wechat/client/http-transport.js';
+import type { Lang, MiniprogramState, SubscribeMessage } from '../wechat/client/wechat-client.js';
+import { WeChatError } from '../wechat/client/wechat-error.js';
 import type { SendOutcome } from '../wechat/wechat-service.js';
-import { assertIdentifier } from '../store/identifiers.js';
+import { assertIdentifier } from '../../shared/identifiers.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import { normalizeTemplateData } from './normalize-data.js';
 

@@ -1,4 +1,4 @@
-import { TemplateNotFoundError } from '../errors.js';
+import { TemplateNotFoundError } from '../../shared/errors.js';
 import { TemplateDefinitionError } from './definition-error.js';
 import { toTemplateField } from './field-rule.js';
 import type { Template } from './types.js';

@@ -1,10 +1,10 @@
-import { UpstreamUnavailableError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { AccessTokenService } from '../token/access-token-service.js';
-import { WeChatErrcode } from './errcodes.js';
-import { TransportError } from './http-transport.js';
-import type { RemoteTemplate, SubscribeMessage, WeChatClient } from './wechat-client.js';
-import { WeChatError } from './wechat-error.js';
+import { UpstreamUnavailableError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { AccessTokenService } from './token/access-token-service.js';
+import { WeChatErrcode } from './client/errcodes.js';
+import { TransportError } from './client/http-transport.js';
+import type { RemoteTemplate, SubscribeMessage, WeChatClient } from './client/wechat-client.js';
+import { WeChatError } from './client/wechat-error.js';
 
 export interface WeChatServiceOptions {
   /** Attempts in all when WeChat is busy (-1) or the connection could not be made. */

@@ -1,18 +1,18 @@
 import type { TokenMode } from '../../config.js';
-import type { Logger } from '../logger.js';
-import { createKeyv } from '../store/keyv-factory.js';
-import { MemoryLock } from '../store/lock.js';
-import type { RedisClient } from '../store/redis-connection.js';
-import { RedisLock } from '../store/redis-lock.js';
+import type { Logger } from '../../shared/logger.js';
+import { createKeyv } from '../../infra/redis/keyv-factory.js';
+import { MemoryLock } from '../../shared/lock.js';
+import type { RedisClient } from '../../infra/redis/redis-connection.js';
+import { RedisLock } from '../../infra/redis/redis-lock.js';
 import {
   AccessTokenService,
   type AccessTokenServiceOptions,
-} from '../token/access-token-service.js';
-import { TokenStore } from '../token/token-store.js';
-import { createGotTransport } from './got-transport.js';
-import type { HttpTransport } from './http-transport.js';
-import { createUndiciTransport } from './undici-transport.js';
-import { WeChatClient } from './wechat-client.js';
+} from './token/access-token-service.js';
+import { TokenStore } from './token/token-store.js';
+import { createGotTransport } from './client/got-transport.js';
+import type { HttpTransport } from './client/http-transport.js';
+import { createUndiciTransport } from './client/undici-transport.js';
+import { WeChatClient } from './client/wechat-client.js';
 import { WeChatService, type WeChatServiceOptions } from './wechat-service.js';
 
 export type TransportKind = 'got' | 'undici';

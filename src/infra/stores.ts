@@ -1,0 +1,48 @@
+import type { RedisClient } from './redis/redis-connection.js';
+import type { LedgerStore } from '../services/ledger/ledger-store.js';
+import type { MessageStore } from '../services/messages/message-store.js';
+import type { IdempotencyStore } from '../services/sending/idempotency/idempotency-store.js';
+import type { PushDedup } from '../services/push/dedup-store/push-dedup.js';
+import { MemoryLedgerStore } from '../services/ledger/memory-ledger-store.js';
+import { RedisLedgerStore } from '../services/ledger/redis-ledger-store.js';
+import { MemoryMessageStore } from '../services/messages/memory-message-store.js';
+import { RedisMessageStore } from '../services/messages/redis-message-store.js';
+import { MemoryIdempotencyStore } from '../services/sending/idempotency/memory-idempotency-store.js';
+import { RedisIdempotencyStore } from '../services/sending/idempotency/redis-idempotency-store.js';
+import { MemoryPushDedup } from '../services/push/dedup-store/memory-push-dedup.js';
+import { RedisPushDedup } from '../services/push/dedup-store/redis-push-dedup.js';
+
+/** Every storage port the gateway needs, from one backend. */
+export interface Stores {
+  ledger: LedgerStore;
+  messages: MessageStore;
+  idempotency: IdempotencyStore;
+  pushDedup: PushDedup;
+}
+
+/** In-process stores: the default without Redis. `now` (ms) drives TTL expiry, for tests. */
+export function createMemoryStores(opts: { now?: () => number } = {}): Stores {
+  const now = opts.now ?? Date.now;
+  return {
+    ledger: new MemoryLedgerStore(),
+    messages: new MemoryMessageStore(),
+    idempotency: new MemoryIdempotencyStore(now),
+    pushDedup: new MemoryPushDedup(now),
+  };
+}
+
+/** Redis-backed stores sharing one client; every key starts with `${prefix}:`. */
+export function createRedisStores(client: RedisClient, prefix: string): Stores {
+  if (!/^[A-Za-z0-9_:.-]+$/.test(prefix)) {
+    throw new Error(
+      `Redis key prefix must be non-empty and use only A-Z a-z 0-9 _ : . -, got ${JSON.stringify(prefix)}`,
+    );
+  }
+  const options = { client, prefix };
+  return {
+    ledger: new RedisLedgerStore(options),
+    messages: new RedisMessageStore(options),
+    idempotency: new RedisIdempotencyStore(options),
+    pushDedup: new RedisPushDedup(options),
+  };
+}

@@ -1,0 +1,104 @@
+import { BadUserInputError, TemplateNotFoundError } from '../../shared/errors.js';
+import { assertIdentifier } from '../../shared/identifiers.js';
+import type {
+  LedgerSource,
+  LedgerStore,
+  SubscribeStatus,
+  SubscriptionFilter,
+  SubscriptionRecord,
+} from './ledger-store.js';
+import type { Page, PageRequest } from '../../shared/page.js';
+import type { TemplateCatalog } from '../templates/template-catalog.js';
+import type { TapMirror } from '../../sandbox/simulator-tap-mirror.js';
+
+export interface SubscribeResult {
+  /** WeChat id or template name. */
+  templateId: string;
+  status: SubscribeStatus;
+}
+
+const MAX_RESULTS = 20;
+
+/** Records what the subscribe popup returned, and answers who can still receive what. */
+export class SubscriptionService {
+  constructor(
+    private readonly appId: string,
+    private readonly catalog: TemplateCatalog,
+    private readonly ledger: LedgerStore,
+    private readonly options: {
+      /** Where the ledger's credits come from; with `events`, a client report grants nothing. */
+      ledgerSource: LedgerSource;
+      /** Sandbox: replay the tap on the simulator first, as the user's phone would have. */
+      mirror?: TapMirror;
+      now?: () => Date;
+    } = { ledgerSource: 'client' },
+  ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /**
+   * Validates the whole batch before touching the ledger, so a bad entry changes nothing.
+   * Records are applied in input order; a template listed twice counts twice, as two taps do.
+   */
+  async subscribe(
+    openid: string,
+    results: readonly SubscribeResult[],
+  ): Promise<SubscriptionRecord[]> {
+    assertIdentifier('openid', openid);
+    if (results.length === 0)
+      throw new BadUserInputError('results must list at least one template', 'results');
+    if (results.length > MAX_RESULTS) {
+      throw new BadUserInputError(
+        `results may list at most ${MAX_RESULTS} templates, got ${results.length}`,
+        'results',
+      );
+    }
+    const registry = this.catalog.registry;
+    const unknown = results.map((r) => r.templateId).filter((id) => !registry.find(id));
+    if (unknown.length > 0) throw new TemplateNotFoundError([...new Set(unknown)]);
+    await this.options.mirror?.tap(openid, results);
+    // With events as the source of truth the push carries the credit; counting this report too
+    // would count one tap twice. FILTER records that the report arrived and grants nothing.
+    const reportOnly = this.options.ledgerSource === 'events';
+    const at = this.now();
+    const records: SubscriptionRecord[] = [];
+    for (const result of results) {
+      const template = registry.require(result.templateId);
+      records.push(
+        await this.ledger.record(
+          { appId: this.appId, openid, templateId: template.id },
+          {
+            status: reportOnly ? 'FILTER' : result.status,
+            longTerm: template.type === 'LONG_TERM',
+            source: 'client',
+            at,
+          },
+        ),
+      );
+    }
+    return records;
+  }
+
+  async revoke(
+    openid: string,
+    templateId: string,
+    source: LedgerSource,
+  ): Promise<SubscriptionRecord | null> {
+    const template = this.catalog.registry.require(templateId);
+    return this.ledger.revoke(
+      { appId: this.appId, openid, templateId: template.id },
+      { source, at: this.now() },
+    );
+  }
+
+  list(filter: SubscriptionFilter, page: PageRequest): Promise<Page<SubscriptionRecord>> {
+    const resolved = { ...filter };
+    if (filter.templateId !== undefined) {
+      // An unknown name cannot match anything, but an id of a since-deleted template still can.
+      resolved.templateId = this.catalog.registry.find(filter.templateId)?.id ?? filter.templateId;
+    }
+    return this.ledger.list(this.appId, resolved, page);
+  }
+}

@@ -1,0 +1,80 @@
+import type { Template } from '../../services/templates/index.js';
+
+/** An item of the gettemplate reply (reference §4.1). */
+export interface GetTemplateItem {
+  priTmplId: string;
+  title: string;
+  content: string;
+  example: string;
+  /** 2 = one-time, 3 = long-term. */
+  type: 2 | 3;
+  keywordEnumValueList?: { keywordCode: string; enumValueList: string[] }[];
+}
+
+/** WeChat's cap on private templates (old doc: 上限25个). */
+export const PRIVATE_TEMPLATE_LIMIT = 25;
+
+export function toGetTemplateItem(template: Template): GetTemplateItem {
+  const item: GetTemplateItem = {
+    priTmplId: template.id,
+    title: template.title,
+    content: template.content,
+    example: template.example ?? '',
+    type: template.type === 'ONE_TIME' ? 2 : 3,
+  };
+  const enums = template.fields.filter((field) => field.enumValues !== undefined);
+  if (enums.length > 0) {
+    item.keywordEnumValueList = enums.map((field) => ({
+      keywordCode: `${field.key}.DATA`,
+      enumValueList: [...field.enumValues!],
+    }));
+  }
+  return item;
+}
+
+/** The account's private template library: what gettemplate lists and send accepts. */
+export class PrivateLibrary {
+  private initial: readonly Template[] = [];
+  private templates: Template[] = [];
+
+  /** The library a fresh (or reset) simulator starts with. */
+  setInitial(templates: readonly Template[]): void {
+    this.initial = [...templates];
+    this.templates = [...templates];
+  }
+
+  get initialTemplates(): readonly Template[] {
+    return this.initial;
+  }
+
+  all(): readonly Template[] {
+    return this.templates;
+  }
+
+  get size(): number {
+    return this.templates.length;
+  }
+
+  byId(id: string): Template | undefined {
+    return this.templates.find((template) => template.id === id);
+  }
+
+  /** The control surface lets people name templates by id or by name (`AuditResult`). */
+  byIdOrName(key: string): Template | undefined {
+    return this.byId(key) ?? this.templates.find((template) => template.name === key);
+  }
+
+  add(template: Template): void {
+    this.templates.push(template);
+  }
+
+  remove(id: string): boolean {
+    const before = this.templates.length;
+    this.templates = this.templates.filter((template) => template.id !== id);
+    return this.templates.length < before;
+  }
+
+  reset(): void {
+    this.templates = [...this.initial];
+  }
+}

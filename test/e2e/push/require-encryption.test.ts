@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { pushSignature } from '../../../src/services/push/index.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+
+const TOKEN = 'pushtoken123';
+const AES_KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
+const popup = (openid: string, createTime: number) =>
+  `<xml><ToUserName><![CDATA[gh_123456789abc]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName>` +
+  `<CreateTime>${createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType>` +
+  `<Event><![CDATA[subscribe_msg_popup_event]]></Event><SubscribeMsgPopupEvent><List>` +
+  `<TemplateId><![CDATA[AuditResult]]></TemplateId><SubscribeStatusString><![CDATA[accept]]></SubscribeStatusString>` +
+  `<PopupScene>0</PopupScene></List></SubscribeMsgPopupEvent></xml>`;
+
+describe('WECHAT_PUSH_REQUIRE_ENCRYPTION', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({
+      env: {
+        WECHAT_PUSH_TOKEN: TOKEN,
+        WECHAT_PUSH_AES_KEY: AES_KEY,
+        WECHAT_PUSH_REQUIRE_ENCRYPTION: 'true',
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('refuses a correctly signed plaintext push and applies nothing', async () => {
+    const openid = 'oPlainPush000000000000000001';
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = '123456';
+    const query = new URLSearchParams({
+      signature: pushSignature(TOKEN, timestamp, nonce),
+      timestamp,
+      nonce,
+    });
+    const response = await fetch(`${t.gateway.pushUrl}?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: popup(openid, Number(timestamp)),
+    });
+    expect(response.status).toBe(403);
+    const ledger = await t.gql(`{ subscriptions(filter: { openid: "${openid}" }) { totalCount } }`);
+    expect(ledger.body.data).toEqual({ subscriptions: { totalCount: 0 } });
+  });
+});

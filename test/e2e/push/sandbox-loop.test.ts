@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { startTestGateway } from '../../helpers/gateway.js';
+import {
+  AUDIT,
+  GatewayView,
+  PUSH_AES_KEY,
+  PUSH_TOKEN,
+  STORES,
+  newOpenid,
+  type MessageView,
+} from '../../helpers/push-harness.js';
+
+const MODES = [
+  ['plaintext', { WECHAT_PUSH_TOKEN: PUSH_TOKEN }],
+  ['safe mode', { WECHAT_PUSH_TOKEN: PUSH_TOKEN, WECHAT_PUSH_AES_KEY: PUSH_AES_KEY }],
+] as const;
+
+for (const [store, describeStore] of STORES) {
+  for (const [mode, env] of MODES) {
+    describeStore(`sandbox loop: the simulator pushes to the gateway (${store}, ${mode})`, () => {
+      let view: GatewayView;
+      beforeAll(async () => {
+        view = new GatewayView(await startTestGateway({ store, env: { ...env } }));
+      });
+      afterAll(() => view.close());
+
+      const simulator = () => view.t.gateway.simulator!.instance;
+
+      /** The message once the simulator's sent-event push has landed (it follows the reply). */
+      async function settled(id: string): Promise<MessageView | null> {
+        await simulator().whenIdle();
+        let message = await view.message(id);
+        for (let i = 0; i < 50 && message?.status === 'SENT'; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          message = await view.message(id);
+        }
+        return message;
+      }
+
+      it('a tap on the simulator alone shows up as a credit (no subscribe mutation)', async () => {
+        const openid = newOpenid();
+        await view.t.sim('subscribe', { openid, templateIds: [AUDIT.name] });
+        expect(await view.entry(openid, AUDIT.id)).toEqual({
+          templateId: AUDIT.id,
+          status: 'ACCEPT',
+          remaining: 1,
+          accepted: 1,
+          source: 'EVENTS',
+        });
+      });
+
+      it('quick repeated taps by one user each count', async () => {
+        const openid = newOpenid();
+        for (let i = 0; i < 3; i++) {
+          await view.t.sim('subscribe', { openid, templateIds: [AUDIT.name] });
+        }
+        expect(await view.entry(openid, AUDIT.id)).toMatchObject({ remaining: 3, accepted: 3 });
+      });
+
+      it('the subscribe mutation (which replays the tap) counts it once', async () => {
+        const openid = newOpenid();
+        await view.subscribe(openid, AUDIT.name);
+        expect(await view.entry(openid, AUDIT.id)).toMatchObject({ remaining: 1, accepted: 1 });
+      });
+
+      it('a send ends DELIVERED with deliveredAt, through the sent-event push', async () => {
+        const openid = newOpenid();
+        await view.t.sim('subscribe', { openid, templateIds: [AUDIT.name, 'OrderShipped'] });
+        await view.t.sim('subscribe', { openid, templateIds: [AUDIT.name] });
+        const first = await view.sendAudit(openid);
+        const second = await view.sendAudit(openid);
+        for (const sent of [first, second]) {
+          expect(sent).toMatchObject({ status: 'SENT' });
+          const message = await settled(sent.id);
+          expect(message).toMatchObject({
+            status: 'DELIVERED',
+            msgid: sent.msgid,
+            deliveryErrorCode: 0,
+            deliveryErrorStatus: 'success',
+          });
+          expect(message?.deliveredAt).toEqual(expect.any(String));
+        }
+      });
+
+      it('turning a template off in the simulator zeroes the credit', async () => {
+        const openid = newOpenid();
+        await view.t.sim('subscribe', { openid, templateIds: [AUDIT.name] });
+        await view.t.sim('unsubscribe', { openid, templateId: AUDIT.name });
+        expect(await view.entry(openid, AUDIT.id)).toMatchObject({
+          status: 'REJECT',
+          remaining: 0,
+          source: 'EVENTS',
+        });
+      });
+
+      it('no push was refused or retried along the way', () => {
+        const trouble = view.t.logger.lines.filter(
+          (l) => l.level === 'warn' || l.level === 'error',
+        );
+        expect(trouble).toEqual([]);
+      });
+    });
+  }
+}

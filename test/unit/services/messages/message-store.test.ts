@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MemoryMessageStore } from '../../../../src/services/messages/memory-message-store.js';
+import { RedisMessageStore } from '../../../../src/services/messages/redis-message-store.js';
+import { newMessageId } from '../../../../src/services/messages/message-store.js';
+import type { RedisClient } from '../../../../src/infra/redis/redis-connection.js';
+import {
+  connectTestRedis,
+  deletePrefix,
+  describeRedis,
+  uniquePrefix,
+} from '../../../helpers/redis.js';
+import { messageStoreContract } from '../../../contracts/message.contract.js';
+
+messageStoreContract('memory', async () => ({
+  store: new MemoryMessageStore(),
+  cleanup: async () => undefined,
+}));
+
+describeRedis('RedisMessageStore', () => {
+  let client: RedisClient;
+  beforeAll(async () => {
+    client = await connectTestRedis();
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  messageStoreContract('redis', async () => {
+    const prefix = uniquePrefix('messages');
+    return {
+      store: new RedisMessageStore({ client, prefix }),
+      cleanup: () => deletePrefix(client, prefix),
+    };
+  });
+
+  it('stores the msgid as a string, never as a number', async () => {
+    const prefix = uniquePrefix('messages-msgid');
+    try {
+      const store = new RedisMessageStore({ client, prefix });
+      const id = newMessageId();
+      await store.create({
+        id,
+        appId: 'wxmsgid',
+        openid: 'o1',
+        templateId: 't1',
+        status: 'SENT',
+        errcode: 0,
+        errmsg: 'ok',
+        msgid: '2097683633284153344',
+        attempts: 1,
+        data: {},
+        page: null,
+        miniprogramState: 'formal',
+        lang: 'zh_CN',
+        idempotencyKey: null,
+        createdAt: new Date(1),
+        sentAt: new Date(2),
+        deliveredAt: null,
+        deliveryErrorCode: null,
+        deliveryErrorStatus: null,
+      });
+      expect(await client.hGet(`${prefix}:wxmsgid:msg:rec:${id}`, 'msgid')).toBe(
+        '2097683633284153344',
+      );
+      expect(await client.hGet(`${prefix}:wxmsgid:msg:msgid`, '2097683633284153344')).toBe(id);
+    } finally {
+      await deletePrefix(client, prefix);
+    }
+  });
+});
+
+describe('newMessageId', () => {
+  it('is URL-safe, 26 characters and unique', () => {
+    const ids = Array.from({ length: 5000 }, () => newMessageId());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids.slice(0, 50)) expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+  });
+
+  it('sorts lexically in creation order, within one millisecond too', () => {
+    const same = new Date(Date.UTC(2024, 5, 1));
+    const ids = Array.from({ length: 1000 }, () => newMessageId(same));
+    expect([...ids].sort()).toEqual(ids);
+    const later = newMessageId(new Date(same.getTime() + 1));
+    expect(later > ids[ids.length - 1]!).toBe(true);
+    const earlier = newMessageId(new Date(same.getTime() - 1));
+    expect(earlier < ids[0]!).toBe(true);
+  });
+
+  it('rejects an invalid time', () => {
+    expect(() => newMessageId(new Date(Number.NaN))).toThrow(RangeError);
+  });
+});
