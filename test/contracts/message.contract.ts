@@ -1,13 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadUserInputError } from '../../src/shared/errors.js';
 import {
+  directSendFields,
   DuplicateMessageError,
+  DuplicateMessageKeyError,
   MessageNotFoundError,
   newMessageId,
   type MessageFilter,
   type MessageRecord,
   type MessageStatus,
   type MessageStore,
+  type PendingStatus,
 } from '../../src/services/messages/message-store.js';
 import { encodeCursor, type Page } from '../../src/shared/page.js';
 
@@ -40,6 +43,7 @@ function message(overrides: Partial<MessageRecord> & { n?: number } = {}): Messa
     deliveredAt: null,
     deliveryErrorCode: null,
     deliveryErrorStatus: null,
+    ...directSendFields(at(n)),
     ...rest,
   };
 }
@@ -389,6 +393,221 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
           ).rejects.toMatchObject({
             field: 'status',
           });
+        }),
+      );
+    });
+
+    describe('delivery engine fields and lookups', () => {
+      const scheduled = (n: number, extra: Partial<MessageRecord> = {}) =>
+        message({ n, status: 'SCHEDULED', sendAt: at(100 + n), ...extra });
+
+      it(
+        'round-trips the engine fields and finds a message by its key',
+        withStore(async (store) => {
+          const m = message({
+            n: 3,
+            status: 'HELD',
+            key: 'order:42/ship',
+            sendAt: at(50),
+            expiresAt: at(500),
+            trigger: { name: 'order.paid', matchKey: 'order:42', timeoutAt: at(200) },
+            skipReason: null,
+            campaignId: 'cmp1',
+            scheduleKey: 'daily@2024-01-01T09:00:00.000Z',
+            updatedAt: at(4),
+          });
+          await store.create(m);
+          expect(await store.get(APP, m.id)).toEqual(m);
+          expect(await store.findByKey(APP, 'order:42/ship')).toEqual(m);
+          expect(await store.findByKey(APP, 'order:43/ship')).toBeNull();
+          expect(await store.findByKey('wxotherapp', 'order:42/ship')).toBeNull();
+          const skipped = await store.update(APP, m.id, {
+            status: 'SKIPPED',
+            skipReason: 'TRIGGER_TIMEOUT',
+            trigger: null,
+            updatedAt: at(5),
+          });
+          expect(skipped).toEqual({
+            ...m,
+            status: 'SKIPPED',
+            skipReason: 'TRIGGER_TIMEOUT',
+            trigger: null,
+            updatedAt: at(5),
+          });
+          expect(await store.get(APP, m.id)).toEqual(skipped);
+        }),
+      );
+
+      it(
+        'refuses a second message with the same key and stores nothing of it',
+        withStore(async (store) => {
+          const first = scheduled(1, { key: 'k1' });
+          await store.create(first);
+          const second = scheduled(2, { key: 'k1' });
+          const error = await store.create(second).catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(DuplicateMessageKeyError);
+          expect(error).toMatchObject({ existingId: first.id });
+          expect(await store.get(APP, second.id)).toBeNull();
+          expect((await store.list(APP, {}, { first: 10 })).totalCount).toBe(1);
+        }),
+      );
+
+      it(
+        'transitions only from the given statuses, moving the indexes with it',
+        withStore(async (store) => {
+          const m = scheduled(1);
+          await store.create(m);
+          const refused = await store.transition(APP, m.id, ['QUEUED'], { status: 'SENDING' });
+          expect(refused).toEqual({ applied: false, record: m });
+          const moved = await store.transition(APP, m.id, ['SCHEDULED', 'QUEUED'], {
+            status: 'SENDING',
+            updatedAt: at(7),
+          });
+          expect(moved).toEqual({
+            applied: true,
+            record: { ...m, status: 'SENDING', updatedAt: at(7) },
+          });
+          expect((await store.list(APP, { status: 'SCHEDULED' }, { first: 5 })).totalCount).toBe(0);
+          expect((await store.list(APP, { status: 'SENDING' }, { first: 5 })).totalCount).toBe(1);
+          expect(await store.listDue(APP, 'SCHEDULED', at(10_000), 10)).toEqual([]);
+          expect(await store.transition(APP, newMessageId(), ['SENDING'], {})).toEqual({
+            applied: false,
+            record: null,
+          });
+        }),
+      );
+
+      it(
+        'lets exactly one of many concurrent compare-and-sets win',
+        withStore(async (store) => {
+          const m = message({ status: 'QUEUED', sendAt: at(1) });
+          await store.create(m);
+          const results = await Promise.all(
+            Array.from({ length: 20 }, (_, i) =>
+              store.transition(APP, m.id, ['QUEUED'], { status: 'SENDING', attempts: i + 1 }),
+            ),
+          );
+          expect(results.filter((r) => r.applied)).toHaveLength(1);
+          expect((await store.get(APP, m.id))?.status).toBe('SENDING');
+        }),
+      );
+
+      it(
+        'lists pending messages by due time, per status',
+        withStore(async (store) => {
+          const late = scheduled(1, { sendAt: at(300) });
+          const early = scheduled(2, { sendAt: at(100) });
+          const held = message({
+            n: 3,
+            status: 'HELD',
+            trigger: { name: 'paid', matchKey: 'o1', timeoutAt: at(150) },
+          });
+          const queued = message({ n: 4, status: 'QUEUED', sendAt: at(120) });
+          const sending = message({ n: 5, status: 'SENDING', updatedAt: at(130) });
+          const sent = message({ n: 6, status: 'SENT', sendAt: at(1) });
+          for (const m of [late, early, held, queued, sending, sent]) await store.create(m);
+          const due = async (status: PendingStatus, until: number) =>
+            (await store.listDue(APP, status, at(until), 10)).map((r) => r.id);
+          expect(await due('SCHEDULED', 1000)).toEqual([early.id, late.id]);
+          expect(await due('SCHEDULED', 200)).toEqual([early.id]);
+          expect(await store.listDue(APP, 'SCHEDULED', at(1000), 1)).toEqual([early]);
+          expect(await due('HELD', 149)).toEqual([]);
+          expect(await due('HELD', 150)).toEqual([held.id]);
+          expect(await due('QUEUED', 1000)).toEqual([queued.id]);
+          expect(await due('SENDING', 130)).toEqual([sending.id]);
+          // A reschedule moves the due time.
+          await store.update(APP, late.id, { sendAt: at(50) });
+          expect(await due('SCHEDULED', 60)).toEqual([late.id]);
+        }),
+      );
+
+      it(
+        'finds HELD messages by trigger until they leave HELD',
+        withStore(async (store) => {
+          const trigger = { name: 'order:paid', matchKey: 'a:b', timeoutAt: at(100) };
+          const a = message({ n: 1, status: 'HELD', trigger });
+          const b = message({ n: 2, status: 'HELD', trigger });
+          const other = message({
+            n: 3,
+            status: 'HELD',
+            trigger: { ...trigger, matchKey: 'a:c' },
+          });
+          for (const m of [a, b, other]) await store.create(m);
+          const held = async () =>
+            (await store.listHeldByTrigger(APP, 'order:paid', 'a:b')).map((r) => r.id).sort();
+          expect(await held()).toEqual([a.id, b.id].sort());
+          await store.transition(APP, a.id, ['HELD'], { status: 'QUEUED' });
+          expect(await held()).toEqual([b.id]);
+          expect(await store.listHeldByTrigger(APP, 'order', 'paid:a:b')).toEqual([]);
+        }),
+      );
+
+      it(
+        'filters by statuses, campaign, schedule, key and creation time',
+        withStore(async (store) => {
+          const all: MessageRecord[] = [];
+          for (let i = 0; i < 12; i++) {
+            const m = message({
+              n: i,
+              status: (['SCHEDULED', 'QUEUED', 'SENT'] as const)[i % 3],
+              campaignId: i % 2 === 0 ? 'cmpA' : null,
+              scheduleKey: i % 4 === 1 ? 'every-day' : null,
+              key: `key-${i}`,
+              openid: `oUser${i % 2}`,
+            });
+            await store.create(m);
+            all.push(m);
+          }
+          const newestFirst = [...all].reverse();
+          const cases: MessageFilter[] = [
+            { statuses: ['SCHEDULED', 'SENT'] },
+            { statuses: ['SCHEDULED', 'SENT'], status: 'SENT' },
+            { statuses: ['QUEUED'], status: 'SENT' },
+            { statuses: [] },
+            { campaignId: 'cmpA' },
+            { campaignId: 'cmpA', statuses: ['QUEUED', 'SENT'], openid: 'oUser0' },
+            { scheduleKey: 'every-day' },
+            { key: 'key-5' },
+            { key: 'key-5', status: 'SENT' },
+            { key: 'nope' },
+            { createdAfter: at(3), createdBefore: at(8) },
+            { createdAfter: at(3), statuses: ['SCHEDULED', 'QUEUED'], openid: 'oUser1' },
+            { createdBefore: at(0) },
+          ];
+          const expected = (f: MessageFilter) =>
+            newestFirst
+              .filter(
+                (m) =>
+                  (f.status === undefined || m.status === f.status) &&
+                  (f.statuses === undefined || f.statuses.includes(m.status)) &&
+                  (f.openid === undefined || m.openid === f.openid) &&
+                  (f.campaignId === undefined || m.campaignId === f.campaignId) &&
+                  (f.scheduleKey === undefined || m.scheduleKey === f.scheduleKey) &&
+                  (f.key === undefined || m.key === f.key) &&
+                  (f.createdAfter === undefined || m.createdAt > f.createdAfter) &&
+                  (f.createdBefore === undefined || m.createdAt < f.createdBefore),
+              )
+              .map((m) => m.id);
+          for (const filter of cases) {
+            const page = await store.list(APP, filter, { first: 2 });
+            expect({ filter, count: page.totalCount }).toEqual({
+              filter,
+              count: expected(filter).length,
+            });
+            expect({
+              filter,
+              ids: (await listAll(store, APP, filter, 2)).map((m) => m.id),
+            }).toEqual({ filter, ids: expected(filter) });
+          }
+          // Written out by hand, so the test does not only agree with itself.
+          expect((await store.list(APP, { campaignId: 'cmpA' }, { first: 1 })).totalCount).toBe(6);
+          expect(
+            (await store.list(APP, { createdAfter: at(3), createdBefore: at(8) }, { first: 1 }))
+              .totalCount,
+          ).toBe(4);
+          await expect(
+            store.list(APP, { statuses: ['LOST' as MessageStatus] }, { first: 5 }),
+          ).rejects.toMatchObject({ field: 'statuses' });
         }),
       );
     });

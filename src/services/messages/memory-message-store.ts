@@ -13,18 +13,25 @@ import {
   copyMessage,
   decodeMessageCursor,
   DuplicateMessageError,
+  DuplicateMessageKeyError,
+  dueTime,
   encodeMessageCursor,
+  matchesFilter,
   isMessageId,
   MessageNotFoundError,
   type MessageFilter,
   type MessagePatch,
   type MessageRecord,
+  type MessageStatus,
   type MessageStore,
+  type PendingStatus,
+  type TransitionResult,
 } from './message-store.js';
 
 interface AppMessages {
   byId: Map<string, MessageRecord>;
   idByMsgid: Map<string, string>;
+  idByKey: Map<string, string>;
 }
 
 /**
@@ -39,8 +46,60 @@ export class MemoryMessageStore implements MessageStore {
     assertMessageRecord(record);
     const app = this.app(record.appId);
     if (app.byId.has(record.id)) throw new DuplicateMessageError(record.appId, record.id);
+    if (record.key !== null) {
+      const holder = app.idByKey.get(record.key);
+      if (holder !== undefined)
+        throw new DuplicateMessageKeyError(record.appId, record.key, holder);
+      app.idByKey.set(record.key, record.id);
+    }
     app.byId.set(record.id, copyMessage(record));
     if (record.msgid !== null) app.idByMsgid.set(record.msgid, record.id);
+  }
+
+  async findByKey(appId: string, key: string): Promise<MessageRecord | null> {
+    assertAppId(appId);
+    const app = this.apps.get(appId);
+    const id = app?.idByKey.get(key);
+    const found = id === undefined ? undefined : app?.byId.get(id);
+    return found === undefined ? null : copyMessage(found);
+  }
+
+  async transition(
+    appId: string,
+    id: string,
+    from: readonly MessageStatus[],
+    patch: MessagePatch,
+  ): Promise<TransitionResult> {
+    assertAppId(appId);
+    assertMessageId(id);
+    assertMessageFields(patch, false);
+    const current = this.apps.get(appId)?.byId.get(id);
+    if (current === undefined) return { applied: false, record: null };
+    if (!from.includes(current.status)) return { applied: false, record: copyMessage(current) };
+    return { applied: true, record: await this.update(appId, id, patch) };
+  }
+
+  async listDue(
+    appId: string,
+    status: PendingStatus,
+    until: Date,
+    limit: number,
+  ): Promise<MessageRecord[]> {
+    assertAppId(appId);
+    return [...(this.apps.get(appId)?.byId.values() ?? [])]
+      .filter((m) => m.status === status && (dueTime(m) ?? Infinity) <= until.getTime())
+      .sort((a, b) => dueTime(a)! - dueTime(b)! || (a.id < b.id ? -1 : 1))
+      .slice(0, limit)
+      .map(copyMessage);
+  }
+
+  async listHeldByTrigger(appId: string, name: string, matchKey: string): Promise<MessageRecord[]> {
+    assertAppId(appId);
+    return [...(this.apps.get(appId)?.byId.values() ?? [])]
+      .filter(
+        (m) => m.status === 'HELD' && m.trigger?.name === name && m.trigger.matchKey === matchKey,
+      )
+      .map(copyMessage);
   }
 
   async update(appId: string, id: string, patch: MessagePatch): Promise<MessageRecord> {
@@ -86,12 +145,7 @@ export class MemoryMessageStore implements MessageStore {
     const first = validatePageSize(page.first);
     const after = page.after ? decodeMessageCursor(page.after) : null;
     const matching = [...(this.apps.get(appId)?.byId.values() ?? [])]
-      .filter(
-        (m) =>
-          (filter.openid === undefined || m.openid === filter.openid) &&
-          (filter.templateId === undefined || m.templateId === filter.templateId) &&
-          (filter.status === undefined || m.status === filter.status),
-      )
+      .filter((m) => matchesFilter(m, filter))
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     const result = pageFromSorted(matching, (m) => m.id, first, after, encodeMessageCursor, true);
     return { ...result, items: result.items.map(copyMessage) };
@@ -100,7 +154,7 @@ export class MemoryMessageStore implements MessageStore {
   private app(appId: string): AppMessages {
     let app = this.apps.get(appId);
     if (app === undefined) {
-      app = { byId: new Map(), idByMsgid: new Map() };
+      app = { byId: new Map(), idByMsgid: new Map(), idByKey: new Map() };
       this.apps.set(appId, app);
     }
     return app;

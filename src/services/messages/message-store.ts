@@ -5,17 +5,83 @@ import { BadUserInputError } from '../../shared/errors.js';
 import { assertAppId, assertIdentifier } from '../../shared/identifiers.js';
 
 /**
- * SENDING → SENT | FAILED when WeChat answers the send; SENT → DELIVERED | DELIVERY_FAILED when
- * the delivery event (subscribe_msg_sent_event) arrives.
+ * A direct send starts SENDING. A later send starts SCHEDULED (waiting for sendAt), HELD (waiting
+ * for its trigger) or QUEUED (due, waiting for the rate limit), and moves to SENDING by a
+ * compare-and-set just before WeChat is called. SENDING ends SENT | FAILED, or UNKNOWN when the
+ * request may have reached WeChat without an answer; SENT → DELIVERED | DELIVERY_FAILED when the
+ * delivery event (subscribe_msg_sent_event) arrives. CANCELLED and SKIPPED end a message that
+ * never reached WeChat.
  */
-export type MessageStatus = 'SENDING' | 'SENT' | 'FAILED' | 'DELIVERED' | 'DELIVERY_FAILED';
+export type MessageStatus =
+  | 'SCHEDULED'
+  | 'HELD'
+  | 'QUEUED'
+  | 'SENDING'
+  | 'SENT'
+  | 'FAILED'
+  | 'UNKNOWN'
+  | 'CANCELLED'
+  | 'SKIPPED'
+  | 'DELIVERED'
+  | 'DELIVERY_FAILED';
 export const MESSAGE_STATUSES: readonly MessageStatus[] = [
+  'SCHEDULED',
+  'HELD',
+  'QUEUED',
   'SENDING',
   'SENT',
   'FAILED',
+  'UNKNOWN',
+  'CANCELLED',
+  'SKIPPED',
   'DELIVERED',
   'DELIVERY_FAILED',
 ];
+
+/** Statuses the delivery engine still has work for; each keeps a due-time index. */
+export type PendingStatus = 'SCHEDULED' | 'HELD' | 'QUEUED' | 'SENDING';
+export const PENDING_STATUSES: readonly PendingStatus[] = [
+  'SCHEDULED',
+  'HELD',
+  'QUEUED',
+  'SENDING',
+];
+
+export type SkipReason =
+  'NO_CREDIT' | 'EXPIRED' | 'TRIGGER_TIMEOUT' | 'USER_REFUSED' | 'CAMPAIGN_CANCELLED';
+export const SKIP_REASONS: readonly SkipReason[] = [
+  'NO_CREDIT',
+  'EXPIRED',
+  'TRIGGER_TIMEOUT',
+  'USER_REFUSED',
+  'CAMPAIGN_CANCELLED',
+];
+
+/** A HELD message waits for fireTrigger(name, matchKey) until timeoutAt. */
+export interface MessageTrigger {
+  name: string;
+  matchKey: string;
+  timeoutAt: Date;
+}
+
+/**
+ * When a pending message next needs the engine: SCHEDULED and QUEUED at sendAt, HELD at its
+ * trigger's timeout, SENDING from when it started (the sweeper adds the lease). Both adapters
+ * index by this, so they must agree on it.
+ */
+export function dueTime(m: MessageRecord): number | null {
+  switch (m.status) {
+    case 'SCHEDULED':
+    case 'QUEUED':
+      return (m.sendAt ?? m.updatedAt).getTime();
+    case 'HELD':
+      return (m.trigger?.timeoutAt ?? m.updatedAt).getTime();
+    case 'SENDING':
+      return m.updatedAt.getTime();
+    default:
+      return null;
+  }
+}
 
 export interface MessageRecord {
   id: string;
@@ -38,19 +104,49 @@ export interface MessageRecord {
   deliveredAt: Date | null;
   deliveryErrorCode: number | null;
   deliveryErrorStatus: string | null;
+  /** The caller's key, unique per app (scheduled sends). */
+  key: string | null;
+  /** When a scheduled message is due. */
+  sendAt: Date | null;
+  /** A message still unsent at this time is SKIPPED EXPIRED. */
+  expiresAt: Date | null;
+  trigger: MessageTrigger | null;
+  skipReason: SkipReason | null;
+  campaignId: string | null;
+  /** The recurring schedule this occurrence belongs to. */
+  scheduleKey: string | null;
+  updatedAt: Date;
 }
 
-export type MessagePatch = Partial<Omit<MessageRecord, 'id' | 'appId' | 'createdAt'>>;
+/** Fields fixed when a message is created: they key indexes that never move. */
+type CreationOnly = 'id' | 'appId' | 'createdAt' | 'key' | 'campaignId' | 'scheduleKey';
+export type MessagePatch = Partial<Omit<MessageRecord, CreationOnly>>;
 
 export interface MessageFilter {
   openid?: string;
   templateId?: string;
   status?: MessageStatus;
+  /** Any of these statuses (with `status` too: both must hold). */
+  statuses?: readonly MessageStatus[];
+  campaignId?: string;
+  scheduleKey?: string;
+  key?: string;
+  /** createdAt strictly after this instant. */
+  createdAfter?: Date;
+  /** createdAt strictly before this instant. */
+  createdBefore?: Date;
 }
+
+/** The outcome of a compare-and-set: `record` is the stored message either way (null if none). */
+export type TransitionResult =
+  { applied: true; record: MessageRecord } | { applied: false; record: MessageRecord | null };
 
 /** The log of sends, per app. */
 export interface MessageStore {
-  /** Fails if a message with this id already exists. */
+  /**
+   * Fails with DuplicateMessageError if the id exists, with DuplicateMessageKeyError if the
+   * record's key is held by another message; either way nothing is stored.
+   */
   create(record: MessageRecord): Promise<void>;
   /** Applies the patch and keeps every index (status, msgid, …) in sync; unknown id → MessageNotFoundError. */
   update(appId: string, id: string, patch: MessagePatch): Promise<MessageRecord>;
@@ -59,6 +155,38 @@ export interface MessageStore {
   findByMsgid(appId: string, msgid: string): Promise<MessageRecord | null>;
   /** Newest first (by id, which is time-ordered). */
   list(appId: string, filter: MessageFilter, page: PageRequest): Promise<Page<MessageRecord>>;
+  /** The message holding this caller key, if any. */
+  findByKey(appId: string, key: string): Promise<MessageRecord | null>;
+  /**
+   * Compare-and-set: applies the patch (indexes included) only while the stored status is one of
+   * `from`, atomically, so two processes can never both move a message out of a state.
+   */
+  transition(
+    appId: string,
+    id: string,
+    from: readonly MessageStatus[],
+    patch: MessagePatch,
+  ): Promise<TransitionResult>;
+  /** Messages in `status` whose due time (see dueTime) is at or before `until`, earliest first. */
+  listDue(
+    appId: string,
+    status: PendingStatus,
+    until: Date,
+    limit: number,
+  ): Promise<MessageRecord[]>;
+  /** HELD messages waiting for this trigger. */
+  listHeldByTrigger(appId: string, name: string, matchKey: string): Promise<MessageRecord[]>;
+}
+
+export class DuplicateMessageKeyError extends Error {
+  constructor(
+    readonly appId: string,
+    readonly key: string,
+    readonly existingId: string,
+  ) {
+    super(`Message key ${key} is already used by message ${existingId} of app ${appId}`);
+    this.name = 'DuplicateMessageKeyError';
+  }
 }
 
 export class MessageNotFoundError extends Error {
@@ -119,6 +247,11 @@ export function newMessageId(now: Date = new Date()): string {
   return base32(BigInt(time), 10) + base32(random, 16);
 }
 
+/** The first 10 characters of every id made at this millisecond: ids sort by it. */
+export function messageIdTimePrefix(ms: number): string {
+  return base32(BigInt(Math.min(Math.max(0, Math.floor(ms)), 2 ** 48 - 1)), 10);
+}
+
 const MESSAGE_ID = /^[0-9A-Za-z_-]{1,64}$/;
 const CURSOR_KIND = 'msg';
 
@@ -147,11 +280,63 @@ export function assertMessageFilter(filter: MessageFilter): void {
   if (filter.openid !== undefined) assertIdentifier('openid', filter.openid);
   if (filter.templateId !== undefined) assertIdentifier('templateId', filter.templateId);
   if (filter.status !== undefined) assertStatus(filter.status);
+  if (filter.statuses !== undefined) {
+    if (!Array.isArray(filter.statuses))
+      throw new BadUserInputError('statuses must be a list', 'statuses');
+    for (const s of filter.statuses) assertStatus(s, 'statuses');
+  }
+  if (filter.campaignId !== undefined) assertIdentifier('campaignId', filter.campaignId);
+  if (filter.scheduleKey !== undefined) assertMessageKey(filter.scheduleKey, 'scheduleKey');
+  if (filter.key !== undefined) assertMessageKey(filter.key, 'key');
+  for (const name of ['createdAfter', 'createdBefore'] as const) {
+    const v = filter[name];
+    if (v !== undefined && !(v instanceof Date && Number.isFinite(v.getTime())))
+      throw new BadUserInputError(`${name} must be a date-time`, name);
+  }
 }
 
-function assertStatus(status: unknown): void {
+export const MAX_MESSAGE_KEY_LENGTH = 255;
+
+/** Keys of messages and schedules: 1-255 characters, no control characters. */
+export function assertMessageKey(key: string, field = 'key'): void {
+  if (
+    typeof key !== 'string' ||
+    key.length === 0 ||
+    key.length > MAX_MESSAGE_KEY_LENGTH ||
+    [...key].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
+  ) {
+    throw new BadUserInputError(
+      `${field} must be 1-${MAX_MESSAGE_KEY_LENGTH} characters without control characters`,
+      field,
+    );
+  }
+}
+
+/** The statuses a filter admits, or null for any; an empty list matches nothing. */
+export function admittedStatuses(filter: MessageFilter): readonly MessageStatus[] | null {
+  if (filter.statuses === undefined) return filter.status === undefined ? null : [filter.status];
+  const unique = [...new Set(filter.statuses)];
+  return filter.status === undefined ? unique : unique.filter((s) => s === filter.status);
+}
+
+/** The filter as a predicate: the memory store's whole query, and the Redis store's key lookup. */
+export function matchesFilter(m: MessageRecord, filter: MessageFilter): boolean {
+  const statuses = admittedStatuses(filter);
+  return (
+    (filter.openid === undefined || m.openid === filter.openid) &&
+    (filter.templateId === undefined || m.templateId === filter.templateId) &&
+    (statuses === null || statuses.includes(m.status)) &&
+    (filter.campaignId === undefined || m.campaignId === filter.campaignId) &&
+    (filter.scheduleKey === undefined || m.scheduleKey === filter.scheduleKey) &&
+    (filter.key === undefined || m.key === filter.key) &&
+    (filter.createdAfter === undefined || m.createdAt > filter.createdAfter) &&
+    (filter.createdBefore === undefined || m.createdAt < filter.createdBefore)
+  );
+}
+
+function assertStatus(status: unknown, field = 'status'): void {
   if (!MESSAGE_STATUSES.includes(status as MessageStatus)) {
-    throw new BadUserInputError(`status must be one of ${MESSAGE_STATUSES.join(', ')}`, 'status');
+    throw new BadUserInputError(`${field} must be one of ${MESSAGE_STATUSES.join(', ')}`, field);
   }
 }
 
@@ -172,32 +357,42 @@ const PATCHABLE: ReadonlySet<string> = new Set<keyof MessagePatch>([
   'deliveredAt',
   'deliveryErrorCode',
   'deliveryErrorStatus',
+  'sendAt',
+  'expiresAt',
+  'trigger',
+  'skipReason',
+  'updatedAt',
 ]);
+const CREATION_FIELDS: ReadonlySet<string> = new Set(['key', 'campaignId', 'scheduleKey']);
 
 /**
  * Checks field types so that a bad value fails here rather than being stored and failing on
  * every later read. Applies to a full record (create) and to a patch (update).
  */
-export function assertMessageFields(fields: MessagePatch, complete: boolean): void {
-  for (const name of Object.keys(fields)) {
-    if (!PATCHABLE.has(name)) throw new Error(`message field ${name} cannot be changed`);
+export function assertMessageFields(
+  given: MessagePatch & Partial<Pick<MessageRecord, 'key' | 'campaignId' | 'scheduleKey'>>,
+  complete: boolean,
+): void {
+  for (const name of Object.keys(given)) {
+    if (!PATCHABLE.has(name) && !(complete && CREATION_FIELDS.has(name)))
+      throw new Error(`message field ${name} cannot be changed`);
   }
-  const present = <K extends keyof MessagePatch>(name: K): boolean =>
-    complete || fields[name] !== undefined;
+  const fields = given as Record<string, unknown>;
+  const present = (name: string): boolean => complete || fields[name] !== undefined;
   const fail = (name: string, expected: string) => {
     throw new Error(
-      `message field ${name} must be ${expected}, got ${JSON.stringify(fields[name as keyof MessagePatch])}`,
+      `message field ${name} must be ${expected}, got ${JSON.stringify(fields[name])}`,
     );
   };
-  const nullableString = (name: keyof MessagePatch) => {
+  const nullableString = (name: string) => {
     if (present(name) && fields[name] !== null && typeof fields[name] !== 'string')
       fail(name, 'a string or null');
   };
-  const nullableInt = (name: keyof MessagePatch) => {
+  const nullableInt = (name: string) => {
     if (present(name) && fields[name] !== null && !Number.isSafeInteger(fields[name]))
       fail(name, 'an integer or null');
   };
-  const nullableDate = (name: keyof MessagePatch) => {
+  const nullableDate = (name: string) => {
     const v = fields[name];
     if (present(name) && v !== null && !(v instanceof Date && Number.isFinite(v.getTime())))
       fail(name, 'a Date or null');
@@ -239,6 +434,34 @@ export function assertMessageFields(fields: MessagePatch, complete: boolean): vo
   nullableInt('deliveryErrorCode');
   nullableDate('sentAt');
   nullableDate('deliveredAt');
+  nullableDate('sendAt');
+  nullableDate('expiresAt');
+  if (present('updatedAt')) {
+    const v = fields.updatedAt;
+    if (!(v instanceof Date && Number.isFinite(v.getTime()))) fail('updatedAt', 'a Date');
+  }
+  if (
+    present('skipReason') &&
+    fields.skipReason !== null &&
+    !SKIP_REASONS.includes(fields.skipReason as SkipReason)
+  )
+    fail('skipReason', `one of ${SKIP_REASONS.join(', ')} or null`);
+  for (const name of ['key', 'scheduleKey'] as const) {
+    if (present(name) && fields[name] !== null) assertMessageKey(fields[name] as string, name);
+  }
+  if (present('campaignId') && fields.campaignId !== null)
+    assertIdentifier('campaignId', fields.campaignId as string);
+  const trigger = fields.trigger as MessageTrigger | null | undefined;
+  if (present('trigger') && trigger !== null) {
+    if (
+      typeof trigger !== 'object' ||
+      trigger === undefined ||
+      !(trigger.timeoutAt instanceof Date && Number.isFinite(trigger.timeoutAt.getTime()))
+    )
+      fail('trigger', 'a { name, matchKey, timeoutAt } or null');
+    assertMessageKey(trigger!.name, 'trigger.name');
+    assertMessageKey(trigger!.matchKey, 'trigger.matchKey');
+  }
 }
 
 export function assertMessageRecord(record: MessageRecord): void {
@@ -259,5 +482,35 @@ export function copyMessage(r: MessageRecord): MessageRecord {
     createdAt: new Date(r.createdAt),
     sentAt: r.sentAt === null ? null : new Date(r.sentAt),
     deliveredAt: r.deliveredAt === null ? null : new Date(r.deliveredAt),
+    sendAt: r.sendAt === null ? null : new Date(r.sendAt),
+    expiresAt: r.expiresAt === null ? null : new Date(r.expiresAt),
+    trigger: r.trigger === null ? null : { ...r.trigger, timeoutAt: new Date(r.trigger.timeoutAt) },
+    updatedAt: new Date(r.updatedAt),
+  };
+}
+
+/** The fields a message has before the delivery engine touches it: for direct sends. */
+export function directSendFields(
+  at: Date,
+): Pick<
+  MessageRecord,
+  | 'key'
+  | 'sendAt'
+  | 'expiresAt'
+  | 'trigger'
+  | 'skipReason'
+  | 'campaignId'
+  | 'scheduleKey'
+  | 'updatedAt'
+> {
+  return {
+    key: null,
+    sendAt: null,
+    expiresAt: null,
+    trigger: null,
+    skipReason: null,
+    campaignId: null,
+    scheduleKey: null,
+    updatedAt: new Date(at),
   };
 }

@@ -36,68 +36,200 @@ local function contains(list, x)
 end
 `;
 
-/** KEYS[1] record hash. ARGV: base, id, field/value pairs. Returns 1, or false if the id exists. */
+// Status-dependent indexes of one record state. Each zset maps to its score: the filter subsets
+// (score 0, lexical by id), the campaign and schedule indexes, and the due-time index of a
+// pending status (see dueTime in message-store.ts: the two adapters must agree). `held` is the
+// set of HELD messages waiting for one (trigger name, matchKey).
+const INDEXING = `
+local PENDING = { SCHEDULED = true, QUEUED = true, HELD = true, SENDING = true }
+
+local function dueScore(f)
+  local s = f.status
+  if s == 'SCHEDULED' or s == 'QUEUED' then return tonumber(f.sendAt or f.updatedAt) end
+  if s == 'HELD' then return tonumber(f.triggerTimeoutAt or f.updatedAt) end
+  if s == 'SENDING' then return tonumber(f.updatedAt) end
+  return nil
+end
+
+local function memberships(f)
+  local z = {}
+  for _, k in ipairs(indexKeys(f.openid, f.templateId, f.status)) do z[k] = 0 end
+  if f.campaignId then z[base .. ':idx:c:' .. esc(f.campaignId)] = 0 end
+  if f.scheduleKey then z[base .. ':idx:r:' .. esc(f.scheduleKey)] = 0 end
+  local due = dueScore(f)
+  if due then z[base .. ':due:' .. f.status] = due end
+  local held = nil
+  if f.status == 'HELD' and f.triggerName then
+    held = base .. ':held:' .. esc(f.triggerName) .. ':' .. esc(f.triggerMatchKey)
+  end
+  return z, held
+end
+
+-- Moves a record's index entries from state old (nil on create) to state new.
+local function reindex(id, old, new)
+  local oz, oh = {}, nil
+  if old then oz, oh = memberships(old) end
+  local nz, nh = memberships(new)
+  for k, _ in pairs(oz) do if nz[k] == nil then redis.call('ZREM', k, id) end end
+  for k, score in pairs(nz) do if oz[k] ~= score then redis.call('ZADD', k, score, id) end end
+  if oh and oh ~= nh then redis.call('SREM', oh, id) end
+  if nh and nh ~= oh then redis.call('SADD', nh, id) end
+  local om, nm = old and old.msgid, new.msgid
+  if om ~= nm then
+    local map = base .. ':msgid'
+    if om and redis.call('HGET', map, om) == id then redis.call('HDEL', map, om) end
+    if nm then redis.call('HSET', map, nm, id) end
+  end
+end
+
+local function toTable(flat)
+  local t = {}
+  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
+  return t
+end
+`;
+
+/**
+ * Creates a message with its indexes, its msgid and its caller key.
+ * KEYS[1] record hash. ARGV: base, id, field/value pairs.
+ * Returns 1 when stored, 0 when the id exists, or the id of the message already holding the key.
+ */
 export const createMessage = new LuaScript(
   PRELUDE +
+    INDEXING +
     `
 local key, id = KEYS[1], ARGV[2]
-if redis.call('EXISTS', key) == 1 then return false end
+if redis.call('EXISTS', key) == 1 then return 0 end
 local f = {}
 for i = 3, #ARGV, 2 do f[ARGV[i]] = ARGV[i + 1] end
+if f.key then
+  local holder = redis.call('HGET', base .. ':key', f.key)
+  if holder then return holder end
+  redis.call('HSET', base .. ':key', f.key, id)
+end
 redis.call('HSET', key, unpack(ARGV, 3))
-for _, k in ipairs(indexKeys(f.openid, f.templateId, f.status)) do redis.call('ZADD', k, 0, id) end
-if f.msgid then redis.call('HSET', base .. ':msgid', f.msgid, id) end
+reindex(id, nil, f)
 return 1
 `,
 );
 
 /**
- * KEYS[1] record hash. ARGV: base, id, number of fields to set, their field/value pairs, then the
- * fields to delete (set to null). Returns the record as HGETALL, or false for an unknown id.
+ * Patches a message and moves its indexes, optionally only from given statuses (compare-and-set):
+ * one atomic step, so no two processes can both move a message out of a state.
+ * KEYS[1] record hash. ARGV: base, id, allowed statuses comma-separated ('' = any), number of
+ * fields to set, their field/value pairs, then the fields to delete (set to null).
+ * Returns false for an unknown id, else { 1 applied | 0 refused, the record as HGETALL }.
  */
 export const updateMessage = new LuaScript(
   PRELUDE +
+    INDEXING +
     `
 local key, id = KEYS[1], ARGV[2]
-local old = redis.call('HMGET', key, 'openid', 'templateId', 'status', 'msgid')
-if not old[1] then return false end
-local nset = tonumber(ARGV[3])
-if nset > 0 then redis.call('HSET', key, unpack(ARGV, 4, 3 + 2 * nset)) end
-if #ARGV > 3 + 2 * nset then redis.call('HDEL', key, unpack(ARGV, 4 + 2 * nset)) end
-local new = redis.call('HMGET', key, 'openid', 'templateId', 'status', 'msgid')
-local before, after = indexKeys(old[1], old[2], old[3]), indexKeys(new[1], new[2], new[3])
-for _, k in ipairs(before) do
-  if not contains(after, k) then redis.call('ZREM', k, id) end
+local flat = redis.call('HGETALL', key)
+if #flat == 0 then return false end
+local old = toTable(flat)
+if ARGV[3] ~= '' and not string.find(',' .. ARGV[3] .. ',', ',' .. old.status .. ',', 1, true) then
+  return { 0, flat }
 end
-for _, k in ipairs(after) do
-  if not contains(before, k) then redis.call('ZADD', k, 0, id) end
-end
-if old[4] ~= new[4] then
-  local map = base .. ':msgid'
-  if old[4] and redis.call('HGET', map, old[4]) == id then redis.call('HDEL', map, old[4]) end
-  if new[4] then redis.call('HSET', map, new[4], id) end
-end
-return redis.call('HGETALL', key)
+local new = toTable(flat)
+local nset = tonumber(ARGV[4])
+for i = 5, 4 + 2 * nset, 2 do new[ARGV[i]] = ARGV[i + 1] end
+for i = 5 + 2 * nset, #ARGV do new[ARGV[i]] = nil end
+if nset > 0 then redis.call('HSET', key, unpack(ARGV, 5, 4 + 2 * nset)) end
+if #ARGV > 4 + 2 * nset then redis.call('HDEL', key, unpack(ARGV, 5 + 2 * nset)) end
+reindex(id, old, new)
+return { 1, redis.call('HGETALL', key) }
 `,
 );
 
 /**
- * ARGV: base, openid, templateId, status, after id, limit; '' = not given. Every filter names
- * exactly one maintained sorted set, so a page is one reverse BYLEX range (O(log n + page)) and
- * the count one ZCARD. Returns { totalCount, { HGETALL, ... } }, newest first.
+ * One page of the log, newest first.
+ * KEYS none. ARGV: base, openid, templateId, statuses comma-separated, campaignId, scheduleKey,
+ * upper and lower id bounds of the time window (ZRANGEBYLEX syntax), limit, the cursor (the page
+ * starts below this id); '' = not given. The count covers the window, the page starts at the cursor.
+ * Without campaign or schedule, every (openid, template, status) subset is one sorted set: a page
+ * merges one BYLEX range per admitted status and the count sums ZLEXCOUNTs, O(log n + page).
+ * A campaign or schedule index is scanned and filtered (such lists are bounded by their size).
+ * Returns { totalCount, { HGETALL, ... } }.
  */
 export const listMessages = new LuaScript(
   PRELUDE +
     `
 local function given(v) if v == '' then return nil end return v end
-local index = subsetKey(given(ARGV[2]), given(ARGV[3]), given(ARGV[4]))
-local from = '+'
-if ARGV[5] ~= '' then from = '(' .. ARGV[5] end
+local openid, template = given(ARGV[2]), given(ARGV[3])
+local campaign, schedule = given(ARGV[5]), given(ARGV[6])
+local upper, lower, limit, after = ARGV[7], ARGV[8], tonumber(ARGV[9]), given(ARGV[10])
+local pageUpper = upper
+if after and (upper == '+' or '(' .. after < upper) then pageUpper = '(' .. after end
+local statuses = {}
+for s in string.gmatch(ARGV[4], '[^,]+') do statuses[#statuses + 1] = s end
+local ids, count = {}, 0
+if campaign or schedule then
+  local source
+  if campaign then source = base .. ':idx:c:' .. esc(campaign) else source = base .. ':idx:r:' .. esc(schedule) end
+  local admit = nil
+  if #statuses > 0 then admit = {} for _, s in ipairs(statuses) do admit[s] = true end end
+  for _, id in ipairs(redis.call('ZREVRANGEBYLEX', source, upper, lower)) do
+    local r = redis.call('HMGET', base .. ':rec:' .. id, 'openid', 'templateId', 'status', 'campaignId', 'scheduleKey')
+    if r[1] and (not openid or r[1] == openid) and (not template or r[2] == template)
+      and (not admit or admit[r[3]]) and (not campaign or r[4] == campaign)
+      and (not schedule or r[5] == schedule) then
+      count = count + 1
+      if #ids < limit and (not after or id < after) then ids[#ids + 1] = id end
+    end
+  end
+else
+  local sources = {}
+  if #statuses == 0 then sources[1] = subsetKey(openid, template, nil)
+  else for _, s in ipairs(statuses) do sources[#sources + 1] = subsetKey(openid, template, s) end end
+  for _, source in ipairs(sources) do
+    count = count + redis.call('ZLEXCOUNT', source, lower, upper)
+    for _, id in ipairs(redis.call('ZREVRANGEBYLEX', source, pageUpper, lower, 'LIMIT', 0, limit)) do
+      ids[#ids + 1] = id
+    end
+  end
+  if #sources > 1 then
+    table.sort(ids, function(a, b) return a > b end)
+    while #ids > limit do table.remove(ids) end
+  end
+end
 local items = {}
-for _, id in ipairs(redis.call('ZREVRANGEBYLEX', index, from, '-', 'LIMIT', 0, tonumber(ARGV[6]))) do
+for _, id in ipairs(ids) do
   local flat = redis.call('HGETALL', base .. ':rec:' .. id)
   if #flat > 0 then items[#items + 1] = flat end
 end
-return { redis.call('ZCARD', index), items }
+return { count, items }
+`,
+);
+
+/**
+ * Pending messages of one status due at or before a time, earliest first.
+ * KEYS none. ARGV: base, status, until (epoch ms), limit. Returns { HGETALL, ... }.
+ */
+export const listDueMessages = new LuaScript(
+  `
+local base = ARGV[1]
+local items = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', base .. ':due:' .. ARGV[2], '-inf', ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))) do
+  local flat = redis.call('HGETALL', base .. ':rec:' .. id)
+  if #flat > 0 then items[#items + 1] = flat end
+end
+return items
+`,
+);
+
+/**
+ * HELD messages waiting for one trigger.
+ * KEYS none. ARGV: base, trigger name, matchKey. Returns { HGETALL, ... }.
+ */
+export const listHeldMessages = new LuaScript(
+  PRELUDE +
+    `
+local items = {}
+for _, id in ipairs(redis.call('SMEMBERS', base .. ':held:' .. esc(ARGV[2]) .. ':' .. esc(ARGV[3]))) do
+  local flat = redis.call('HGETALL', base .. ':rec:' .. id)
+  if #flat > 0 then items[#items + 1] = flat end
+end
+return items
 `,
 );

@@ -6,7 +6,13 @@
 //   ${base}:idx[:o:${openid}][:t:${templateId}][:s:${status}]
 //                                     zset    one per non-empty subset of the three filters, so
 //                                             every filter is a single sorted set
-// Every zset has score 0 and the message id as member: ids are time-ordered, so reverse lexical
+//   ${base}:idx:c:${campaignId}       zset    a campaign's messages
+//   ${base}:idx:r:${scheduleKey}      zset    a recurring schedule's occurrences
+//   ${base}:key                       hash    caller key → message id (unique per app)
+//   ${base}:due:${status}             zset    pending messages (SCHEDULED HELD QUEUED SENDING),
+//                                             scored by due time in epoch ms (see dueTime)
+//   ${base}:held:${name}:${matchKey}  set     HELD messages waiting for one trigger
+// Every idx zset has score 0 and the message id as member: ids are time-ordered, so reverse lexical
 // order is newest first and a cursor is a BYLEX bound. `:` and `%` in openid/templateId are
 // %-escaped in keys. Writes go through Lua (redis-message-scripts.ts) so that record, indexes and
 // msgid map change together. Nothing expires: retention is the operator's call.
@@ -20,17 +26,31 @@ import {
   assertMessageId,
   assertMessageRecord,
   decodeMessageCursor,
+  admittedStatuses,
   DuplicateMessageError,
+  DuplicateMessageKeyError,
   encodeMessageCursor,
+  matchesFilter,
   isMessageId,
   MessageNotFoundError,
   type MessageFilter,
+  messageIdTimePrefix,
   type MessagePatch,
   type MessageRecord,
+  type MessageTrigger,
+  type SkipReason,
   type MessageStatus,
   type MessageStore,
+  type PendingStatus,
+  type TransitionResult,
 } from './message-store.js';
-import { createMessage, listMessages, updateMessage } from './redis-message-scripts.js';
+import {
+  createMessage,
+  listDueMessages,
+  listHeldMessages,
+  listMessages,
+  updateMessage,
+} from './redis-message-scripts.js';
 
 export interface RedisMessageStoreOptions {
   client: RedisClient;
@@ -49,21 +69,84 @@ export class RedisMessageStore implements MessageStore {
       [this.recordKey(record.appId, record.id)],
       [this.base(record.appId), record.id, ...set],
     );
-    if (reply === null) throw new DuplicateMessageError(record.appId, record.id);
+    if (reply === 0) throw new DuplicateMessageError(record.appId, record.id);
+    if (typeof reply === 'string')
+      throw new DuplicateMessageKeyError(record.appId, record.key!, reply);
   }
 
   async update(appId: string, id: string, patch: MessagePatch): Promise<MessageRecord> {
+    const result = await this.patch(appId, id, null, patch);
+    if (result.record === null) throw new MessageNotFoundError(appId, id);
+    return result.record;
+  }
+
+  transition(
+    appId: string,
+    id: string,
+    from: readonly MessageStatus[],
+    patch: MessagePatch,
+  ): Promise<TransitionResult> {
+    return this.patch(appId, id, from, patch);
+  }
+
+  private async patch(
+    appId: string,
+    id: string,
+    from: readonly MessageStatus[] | null,
+    patch: MessagePatch,
+  ): Promise<TransitionResult> {
     assertAppId(appId);
     assertMessageId(id);
     assertMessageFields(patch, false);
+    if (from !== null && from.length === 0) throw new Error('transition needs a from status');
     const { set, del } = toFields(patch);
     const reply = await updateMessage.run(
       this.options.client,
       [this.recordKey(appId, id)],
-      [this.base(appId), id, String(set.length / 2), ...set, ...del],
+      [
+        this.base(appId),
+        id,
+        from === null ? '' : from.join(','),
+        String(set.length / 2),
+        ...set,
+        ...del,
+      ],
     );
-    if (reply === null) throw new MessageNotFoundError(appId, id);
-    return fromFlat(reply);
+    if (reply === null) return { applied: false, record: null };
+    if (!Array.isArray(reply)) throw new Error('unexpected reply from the message update script');
+    const record = fromFlat(reply[1]!);
+    return reply[0] === 1 ? { applied: true, record } : { applied: false, record };
+  }
+
+  async findByKey(appId: string, key: string): Promise<MessageRecord | null> {
+    assertAppId(appId);
+    const id = await this.options.client.hGet(`${this.base(appId)}:key`, key);
+    return id === null || id === undefined ? null : this.get(appId, id);
+  }
+
+  async listDue(
+    appId: string,
+    status: PendingStatus,
+    until: Date,
+    limit: number,
+  ): Promise<MessageRecord[]> {
+    assertAppId(appId);
+    const reply = await listDueMessages.run(
+      this.options.client,
+      [],
+      [this.base(appId), status, String(until.getTime()), String(limit)],
+    );
+    return asList(reply).map(fromFlat);
+  }
+
+  async listHeldByTrigger(appId: string, name: string, matchKey: string): Promise<MessageRecord[]> {
+    assertAppId(appId);
+    const reply = await listHeldMessages.run(
+      this.options.client,
+      [],
+      [this.base(appId), name, matchKey],
+    );
+    return asList(reply).map(fromFlat);
   }
 
   async get(appId: string, id: string): Promise<MessageRecord | null> {
@@ -87,7 +170,26 @@ export class RedisMessageStore implements MessageStore {
     assertAppId(appId);
     assertMessageFilter(filter);
     const first = validatePageSize(page.first);
-    const after = page.after ? decodeMessageCursor(page.after) : '';
+    const after = page.after ? decodeMessageCursor(page.after) : null;
+    const statuses = admittedStatuses(filter);
+    if (statuses?.length === 0)
+      return { items: [], endCursor: null, hasNextPage: false, totalCount: 0 };
+    if (filter.key !== undefined) {
+      const found = await this.findByKey(appId, filter.key);
+      const match = found !== null && matchesFilter(found, filter) ? found : null;
+      const items = match !== null && (after === null || match.id < after) ? [match] : [];
+      return {
+        items,
+        endCursor: items[0] ? encodeMessageCursor(items[0].id) : null,
+        hasNextPage: false,
+        totalCount: match === null ? 0 : 1,
+      };
+    }
+    // Ids start with their creation time (messageIdTimePrefix), so a time window is an id range.
+    const upper =
+      filter.createdBefore === undefined ? '+' : `(${timePrefix(filter.createdBefore.getTime())}`;
+    const lower =
+      filter.createdAfter === undefined ? '-' : `[${timePrefix(filter.createdAfter.getTime() + 1)}`;
     const reply = await listMessages.run(
       this.options.client,
       [],
@@ -95,9 +197,13 @@ export class RedisMessageStore implements MessageStore {
         this.base(appId),
         filter.openid ?? '',
         filter.templateId ?? '',
-        filter.status ?? '',
-        after,
+        (statuses ?? []).join(','),
+        filter.campaignId ?? '',
+        filter.scheduleKey ?? '',
+        upper,
+        lower,
         String(first + 1),
+        after ?? '',
       ],
     );
     if (!Array.isArray(reply) || typeof reply[0] !== 'number' || !Array.isArray(reply[1])) {
@@ -129,12 +235,28 @@ function toFields(fields: Partial<MessageRecord>): { set: string[]; del: string[
   const del: string[] = [];
   for (const [name, value] of Object.entries(fields) as [string, unknown][]) {
     if (value === undefined) continue;
-    if (value === null) del.push(name);
+    if (name === 'trigger') {
+      if (value === null) del.push('triggerName', 'triggerMatchKey', 'triggerTimeoutAt');
+      else {
+        const t = value as MessageTrigger;
+        set.push('triggerName', t.name, 'triggerMatchKey', t.matchKey);
+        set.push('triggerTimeoutAt', String(t.timeoutAt.getTime()));
+      }
+    } else if (value === null) del.push(name);
     else if (value instanceof Date) set.push(name, String(value.getTime()));
     else if (name === 'data') set.push(name, JSON.stringify(value));
     else set.push(name, String(value));
   }
   return { set, del };
+}
+
+function asList(reply: LuaReply): LuaReply[] {
+  if (!Array.isArray(reply)) throw new Error('unexpected list reply from Redis');
+  return reply;
+}
+
+function timePrefix(ms: number): string {
+  return messageIdTimePrefix(ms);
 }
 
 function fromFlat(reply: LuaReply): MessageRecord {
@@ -175,5 +297,21 @@ function fromHash(h: Record<string, string>): MessageRecord {
     deliveredAt: optionalDate('deliveredAt'),
     deliveryErrorCode: optionalNumber('deliveryErrorCode'),
     deliveryErrorStatus: optional('deliveryErrorStatus'),
+    key: optional('key'),
+    sendAt: optionalDate('sendAt'),
+    expiresAt: optionalDate('expiresAt'),
+    trigger:
+      h.triggerName === undefined
+        ? null
+        : {
+            name: h.triggerName,
+            matchKey: required('triggerMatchKey'),
+            timeoutAt: new Date(Number(required('triggerTimeoutAt'))),
+          },
+    skipReason: optional('skipReason') as SkipReason | null,
+    campaignId: optional('campaignId'),
+    scheduleKey: optional('scheduleKey'),
+    // Records written before updatedAt existed read as unchanged since creation.
+    updatedAt: new Date(Number(h.updatedAt ?? required('createdAt'))),
   };
 }

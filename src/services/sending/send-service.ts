@@ -10,7 +10,12 @@ import {
 import { assertIdempotencyKey, type IdempotencyStore } from './idempotency/idempotency-store.js';
 import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
 import type { Logger } from '../../shared/logger.js';
-import { newMessageId, type MessageRecord, type MessageStore } from '../messages/message-store.js';
+import {
+  directSendFields,
+  newMessageId,
+  type MessageRecord,
+  type MessageStore,
+} from '../messages/message-store.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { validateTemplateData } from '../templates/validate-data.js';
 import { TokenRejectedError } from '../wechat/token/token-errors.js';
@@ -198,6 +203,7 @@ export class SendService {
       deliveredAt: null,
       deliveryErrorCode: null,
       deliveryErrorStatus: null,
+      ...directSendFields(acceptedAt),
     };
     await deps.messages.create(record);
     try {
@@ -207,6 +213,7 @@ export class SendService {
         msgid: outcome.msgid,
         attempts: outcome.attempts,
         sentAt: this.now(),
+        updatedAt: this.now(),
       });
       await deps.ledger.recordSent(key, { reserved, at: this.now() });
       return sent;
@@ -246,6 +253,7 @@ export class SendService {
         status: 'FAILED',
         ...refusal,
         attempts,
+        updatedAt: this.now(),
       });
     }
     // No answer from WeChat. If the request may have arrived, keep the credit spent and the
@@ -257,6 +265,7 @@ export class SendService {
       errmsg:
         error instanceof GatewayError ? error.message : 'internal error before WeChat answered',
       attempts,
+      updatedAt: this.now(),
     });
     throw error;
   }

@@ -5,7 +5,10 @@ import {
 } from '../../../src/services/push/subscribe-event-sink.js';
 import { MemoryLedgerStore } from '../../../src/services/ledger/memory-ledger-store.js';
 import { MemoryMessageStore } from '../../../src/services/messages/memory-message-store.js';
-import type { MessageRecord } from '../../../src/services/messages/message-store.js';
+import {
+  directSendFields,
+  type MessageRecord,
+} from '../../../src/services/messages/message-store.js';
 import type { SubscribeEvent } from '../../../src/services/push/index.js';
 import { defaultTemplatesFile } from '../../../src/simulator/index.js';
 import { TemplateCatalog } from '../../../src/services/templates/template-catalog.js';
@@ -37,6 +40,7 @@ function sendingMessage(openid: string): MessageRecord {
     deliveredAt: null,
     deliveryErrorCode: null,
     deliveryErrorStatus: null,
+    ...directSendFields(new Date()),
   };
 }
 

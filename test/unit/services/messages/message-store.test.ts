@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MemoryMessageStore } from '../../../../src/services/messages/memory-message-store.js';
 import { RedisMessageStore } from '../../../../src/services/messages/redis-message-store.js';
-import { newMessageId } from '../../../../src/services/messages/message-store.js';
+import { directSendFields, newMessageId } from '../../../../src/services/messages/message-store.js';
 import type { RedisClient } from '../../../../src/infra/redis/redis-connection.js';
 import {
   connectTestRedis,
@@ -58,6 +58,7 @@ describeRedis('RedisMessageStore', () => {
         deliveredAt: null,
         deliveryErrorCode: null,
         deliveryErrorStatus: null,
+        ...directSendFields(new Date(1)),
       });
       expect(await client.hGet(`${prefix}:wxmsgid:msg:rec:${id}`, 'msgid')).toBe(
         '2097683633284153344',
