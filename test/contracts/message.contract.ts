@@ -414,6 +414,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
             skipReason: null,
             campaignId: 'cmp1',
             scheduleKey: 'daily@2024-01-01T09:00:00.000Z',
+            inputHash: 'c0ffee',
             updatedAt: at(4),
           });
           await store.create(m);

@@ -23,6 +23,10 @@ export interface WeChatStub {
   /** When true, stable_token keeps returning the current token even after it was revoked. */
   stableSticky: boolean;
   lastSendBody: unknown;
+  /** Every send request received, in order (answered or not). */
+  sendLog: { touser: string; templateId: string }[];
+  /** Delay before a send is answered; while set to Infinity sends are never answered. */
+  sendDelayMs: number;
   revoke(token: string): void;
   close(): Promise<void>;
 }
@@ -35,6 +39,8 @@ const ERRMSG: Record<number, string> = {
   40164: 'invalid ip 1.2.3.4 ipv6 ::ffff:1.2.3.4, not in whitelist',
   42001: 'access_token expired',
   43101: 'user refuse to accept the msg',
+  45009: 'reach max api daily quota limit',
+  45011: 'api minute-quota reach limit mustslower retry next minute',
 };
 
 export async function startWeChatStub(
@@ -85,6 +91,8 @@ export async function startWeChatStub(
     tokenDelayMs: init.tokenDelayMs ?? 0,
     stableSticky: false,
     lastSendBody: undefined,
+    sendLog: [],
+    sendDelayMs: 0,
     revoke: (token) => void valid.delete(token),
     close: () =>
       new Promise((resolve) => {
@@ -125,6 +133,10 @@ export async function startWeChatStub(
     if (url.pathname === '/cgi-bin/message/subscribe/send') {
       stub.counts.sends++;
       stub.lastSendBody = JSON.parse(body);
+      const sent = stub.lastSendBody as { touser: string; template_id: string };
+      stub.sendLog.push({ touser: sent.touser, templateId: sent.template_id });
+      if (stub.sendDelayMs === Infinity) return; // never answered: the socket stays open
+      if (stub.sendDelayMs > 0) await new Promise((r) => setTimeout(r, stub.sendDelayMs));
       const token = url.searchParams.get('access_token') ?? '';
       if (!valid.has(token)) return error(res, 40001);
       const code = stub.sendErrors.shift() ?? stub.sendErrorAlways;

@@ -115,11 +115,14 @@ export interface MessageRecord {
   campaignId: string | null;
   /** The recurring schedule this occurrence belongs to. */
   scheduleKey: string | null;
+  /** A hash of the scheduling input, to tell a retry under the same key from a conflicting use. */
+  inputHash: string | null;
   updatedAt: Date;
 }
 
 /** Fields fixed when a message is created: they key indexes that never move. */
-type CreationOnly = 'id' | 'appId' | 'createdAt' | 'key' | 'campaignId' | 'scheduleKey';
+type CreationOnly =
+  'id' | 'appId' | 'createdAt' | 'key' | 'campaignId' | 'scheduleKey' | 'inputHash';
 export type MessagePatch = Partial<Omit<MessageRecord, CreationOnly>>;
 
 export interface MessageFilter {
@@ -363,14 +366,20 @@ const PATCHABLE: ReadonlySet<string> = new Set<keyof MessagePatch>([
   'skipReason',
   'updatedAt',
 ]);
-const CREATION_FIELDS: ReadonlySet<string> = new Set(['key', 'campaignId', 'scheduleKey']);
+const CREATION_FIELDS: ReadonlySet<string> = new Set([
+  'key',
+  'campaignId',
+  'scheduleKey',
+  'inputHash',
+]);
 
 /**
  * Checks field types so that a bad value fails here rather than being stored and failing on
  * every later read. Applies to a full record (create) and to a patch (update).
  */
 export function assertMessageFields(
-  given: MessagePatch & Partial<Pick<MessageRecord, 'key' | 'campaignId' | 'scheduleKey'>>,
+  given: MessagePatch &
+    Partial<Pick<MessageRecord, 'key' | 'campaignId' | 'scheduleKey' | 'inputHash'>>,
   complete: boolean,
 ): void {
   for (const name of Object.keys(given)) {
@@ -430,6 +439,7 @@ export function assertMessageFields(
   nullableString('page');
   nullableString('idempotencyKey');
   nullableString('deliveryErrorStatus');
+  nullableString('inputHash');
   nullableInt('errcode');
   nullableInt('deliveryErrorCode');
   nullableDate('sentAt');
@@ -501,6 +511,7 @@ export function directSendFields(
   | 'skipReason'
   | 'campaignId'
   | 'scheduleKey'
+  | 'inputHash'
   | 'updatedAt'
 > {
   return {
@@ -511,6 +522,7 @@ export function directSendFields(
     skipReason: null,
     campaignId: null,
     scheduleKey: null,
+    inputHash: null,
     updatedAt: new Date(at),
   };
 }

@@ -311,6 +311,7 @@ function fromHash(h: Record<string, string>): MessageRecord {
     skipReason: optional('skipReason') as SkipReason | null,
     campaignId: optional('campaignId'),
     scheduleKey: optional('scheduleKey'),
+    inputHash: optional('inputHash'),
     // Records written before updatedAt existed read as unchanged since creation.
     updatedAt: new Date(Number(h.updatedAt ?? required('createdAt'))),
   };

@@ -111,7 +111,11 @@ export class SendService {
     }
   }
 
-  private prepare(request: SendRequest) {
+  /**
+   * Validates a request against its template (nothing is stored) and resolves its defaults; also
+   * used by the delivery engine to validate a send before it is scheduled.
+   */
+  prepare(request: SendRequest) {
     assertIdentifier('openid', request.openid);
     const template = this.deps.catalog.registry.require(request.templateId);
     const data = normalizeTemplateData(request.data);

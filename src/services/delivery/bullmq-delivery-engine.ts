@@ -1,0 +1,194 @@
+import { DelayedError, Queue, RateLimitError, Worker, type Job } from 'bullmq';
+import type { RedisClient } from '../../infra/redis/redis-connection.js';
+import type { Logger } from '../../shared/logger.js';
+import type { DeliveryEngine, EngineStatus, JobHandler, RateLimit } from './delivery-engine.js';
+
+export interface BullmqDeliveryEngineOptions {
+  appId: string;
+  /** REDIS_PREFIX; the queue's keys are `${prefix}:{${appId}}:delivery:…` (one hash slot per app). */
+  prefix: string;
+  /** Opens a new client; the queue and the worker each get their own (workers block). */
+  connect: () => Promise<RedisClient>;
+  rateLimit: RateLimit;
+  concurrency: number;
+  logger: Logger;
+  /** How long a worker's job lock lasts before another worker treats it as dead; default 30 s. */
+  lockDurationMs?: number;
+  /** How long close() waits for running jobs; default 30 s. */
+  closeTimeoutMs?: number;
+}
+
+const QUEUE = 'delivery';
+const JOB_NAME = 'send';
+
+/** Thrown by the processor for a counted retry; the backoff strategy reads its delay. */
+class RetryLater extends Error {
+  constructor(readonly delayMs: number) {
+    super(`retry in ${delayMs} ms`);
+    this.name = 'RetryLater';
+  }
+}
+
+/**
+ * BullMQ 6 on the gateway's @redis/client (no ioredis): one queue per app, shared by every
+ * gateway and worker process. Job id = message id, so enqueueing twice adds one job. The
+ * limiter is BullMQ's queue-wide one (SEND_RATE_LIMIT across all processes); WeChat's quota
+ * answers use the same limiter key (`rateLimit`), so the whole app waits, not just one worker.
+ */
+export class BullmqDeliveryEngine implements DeliveryEngine {
+  readonly kind = 'bullmq' as const;
+  readonly rateLimit: RateLimit;
+  private queue: Queue | null = null;
+  private worker: Worker | null = null;
+  private readonly clients: RedisClient[] = [];
+  private readonly keyPrefix: string;
+
+  private constructor(private readonly options: BullmqDeliveryEngineOptions) {
+    this.rateLimit = options.rateLimit;
+    this.keyPrefix = `${options.prefix}:{${options.appId}}`;
+  }
+
+  static async open(options: BullmqDeliveryEngineOptions): Promise<BullmqDeliveryEngine> {
+    const engine = new BullmqDeliveryEngine(options);
+    const client = await engine.client();
+    engine.queue = new Queue(QUEUE, {
+      connection: client as never,
+      prefix: engine.keyPrefix,
+      defaultJobOptions: {
+        removeOnComplete: true,
+        removeOnFail: true,
+        // Retries are bounded by the job handler (it knows the WeChat outcome); this only has to
+        // be larger than that bound.
+        attempts: 1000,
+        backoff: { type: 'engine' },
+      },
+    });
+    engine.queue.on('error', (error) =>
+      options.logger.warn({ err: { message: error.message } }, 'delivery queue error'),
+    );
+    return engine;
+  }
+
+  async enqueue(messageId: string, runAt: Date): Promise<void> {
+    const queue = this.requireQueue();
+    // An active job cannot be removed (0): it re-reads the message and acts on its new state.
+    await queue.remove(messageId);
+    await queue.add(
+      JOB_NAME,
+      {},
+      { jobId: messageId, delay: Math.max(0, runAt.getTime() - Date.now()) },
+    );
+  }
+
+  async remove(messageId: string): Promise<void> {
+    await this.requireQueue().remove(messageId);
+  }
+
+  async hasJob(messageId: string): Promise<boolean> {
+    const job = await this.requireQueue().getJob(messageId);
+    if (!job) return false;
+    const state = await job.getState();
+    return state !== 'completed' && state !== 'failed' && state !== 'unknown';
+  }
+
+  async start(handler: JobHandler): Promise<void> {
+    if (this.worker) throw new Error('the delivery worker is already running');
+    const { options } = this;
+    const worker: Worker = new Worker(
+      QUEUE,
+      async (job: Job, token?: string) => {
+        const outcome = await handler(job.id!, { attempt: job.attemptsMade });
+        switch (outcome.kind) {
+          case 'done':
+            return;
+          case 'retry':
+            throw new RetryLater(outcome.delayMs);
+          case 'later':
+            await job.moveToDelayed(outcome.at.getTime(), token);
+            throw new DelayedError();
+          case 'quota': {
+            const ms = Math.max(1, outcome.until.getTime() - Date.now());
+            if (outcome.scope === 'day') {
+              await this.clients[0]!.set(this.pausedKey(), String(outcome.until.getTime()), {
+                expiration: { type: 'PX', value: ms },
+              });
+            }
+            await worker.rateLimit(ms);
+            throw new RateLimitError();
+          }
+        }
+      },
+      {
+        connection: (await this.client()) as never,
+        prefix: this.keyPrefix,
+        concurrency: options.concurrency,
+        limiter: { max: options.rateLimit.max, duration: options.rateLimit.perSeconds * 1000 },
+        lockDuration: options.lockDurationMs ?? 30_000,
+        stalledInterval: options.lockDurationMs ?? 30_000,
+        // A stalled job only marks its message UNKNOWN when it runs again; never let it vanish.
+        maxStalledCount: 1000,
+        settings: {
+          backoffStrategy: (_attempts: number, _type?: string, error?: Error) =>
+            error instanceof RetryLater ? error.delayMs : 5000,
+        },
+      },
+    );
+    worker.on('error', (error) =>
+      options.logger.warn({ err: { message: error.message } }, 'delivery worker error'),
+    );
+    worker.on('failed', (job, error) => {
+      if (!(error instanceof RetryLater))
+        options.logger.error({ err: error, messageId: job?.id }, 'delivery job failed');
+    });
+    this.worker = worker;
+    await worker.waitUntilReady();
+  }
+
+  async status(): Promise<EngineStatus> {
+    const queue = this.requireQueue();
+    const [ttl, paused] = await Promise.all([
+      queue.getRateLimitTtl(),
+      this.clients[0]!.get(this.pausedKey()),
+    ]);
+    const pausedUntil = paused ? new Date(Number(paused)) : null;
+    return {
+      rateLimitedUntil: ttl > 0 ? new Date(Date.now() + ttl) : null,
+      pausedUntil: pausedUntil && pausedUntil.getTime() > Date.now() ? pausedUntil : null,
+    };
+  }
+
+  async close(): Promise<void> {
+    const timeoutMs = this.options.closeTimeoutMs ?? 30_000;
+    // worker.close() waits for running jobs with no limit of its own.
+    if (this.worker) {
+      const worker = this.worker;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        worker.close(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            this.options.logger.warn('delivery worker did not finish in time; forcing it closed');
+            void worker.close(true).then(resolve, resolve);
+          }, timeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
+    }
+    await this.queue?.close();
+    for (const client of this.clients) await client.close().catch(() => undefined);
+  }
+
+  private pausedKey(): string {
+    return `${this.keyPrefix}:${QUEUE}:paused-until`;
+  }
+
+  private requireQueue(): Queue {
+    if (!this.queue) throw new Error('the delivery queue is closed');
+    return this.queue;
+  }
+
+  private async client(): Promise<RedisClient> {
+    const client = await this.options.connect();
+    this.clients.push(client);
+    return client;
+  }
+}

@@ -1,0 +1,100 @@
+import type { DistributedLock } from '../../shared/lock.js';
+import type { Logger } from '../../shared/logger.js';
+import type { MessageStore } from '../messages/message-store.js';
+import type { DeliveryEngine } from './delivery-engine.js';
+
+export interface DeliverySweeperDeps {
+  appId: string;
+  messages: MessageStore;
+  engine: DeliveryEngine;
+  /** One sweep at a time across processes (the Redis lock with Redis). */
+  lock: DistributedLock;
+  logger: Logger;
+  /**
+   * How long a message may stay SENDING before it counts as abandoned: longer than a send can
+   * take (the WeChat transport timeout with its in-call retries) plus a margin. Default 2 min.
+   */
+  sendingLeaseMs?: number;
+  intervalMs?: number;
+  batch?: number;
+  now?: () => Date;
+}
+
+export interface SweepReport {
+  reenqueued: number;
+  timedOut: number;
+  abandoned: number;
+}
+
+/**
+ * Repairs what a crash or an outage left behind, at start and every minute, in one process at a
+ * time: due SCHEDULED/QUEUED messages without a job get one again; HELD messages past their
+ * timeout are SKIPPED; SENDING messages past the lease (engine sends whose worker died, and
+ * direct sends whose process died mid-request) become UNKNOWN: they may have reached WeChat, so
+ * they are never resent by themselves.
+ */
+export class DeliverySweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(private readonly deps: DeliverySweeperDeps) {}
+
+  start(): void {
+    const run = () => {
+      this.running ??= this.sweep()
+        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'delivery sweep failed'))
+        .finally(() => (this.running = null));
+    };
+    run();
+    this.timer = setInterval(run, this.deps.intervalMs ?? 60_000);
+    this.timer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One sweep; null when another process holds the sweep lock. */
+  async sweep(): Promise<SweepReport | null> {
+    const { deps } = this;
+    const interval = deps.intervalMs ?? 60_000;
+    const handle = await deps.lock.tryAcquire(`delivery-sweep:${deps.appId}`, interval);
+    if (!handle) return null;
+    try {
+      const now = deps.now?.() ?? new Date();
+      const batch = deps.batch ?? 500;
+      const report: SweepReport = { reenqueued: 0, timedOut: 0, abandoned: 0 };
+      for (const status of ['SCHEDULED', 'QUEUED'] as const) {
+        for (const message of await deps.messages.listDue(deps.appId, status, now, batch)) {
+          if (await deps.engine.hasJob(message.id)) continue;
+          await deps.engine.enqueue(message.id, now);
+          report.reenqueued++;
+        }
+      }
+      for (const message of await deps.messages.listDue(deps.appId, 'HELD', now, batch)) {
+        const result = await deps.messages.transition(deps.appId, message.id, ['HELD'], {
+          status: 'SKIPPED',
+          skipReason: 'TRIGGER_TIMEOUT',
+          updatedAt: now,
+        });
+        if (result.applied) report.timedOut++;
+      }
+      const leaseEnd = new Date(now.getTime() - (deps.sendingLeaseMs ?? 120_000));
+      for (const message of await deps.messages.listDue(deps.appId, 'SENDING', leaseEnd, batch)) {
+        const result = await deps.messages.transition(deps.appId, message.id, ['SENDING'], {
+          status: 'UNKNOWN',
+          errmsg: 'still SENDING after its lease: the process sending it stopped; not resent',
+          updatedAt: now,
+        });
+        if (result.applied) report.abandoned++;
+      }
+      if (report.reenqueued + report.timedOut + report.abandoned > 0)
+        deps.logger.info({ ...report }, 'delivery sweep repaired messages');
+      return report;
+    } finally {
+      await handle.release().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,198 @@
+import type { Logger } from '../../shared/logger.js';
+import type {
+  DeliveryEngine,
+  EngineStatus,
+  JobHandler,
+  JobOutcome,
+  RateLimit,
+} from './delivery-engine.js';
+import { TokenBucket } from './token-bucket.js';
+
+interface Job {
+  id: string;
+  runAt: number;
+  attempt: number;
+  timer: NodeJS.Timeout | null;
+  running: boolean;
+}
+
+export interface MemoryDeliveryEngineOptions {
+  rateLimit: RateLimit;
+  concurrency: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * The engine without Redis: timers for due times, a token bucket for SEND_RATE_LIMIT and a ready
+ * list worked by `concurrency` loops. Not durable: jobs live in this process and die with it
+ * (the message log, if shared, still says what was pending, and a sweeper re-enqueues it).
+ */
+export class MemoryDeliveryEngine implements DeliveryEngine {
+  readonly kind = 'memory' as const;
+  readonly rateLimit: RateLimit;
+  private readonly jobs = new Map<string, Job>();
+  private readonly ready: Job[] = [];
+  private readonly bucket: TokenBucket;
+  private readonly now: () => number;
+  private handler: JobHandler | null = null;
+  private running = 0;
+  private closed = false;
+  private blockedUntil = 0;
+  private pausedUntil = 0;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private idle: (() => void) | null = null;
+
+  constructor(private readonly options: MemoryDeliveryEngineOptions) {
+    this.rateLimit = options.rateLimit;
+    this.now = options.now ?? Date.now;
+    this.bucket = new TokenBucket(
+      options.rateLimit.max,
+      options.rateLimit.perSeconds * 1000,
+      this.now,
+    );
+  }
+
+  async enqueue(messageId: string, runAt: Date): Promise<void> {
+    if (this.closed) throw new Error('the delivery engine is closed');
+    const existing = this.jobs.get(messageId);
+    if (existing?.running) return;
+    if (existing) this.drop(existing);
+    const job: Job = {
+      id: messageId,
+      runAt: runAt.getTime(),
+      attempt: 0,
+      timer: null,
+      running: false,
+    };
+    this.jobs.set(messageId, job);
+    this.arm(job);
+  }
+
+  async remove(messageId: string): Promise<void> {
+    const job = this.jobs.get(messageId);
+    if (job && !job.running) {
+      this.drop(job);
+      this.jobs.delete(messageId);
+    }
+  }
+
+  async hasJob(messageId: string): Promise<boolean> {
+    return this.jobs.has(messageId);
+  }
+
+  async start(handler: JobHandler): Promise<void> {
+    this.handler = handler;
+    this.pump();
+  }
+
+  async status(): Promise<EngineStatus> {
+    const now = this.now();
+    const limited = Math.max(this.blockedUntil, this.bucket.nextTokenAt());
+    return {
+      rateLimitedUntil: limited > now ? new Date(limited) : null,
+      pausedUntil: this.pausedUntil > now ? new Date(this.pausedUntil) : null,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.jobs.values()) if (!job.running) this.drop(job);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+  }
+
+  private arm(job: Job): void {
+    const delay = job.runAt - this.now();
+    if (delay <= 0) {
+      this.ready.push(job);
+      this.pump();
+      return;
+    }
+    // setTimeout holds at most ~24.8 days; a longer wait re-arms when it fires.
+    job.timer = setTimeout(
+      () => {
+        job.timer = null;
+        this.arm(job);
+      },
+      Math.min(delay, 2 ** 31 - 1),
+    );
+    job.timer.unref?.();
+  }
+
+  private drop(job: Job): void {
+    if (job.timer) clearTimeout(job.timer);
+    job.timer = null;
+    const index = this.ready.indexOf(job);
+    if (index >= 0) this.ready.splice(index, 1);
+  }
+
+  /** Starts ready jobs while there are free workers, tokens and no quota wait. */
+  private pump(): void {
+    if (!this.handler || this.closed) return;
+    while (this.running < this.options.concurrency && this.ready.length > 0) {
+      if (this.blockedUntil > this.now()) {
+        this.wakeAt(this.blockedUntil);
+        return;
+      }
+      if (!this.bucket.take()) {
+        this.wakeAt(this.bucket.nextTokenAt());
+        return;
+      }
+      const job = this.ready.shift()!;
+      void this.run(job);
+    }
+  }
+
+  private wakeAt(at: number): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = null;
+        this.pump();
+      },
+      Math.max(1, at - this.now()),
+    );
+    this.wakeTimer.unref?.();
+  }
+
+  private async run(job: Job): Promise<void> {
+    job.running = true;
+    this.running++;
+    let outcome: JobOutcome;
+    try {
+      outcome = await this.handler!(job.id, { attempt: job.attempt });
+    } catch (error) {
+      this.options.logger.error({ err: error, messageId: job.id }, 'delivery job failed');
+      outcome = { kind: 'retry', delayMs: 5000 };
+    }
+    job.running = false;
+    this.running--;
+    this.settle(job, outcome);
+    if (this.running === 0 && this.closed) this.idle?.();
+    this.pump();
+  }
+
+  private settle(job: Job, outcome: JobOutcome): void {
+    if (this.closed || this.jobs.get(job.id) !== job) return;
+    const now = this.now();
+    switch (outcome.kind) {
+      case 'done':
+        this.jobs.delete(job.id);
+        return;
+      case 'retry':
+        job.attempt++;
+        job.runAt = now + outcome.delayMs;
+        break;
+      case 'later':
+        job.runAt = outcome.at.getTime();
+        break;
+      case 'quota':
+        this.blockedUntil = Math.max(this.blockedUntil, outcome.until.getTime());
+        if (outcome.scope === 'day') this.pausedUntil = outcome.until.getTime();
+        job.runAt = now;
+        break;
+    }
+    this.arm(job);
+  }
+}

@@ -1,0 +1,239 @@
+import type { QuotaPolicy } from '../../config.js';
+import { UpstreamUnavailableError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
+import type { MessagePatch, MessageRecord, MessageStore } from '../messages/message-store.js';
+import type { KeyedMutex } from '../sending/keyed-mutex.js';
+import type { SubscribeMessageSender } from '../sending/send-service.js';
+import type { TemplateCatalog } from '../templates/template-catalog.js';
+import { WeChatErrcode } from '../wechat/client/errcodes.js';
+import { TransportError } from '../wechat/client/http-transport.js';
+import type { Lang, MiniprogramState } from '../wechat/client/wechat-client.js';
+import { WeChatError } from '../wechat/client/wechat-error.js';
+import { TokenRejectedError } from '../wechat/token/token-errors.js';
+import type { JobOutcome } from './delivery-engine.js';
+import { nextMinute, nextShanghaiMidnight, retryDelay } from './quota-clock.js';
+
+export interface MessageProcessorDeps {
+  appId: string;
+  messages: MessageStore;
+  ledger: LedgerStore;
+  catalog: TemplateCatalog;
+  sender: SubscribeMessageSender;
+  userMutex: KeyedMutex;
+  quotaPolicy: QuotaPolicy;
+  logger: Logger;
+  now?: () => Date;
+  /** Counted retries (-1, connection never made) before the message is FAILED; default 5. */
+  maxRetries?: number;
+  random?: () => number;
+  /** When WeChat's quotas reset; WeChat's clock by default (tests shorten the wait). */
+  quotaReset?: { minute(now: Date): Date; day(now: Date): Date };
+}
+
+const READY = ['SCHEDULED', 'QUEUED'] as const;
+
+/**
+ * What a job does with its message. The message log is the truth and every move is a
+ * compare-and-set, so a job that runs twice, late, or after a cancel does the right thing:
+ * QUEUED → SENDING happens before WeChat is called, and a job that finds its message already
+ * SENDING (its worker died mid-send) marks it UNKNOWN instead of sending again.
+ */
+export class MessageProcessor {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: MessageProcessorDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async process(messageId: string, attempt: number): Promise<JobOutcome> {
+    const { deps } = this;
+    const message = await deps.messages.get(deps.appId, messageId);
+    if (!message) return { kind: 'done' };
+    const now = this.now();
+    switch (message.status) {
+      case 'SENDING':
+        await this.move(message, ['SENDING'], {
+          status: 'UNKNOWN',
+          errmsg: 'the worker sending this message stopped before WeChat answered; not resent',
+        });
+        deps.logger.warn({ messageId }, 'message found SENDING by a new job: marked UNKNOWN');
+        return { kind: 'done' };
+      case 'HELD': {
+        const timeoutAt = message.trigger?.timeoutAt ?? now;
+        if (timeoutAt > now) return { kind: 'later', at: timeoutAt };
+        await this.move(message, ['HELD'], { status: 'SKIPPED', skipReason: 'TRIGGER_TIMEOUT' });
+        return { kind: 'done' };
+      }
+      case 'SCHEDULED':
+      case 'QUEUED':
+        break;
+      default:
+        return { kind: 'done' }; // final, or cancelled meanwhile
+    }
+    if (message.sendAt && message.sendAt.getTime() > now.getTime() + 500)
+      return { kind: 'later', at: message.sendAt };
+    if (message.expiresAt && message.expiresAt <= now) {
+      await this.move(message, READY, { status: 'SKIPPED', skipReason: 'EXPIRED' });
+      return { kind: 'done' };
+    }
+    // WeChat answers 43108 to concurrent sends to one user: the same lock as direct sends.
+    return deps.userMutex.runExclusive(`send:${deps.appId}:${message.openid}`, () =>
+      this.send(message, attempt),
+    );
+  }
+
+  private async send(message: MessageRecord, attempt: number): Promise<JobOutcome> {
+    const { deps } = this;
+    const key: SubscriptionKey = {
+      appId: deps.appId,
+      openid: message.openid,
+      templateId: message.templateId,
+    };
+    const reserved = deps.quotaPolicy === 'enforce';
+    if (reserved && !(await deps.ledger.reserve(key, this.now()))) {
+      await this.move(message, READY, { status: 'SKIPPED', skipReason: 'NO_CREDIT' });
+      return { kind: 'done' };
+    }
+    const claimed = await deps.messages.transition(deps.appId, message.id, READY, {
+      status: 'SENDING',
+      updatedAt: this.now(),
+    });
+    if (!claimed.applied) {
+      if (reserved) await deps.ledger.release(key, this.now());
+      return { kind: 'done' };
+    }
+    const attemptsBefore = message.attempts;
+    try {
+      const outcome = await deps.sender.sendSubscribeMessage({
+        touser: message.openid,
+        templateId: message.templateId,
+        page: message.page,
+        miniprogramState: message.miniprogramState as MiniprogramState,
+        lang: message.lang as Lang,
+        data: message.data,
+      });
+      await this.move(message, ['SENDING'], {
+        status: 'SENT',
+        msgid: outcome.msgid,
+        attempts: attemptsBefore + outcome.attempts,
+        sentAt: this.now(),
+        errcode: null,
+        errmsg: null,
+      });
+      await deps.ledger.recordSent(key, { reserved, at: this.now() });
+      return { kind: 'done' };
+    } catch (error) {
+      return this.failed(error, message, key, reserved, attempt);
+    }
+  }
+
+  private async failed(
+    error: unknown,
+    message: MessageRecord,
+    key: SubscriptionKey,
+    reserved: boolean,
+    attempt: number,
+  ): Promise<JobOutcome> {
+    const { deps } = this;
+    const calls = (error as { attempts?: number }).attempts ?? 0;
+    const attempts = message.attempts + calls;
+    const errcode = error instanceof WeChatError ? error.errcode : null;
+    const requeue = async (patch: MessagePatch) => {
+      if (reserved) await deps.ledger.release(key, this.now());
+      await this.move(message, ['SENDING'], { status: 'QUEUED', ...patch });
+    };
+
+    // Quota answers: WeChat did nothing; the app waits, and the call is not an attempt.
+    if (
+      errcode === WeChatErrcode.MINUTE_QUOTA_EXCEEDED ||
+      errcode === WeChatErrcode.DAILY_QUOTA_EXCEEDED
+    ) {
+      const daily = errcode === WeChatErrcode.DAILY_QUOTA_EXCEEDED;
+      const reset = deps.quotaReset ?? { minute: nextMinute, day: nextShanghaiMidnight };
+      const until = daily ? reset.day(this.now()) : reset.minute(this.now());
+      await requeue({ attempts: message.attempts, errcode, errmsg: (error as WeChatError).errmsg });
+      deps.logger.warn(
+        { messageId: message.id, errcode, until: until.toISOString() },
+        daily ? 'daily send quota used up: delivery paused' : 'minute send quota used up: waiting',
+      );
+      return { kind: 'quota', until, scope: daily ? 'day' : 'minute' };
+    }
+
+    // WeChat busy, or no connection was ever made: certainly not acted on, so retry (bounded).
+    const transport = transportCause(error);
+    const retryable =
+      errcode === WeChatErrcode.SYSTEM_BUSY || (transport !== null && !transport.sent);
+    if (retryable && attempt + 1 < (deps.maxRetries ?? 5)) {
+      await requeue({ attempts, errcode, errmsg: errorText(error) });
+      return { kind: 'retry', delayMs: retryDelay(attempt, deps.random) };
+    }
+
+    // The request may have reached WeChat and got no answer: never resend by ourselves.
+    if (transport !== null && transport.sent) {
+      await this.move(message, ['SENDING'], {
+        status: 'UNKNOWN',
+        attempts,
+        errcode: null,
+        errmsg: errorText(error),
+      });
+      return { kind: 'done' };
+    }
+
+    const refusal =
+      error instanceof WeChatError
+        ? { errcode: error.errcode, errmsg: error.errmsg }
+        : error instanceof TokenRejectedError
+          ? { errcode: Number(error.extensions.errcode), errmsg: error.message }
+          : null;
+    if (refusal?.errcode === WeChatErrcode.USER_REFUSED) {
+      const longTerm = deps.catalog.registry.find(message.templateId)?.type === 'LONG_TERM';
+      if (longTerm) await deps.ledger.revoke(key, { source: 'events', at: this.now() });
+      else await deps.ledger.markNoCredit(key, this.now());
+    } else if (reserved) {
+      await deps.ledger.release(key, this.now());
+    }
+    if (refusal === null) {
+      // Not WeChat's answer: something of ours failed before or after the call. The request may
+      // have gone out, so the message is UNKNOWN rather than retried.
+      deps.logger.error({ err: error, messageId: message.id }, 'delivery send failed unexpectedly');
+      await this.move(message, ['SENDING'], {
+        status: 'UNKNOWN',
+        attempts,
+        errmsg: errorText(error),
+      });
+      return { kind: 'done' };
+    }
+    if (refusal.errcode !== WeChatErrcode.USER_REFUSED) {
+      deps.logger.warn(
+        { errcode: refusal.errcode, templateId: message.templateId, messageId: message.id },
+        'WeChat refused a scheduled send',
+      );
+    }
+    await this.move(message, ['SENDING'], { status: 'FAILED', ...refusal, attempts });
+    return { kind: 'done' };
+  }
+
+  private async move(
+    message: MessageRecord,
+    from: readonly MessageRecord['status'][],
+    patch: MessagePatch,
+  ): Promise<boolean> {
+    const result = await this.deps.messages.transition(this.deps.appId, message.id, from, {
+      ...patch,
+      updatedAt: this.now(),
+    });
+    return result.applied;
+  }
+}
+
+function transportCause(error: unknown): TransportError | null {
+  if (error instanceof TransportError) return error;
+  if (error instanceof UpstreamUnavailableError && error.cause instanceof TransportError)
+    return error.cause;
+  return null;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message.slice(0, 200) : 'unknown error';
+}

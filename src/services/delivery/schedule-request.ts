@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { BadUserInputError } from '../../shared/errors.js';
+import { assertMessageKey, type MessageTrigger } from '../messages/message-store.js';
+import type { SendRequest } from '../sending/send-service.js';
+
+export interface WhenInput {
+  sendAt?: Date | null;
+  delaySeconds?: number | null;
+  trigger?: { name: string; matchKey: string; timeoutAt: Date } | null;
+}
+
+export interface ScheduleRequest extends Omit<SendRequest, 'idempotencyKey'> {
+  when: WhenInput;
+  key?: string | null;
+  expiresAt?: Date | null;
+}
+
+export const MAX_DELAY_SECONDS = 31_536_000;
+/** A sendAt this far in the past is a mistake, not a request to send now. */
+export const SEND_AT_PAST_TOLERANCE_MS = 60_000;
+
+export type ResolvedWhen =
+  | { kind: 'at'; sendAt: Date; spec: string }
+  | { kind: 'trigger'; trigger: MessageTrigger; spec: string };
+
+function assertDate(value: unknown, field: string): asserts value is Date {
+  if (!(value instanceof Date) || !Number.isFinite(value.getTime()))
+    throw new BadUserInputError(`${field} must be a date-time with an explicit offset`, field);
+}
+
+/**
+ * Checks `when` (exactly one member), `key` and `expiresAt`, and resolves when the message is
+ * due. `spec` describes the request as given (a delay stays a delay), for key idempotency.
+ */
+export function resolveWhen(request: ScheduleRequest, now: Date): ResolvedWhen {
+  const when = request.when ?? {};
+  const given = (['sendAt', 'delaySeconds', 'trigger'] as const).filter(
+    (name) => when[name] !== undefined && when[name] !== null,
+  );
+  if (given.length !== 1) {
+    throw new BadUserInputError(
+      `when must have exactly one of sendAt, delaySeconds, trigger (got ${given.length === 0 ? 'none' : given.join(', ')})`,
+      'when',
+    );
+  }
+  if (request.key !== undefined && request.key !== null) assertMessageKey(request.key, 'key');
+  if (request.expiresAt !== undefined && request.expiresAt !== null) {
+    assertDate(request.expiresAt, 'expiresAt');
+    if (request.expiresAt <= now)
+      throw new BadUserInputError('expiresAt must be in the future', 'expiresAt');
+  }
+  if (when.sendAt) {
+    assertDate(when.sendAt, 'when.sendAt');
+    if (when.sendAt.getTime() < now.getTime() - SEND_AT_PAST_TOLERANCE_MS) {
+      throw new BadUserInputError('when.sendAt is more than 60 seconds in the past', 'when.sendAt');
+    }
+    return { kind: 'at', sendAt: when.sendAt, spec: `at:${when.sendAt.toISOString()}` };
+  }
+  if (when.delaySeconds !== undefined && when.delaySeconds !== null) {
+    const delay = when.delaySeconds;
+    if (!Number.isInteger(delay) || delay < 1 || delay > MAX_DELAY_SECONDS) {
+      throw new BadUserInputError(
+        `when.delaySeconds must be an integer from 1 to ${MAX_DELAY_SECONDS}`,
+        'when.delaySeconds',
+      );
+    }
+    return { kind: 'at', sendAt: new Date(now.getTime() + delay * 1000), spec: `delay:${delay}` };
+  }
+  const trigger = when.trigger!;
+  assertMessageKey(trigger.name, 'when.trigger.name');
+  assertMessageKey(trigger.matchKey, 'when.trigger.matchKey');
+  assertDate(trigger.timeoutAt, 'when.trigger.timeoutAt');
+  if (trigger.timeoutAt <= now)
+    throw new BadUserInputError(
+      'when.trigger.timeoutAt must be in the future',
+      'when.trigger.timeoutAt',
+    );
+  return {
+    kind: 'trigger',
+    trigger: { name: trigger.name, matchKey: trigger.matchKey, timeoutAt: trigger.timeoutAt },
+    spec: `trigger:${JSON.stringify([trigger.name, trigger.matchKey, trigger.timeoutAt.toISOString()])}`,
+  };
+}
+
+/** The request's identity under its key: the send's own fingerprint, `when` and expiry. */
+export function inputHash(
+  sendFingerprint: string,
+  when: ResolvedWhen,
+  expiresAt: Date | null,
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify([sendFingerprint, when.spec, expiresAt?.toISOString() ?? null]))
+    .digest('hex');
+}

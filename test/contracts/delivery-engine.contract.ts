@@ -1,0 +1,335 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { BadUserInputError } from '../../src/shared/errors.js';
+import type { ScheduleRequest } from '../../src/services/delivery/schedule-request.js';
+import { newMessageId, directSendFields } from '../../src/services/messages/message-store.js';
+import {
+  startDeliveryHarness,
+  type DeliveryHarness,
+  type EngineChoice,
+  type HarnessOptions,
+} from '../helpers/delivery-harness.js';
+
+const FINAL = ['SENT', 'FAILED', 'UNKNOWN', 'SKIPPED', 'CANCELLED'] as const;
+let serial = 0;
+const openid = () => `oDelivery${Date.now().toString(36)}${serial++}`;
+const inSeconds = (s: number) => new Date(Date.now() + s * 1000);
+
+/** Every state and outcome of the delivery engine, run once per engine. */
+export function deliveryEngineContract(kind: EngineChoice): void {
+  describe(`DeliveryEngine contract: ${kind}`, () => {
+    let harness: DeliveryHarness | null = null;
+    const start = async (options: HarnessOptions = {}) => {
+      harness = await startDeliveryHarness(kind, options);
+      return harness;
+    };
+    afterEach(async () => {
+      await harness?.close();
+      harness = null;
+    });
+    const request = (h: DeliveryHarness, overrides: Partial<ScheduleRequest> = {}) =>
+      ({
+        openid: openid(),
+        templateId: h.templateId,
+        data: { thing1: '您的订单已发货' },
+        when: { delaySeconds: 1 },
+        ...overrides,
+      }) as ScheduleRequest;
+    const count = async (h: DeliveryHarness) =>
+      (await h.stores.messages.list(h.appId, {}, { first: 1 })).totalCount;
+
+    it('sends a delayed message: SCHEDULED, then SENT with WeChat’s msgid', async () => {
+      const h = await start();
+      const message = await h.delivery.service.schedule(request(h));
+      expect(message).toMatchObject({ status: 'SCHEDULED', attempts: 0, msgid: null });
+      expect(message.sendAt!.getTime()).toBe(message.createdAt.getTime() + 1000);
+      const sent = await h.waitFor(message.id, FINAL);
+      expect(sent).toMatchObject({ status: 'SENT', msgid: h.stub.msgid, attempts: 1 });
+      expect(h.stub.sendLog).toEqual([{ touser: message.openid, templateId: h.templateId }]);
+    });
+
+    it('queues a message whose sendAt is within the last minute and sends it at once', async () => {
+      const h = await start();
+      const message = await h.delivery.service.schedule(
+        request(h, { when: { sendAt: inSeconds(-30) } }),
+      );
+      expect(message.status).toBe('QUEUED');
+      expect((await h.waitFor(message.id, FINAL)).status).toBe('SENT');
+    });
+
+    it('refuses bad input naming the field, and stores nothing', async () => {
+      const h = await start();
+      const cases: [Partial<ScheduleRequest>, string][] = [
+        [{ when: {} }, 'when'],
+        [{ when: { delaySeconds: 5, sendAt: inSeconds(5) } }, 'when'],
+        [{ when: { delaySeconds: 0 } }, 'when.delaySeconds'],
+        [{ when: { delaySeconds: 31_536_001 } }, 'when.delaySeconds'],
+        [{ when: { delaySeconds: 1.5 } }, 'when.delaySeconds'],
+        [{ when: { sendAt: inSeconds(-61) } }, 'when.sendAt'],
+        [
+          { when: { trigger: { name: 'paid', matchKey: 'o1', timeoutAt: inSeconds(-1) } } },
+          'when.trigger.timeoutAt',
+        ],
+        [{ expiresAt: inSeconds(-1) }, 'expiresAt'],
+        [{ openid: 'has space' }, 'openid'],
+        [{ data: { thing1: 'x'.repeat(21) } }, 'thing1'],
+        [{ page: '/pages/index' }, 'page'],
+        [{ key: '' }, 'key'],
+      ];
+      for (const [overrides, field] of cases) {
+        const error = await h.delivery.service
+          .schedule(request(h, overrides))
+          .catch((e: unknown) => e);
+        expect({ field, error }).toEqual({ field, error: expect.any(BadUserInputError) });
+        expect({ field, got: (error as BadUserInputError).field }).toEqual({ field, got: field });
+      }
+      expect(await count(h)).toBe(0);
+      expect(await h.delivery.engine.status()).toMatchObject({ pausedUntil: null });
+    });
+
+    it('answers the same key and input with the same message, and refuses other input', async () => {
+      const h = await start();
+      const input = request(h, { key: 'order-42:shipped', when: { delaySeconds: 1 } });
+      const first = await h.delivery.service.schedule(input);
+      const again = await h.delivery.service.schedule({ ...input });
+      expect(again.id).toBe(first.id);
+      const conflict = await h.delivery.service
+        .schedule({ ...input, data: { thing1: '另一个' } })
+        .catch((e: unknown) => e);
+      expect(conflict).toBeInstanceOf(BadUserInputError);
+      expect(conflict).toMatchObject({ field: 'key' });
+      expect((await h.delivery.service.messageByKey('order-42:shipped'))?.id).toBe(first.id);
+      await h.waitFor(first.id, FINAL);
+      expect(h.stub.counts.sends).toBe(1);
+      expect(await count(h)).toBe(1);
+    });
+
+    it('cancels only what has not started, by id or key', async () => {
+      const h = await start();
+      const later = await h.delivery.service.schedule(
+        request(h, { key: 'cancel-me', when: { delaySeconds: 600 } }),
+      );
+      expect(await h.delivery.engine.hasJob(later.id)).toBe(true);
+      const cancelled = await h.delivery.service.cancel({ key: 'cancel-me' });
+      expect(cancelled).toMatchObject({ outcome: 'CANCELLED', message: { status: 'CANCELLED' } });
+      expect(await h.delivery.engine.hasJob(later.id)).toBe(false);
+      expect((await h.delivery.service.cancel({ id: later.id })).outcome).toBe('ALREADY_FINAL');
+      expect((await h.delivery.service.cancel({ id: newMessageId() })).outcome).toBe('NOT_FOUND');
+
+      h.stub.sendDelayMs = 1500;
+      const busy = await h.delivery.service.schedule(request(h, { when: { sendAt: new Date() } }));
+      await h.waitFor(busy.id, ['SENDING']);
+      expect(await h.delivery.service.cancel({ id: busy.id })).toMatchObject({
+        outcome: 'TOO_LATE',
+        message: { status: 'SENDING' },
+      });
+      expect((await h.waitFor(busy.id, FINAL)).status).toBe('SENT');
+      expect(h.stub.counts.sends).toBe(1);
+    });
+
+    it('never sends a message cancelled around its due time', async () => {
+      const h = await start();
+      const messages = [];
+      for (let i = 0; i < 10; i++)
+        messages.push(
+          await h.delivery.service.schedule(request(h, { when: { sendAt: inSeconds(0.3) } })),
+        );
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const outcomes = await Promise.all(
+        messages.map((m) => h.delivery.service.cancel({ id: m.id })),
+      );
+      const finals = await Promise.all(messages.map((m) => h.waitFor(m.id, FINAL)));
+      const cancelled = outcomes.filter((o) => o.outcome === 'CANCELLED').length;
+      expect(finals.filter((m) => m.status === 'CANCELLED')).toHaveLength(cancelled);
+      expect(finals.filter((m) => m.status === 'SENT')).toHaveLength(10 - cancelled);
+      expect(h.stub.counts.sends).toBe(10 - cancelled);
+    });
+
+    it('reschedules a waiting message', async () => {
+      const h = await start();
+      const message = await h.delivery.service.schedule(
+        request(h, { when: { delaySeconds: 3600 } }),
+      );
+      const moved = await h.delivery.service.reschedule({ id: message.id }, new Date());
+      expect(moved.status).toBe('QUEUED');
+      expect((await h.waitFor(message.id, FINAL)).status).toBe('SENT');
+      await expect(
+        h.delivery.service.reschedule({ id: message.id }, new Date()),
+      ).rejects.toMatchObject({
+        field: 'id',
+      });
+    });
+
+    it('holds a message for its trigger, and skips it at the timeout', async () => {
+      const h = await start();
+      const trigger = { name: 'order.paid', matchKey: 'order-7', timeoutAt: inSeconds(600) };
+      const fired = await h.delivery.service.schedule(request(h, { when: { trigger } }));
+      expect(fired).toMatchObject({ status: 'HELD', trigger });
+      expect(await h.delivery.service.fireTrigger('order.paid', 'order-8')).toBe(0);
+      expect(await h.delivery.service.fireTrigger('order.paid', 'order-7')).toBe(1);
+      expect((await h.waitFor(fired.id, FINAL)).status).toBe('SENT');
+      expect(await h.delivery.service.fireTrigger('order.paid', 'order-7')).toBe(0);
+
+      const timedOut = await h.delivery.service.schedule(
+        request(h, { when: { trigger: { ...trigger, timeoutAt: inSeconds(1) } } }),
+      );
+      expect(await h.waitFor(timedOut.id, FINAL)).toMatchObject({
+        status: 'SKIPPED',
+        skipReason: 'TRIGGER_TIMEOUT',
+      });
+      expect(h.stub.counts.sends).toBe(1);
+    });
+
+    it('skips a message due after its expiresAt without calling WeChat', async () => {
+      const h = await start();
+      const held = await h.delivery.service.schedule(
+        request(h, {
+          when: { trigger: { name: 't', matchKey: 'm', timeoutAt: inSeconds(600) } },
+          expiresAt: inSeconds(0.5),
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await h.delivery.service.fireTrigger('t', 'm');
+      expect(await h.waitFor(held.id, FINAL)).toMatchObject({
+        status: 'SKIPPED',
+        skipReason: 'EXPIRED',
+      });
+      expect(h.stub.counts.sends).toBe(0);
+    });
+
+    it('skips a message without credit under QUOTA_POLICY=enforce without calling WeChat', async () => {
+      const h = await start({ quotaPolicy: 'enforce' });
+      const message = await h.delivery.service.schedule(
+        request(h, { when: { sendAt: new Date() } }),
+      );
+      expect(await h.waitFor(message.id, FINAL)).toMatchObject({
+        status: 'SKIPPED',
+        skipReason: 'NO_CREDIT',
+      });
+      expect(h.stub.counts.sends).toBe(0);
+    });
+
+    it('retries WeChat’s -1 with backoff and counts the calls', async () => {
+      const h = await start();
+      h.stub.sendErrors = [-1, -1, -1]; // the client's own three tries, then the engine's retry
+      const message = await h.delivery.service.schedule(
+        request(h, { when: { sendAt: new Date() } }),
+      );
+      expect(await h.waitFor(message.id, FINAL)).toMatchObject({ status: 'SENT', attempts: 4 });
+      expect(h.stub.counts.sends).toBe(4);
+    });
+
+    it('fails at once on a permanent refusal', async () => {
+      const h = await start();
+      h.stub.sendErrors = [43101];
+      const message = await h.delivery.service.schedule(
+        request(h, { when: { sendAt: new Date() } }),
+      );
+      expect(await h.waitFor(message.id, FINAL)).toMatchObject({
+        status: 'FAILED',
+        errcode: 43101,
+        attempts: 1,
+      });
+      expect(h.stub.counts.sends).toBe(1);
+    });
+
+    it('waits out the minute quota (45011) without counting it as an attempt', async () => {
+      const h = await start({
+        processor: { quotaReset: { minute: () => inSeconds(1), day: () => inSeconds(1) } },
+      });
+      h.stub.sendErrors = [45011];
+      const message = await h.delivery.service.schedule(
+        request(h, { when: { sendAt: new Date() } }),
+      );
+      await h.waitFor(message.id, ['QUEUED']);
+      expect(await h.waitFor(message.id, FINAL)).toMatchObject({ status: 'SENT', attempts: 1 });
+      expect(h.stub.counts.sends).toBe(2);
+    });
+
+    it('pauses the app on the daily quota (45009) and shows it in the health', async () => {
+      const h = await start({
+        processor: { quotaReset: { minute: () => inSeconds(2), day: () => inSeconds(2) } },
+      });
+      h.stub.sendErrors = [45009];
+      const message = await h.delivery.service.schedule(
+        request(h, { when: { sendAt: new Date() } }),
+      );
+      await h.waitFor(message.id, ['QUEUED']);
+      let health = await h.delivery.service.health();
+      // The engine pauses right after the message is requeued.
+      for (let i = 0; i < 100 && !health.paused; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        health = await h.delivery.service.health();
+      }
+      expect(health).toMatchObject({ engine: kind, paused: true, queued: 1 });
+      expect(health.pausedUntil!.getTime()).toBeGreaterThan(Date.now());
+      expect(await h.waitFor(message.id, FINAL)).toMatchObject({ status: 'SENT', attempts: 1 });
+      expect((await h.delivery.service.health()).paused).toBe(false);
+    });
+
+    it('marks a message found SENDING UNKNOWN and never sends it', async () => {
+      const h = await start();
+      const id = newMessageId();
+      const now = new Date();
+      const scheduled = await h.delivery.service.schedule(
+        request(h, { when: { delaySeconds: 3600 } }),
+      );
+      await h.stores.messages.create({
+        ...scheduled,
+        ...directSendFields(now),
+        id,
+        status: 'SENDING',
+      });
+      await h.delivery.engine.enqueue(id, now);
+      expect((await h.waitFor(id, FINAL)).status).toBe('UNKNOWN');
+      expect(h.stub.counts.sends).toBe(0);
+    });
+
+    it('sweeps: re-enqueues a due message whose job is lost, and expires abandoned sends', async () => {
+      const h = await start({ sendingLeaseMs: 5000 });
+      const lost = await h.delivery.service.schedule(request(h, { when: { delaySeconds: 1 } }));
+      await h.delivery.engine.remove(lost.id);
+      expect(await h.delivery.engine.hasJob(lost.id)).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await h.stores.messages.get(h.appId, lost.id))?.status).toBe('SCHEDULED');
+      const report = await h.delivery.sweeper.sweep();
+      expect(report?.reenqueued).toBe(1);
+      expect((await h.waitFor(lost.id, FINAL)).status).toBe('SENT');
+
+      const stuck = newMessageId();
+      await h.stores.messages.create({
+        ...lost,
+        ...directSendFields(new Date(Date.now() - 6000)),
+        id: stuck,
+        status: 'SENDING',
+      });
+      expect((await h.delivery.sweeper.sweep())?.abandoned).toBe(1);
+      expect((await h.stores.messages.get(h.appId, stuck))?.status).toBe('UNKNOWN');
+      expect(h.stub.counts.sends).toBe(1);
+    });
+
+    it('resolves an UNKNOWN message by marking it or sending it again', async () => {
+      const h = await start();
+      const scheduled = await h.delivery.service.schedule(
+        request(h, { when: { delaySeconds: 3600 } }),
+      );
+      // What a worker that died mid-send leaves behind:
+      const message = { ...scheduled, ...directSendFields(new Date()), id: newMessageId() };
+      await h.stores.messages.create({ ...message, status: 'UNKNOWN', attempts: 1 });
+      const failed = { ...message, ...directSendFields(new Date()), id: newMessageId() };
+      await h.stores.messages.create({ ...failed, status: 'UNKNOWN' });
+      expect(await h.delivery.service.resolveUnknown(failed.id, 'MARK_FAILED')).toMatchObject({
+        status: 'FAILED',
+      });
+      await expect(
+        h.delivery.service.resolveUnknown(newMessageId(), 'MARK_SENT'),
+      ).rejects.toMatchObject({ field: 'id' });
+      await expect(h.delivery.service.resolveUnknown(failed.id, 'MARK_SENT')).rejects.toMatchObject(
+        { field: 'id' },
+      );
+      const resent = await h.delivery.service.resolveUnknown(message.id, 'RESEND');
+      expect(resent.status).toBe('QUEUED');
+      expect(await h.waitFor(message.id, ['SENT'])).toMatchObject({ status: 'SENT', attempts: 2 });
+      expect(h.stub.counts.sends).toBe(1);
+    });
+  });
+}
