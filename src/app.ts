@@ -33,6 +33,7 @@ import { loadTemplatesFile, TemplateRegistry } from './services/templates/index.
 import { TemplateCatalog } from './services/templates/template-catalog.js';
 import { createWeChatStack, type TransportKind } from './services/wechat/wechat-stack.js';
 import { createPlaygroundRoutes } from './http/playground-routes.js';
+import { createGatewayDelivery } from './infra/delivery.js';
 
 export interface GatewayDeps {
   logger?: Logger;
@@ -128,6 +129,34 @@ async function assemble(
   }
 
   const ledgerSource = config.ledgerSource;
+  const userMutex = new ChainedKeyedMutex(
+    redis ? new RedisLock(redis, config.redisPrefix) : undefined,
+  );
+  const sending = new SendService({
+    appId,
+    catalog,
+    sender: stack.wechat,
+    ledger: stores.ledger,
+    messages: stores.messages,
+    idempotency: stores.idempotency,
+    userMutex,
+    quotaPolicy: config.quotaPolicy,
+    logger,
+  });
+
+  // Delivery engine: scheduled and triggered sends (BullMQ with Redis, in-process without).
+  const delivery = await createGatewayDelivery(config, {
+    appId,
+    redis,
+    stores,
+    catalog,
+    sender: stack.wechat,
+    sending,
+    userMutex,
+    logger,
+  });
+  closers.push(() => delivery.close());
+
   const services: GatewayServices = {
     appId,
     catalog,
@@ -135,20 +164,9 @@ async function assemble(
       ledgerSource,
       mirror: sandbox ? new SimulatorTapMirror(sandbox.simulator.url, catalog) : undefined,
     }),
-    sending: new SendService({
-      appId,
-      catalog,
-      sender: stack.wechat,
-      ledger: stores.ledger,
-      messages: stores.messages,
-      idempotency: stores.idempotency,
-      userMutex: new ChainedKeyedMutex(
-        redis ? new RedisLock(redis, config.redisPrefix) : undefined,
-      ),
-      quotaPolicy: config.quotaPolicy,
-      logger,
-    }),
+    sending,
     messages: stores.messages,
+    delivery: delivery.service,
     syncTemplates,
   };
 

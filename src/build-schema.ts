@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import { DeliveryResolver } from './resolvers/delivery.resolver.js';
 import { MessageResolver } from './resolvers/message.resolver.js';
 import { SubscriptionResolver } from './resolvers/subscription.resolver.js';
 import { TemplateResolver } from './resolvers/template.resolver.js';
@@ -16,6 +17,7 @@ export function buildGatewaySchema(templates: readonly Template[]): Promise<Grap
       TemplateResolver,
       SubscriptionResolver,
       MessageResolver,
+      DeliveryResolver,
       buildTypedSendResolver(templates),
     ],
     authChecker,

@@ -24,6 +24,16 @@ export interface PushConfig {
   readonly requireEncryption: boolean;
 }
 
+export type GatewayRole = 'all' | 'api' | 'worker';
+
+export interface DeliveryConfig {
+  /** SEND_RATE_LIMIT: sends per app across every process. */
+  readonly sendRateLimit: { readonly max: number; readonly perSeconds: number };
+  readonly workerConcurrency: number;
+  /** all: HTTP and workers; api: HTTP only; worker: workers only (npm run worker). */
+  readonly role: GatewayRole;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -47,6 +57,7 @@ export interface Config {
   readonly playground: boolean;
   readonly push: PushConfig | null;
   readonly ledgerSource: LedgerSourceSetting;
+  readonly delivery: DeliveryConfig;
 }
 
 export class ConfigError extends Error {
@@ -179,6 +190,29 @@ function parsePush(reader: Reader): PushConfig | null {
   return { path, token, aesKey, replayWindowSeconds, requireEncryption };
 }
 
+function parseDelivery(reader: Reader): DeliveryConfig {
+  const limit = reader.string('SEND_RATE_LIMIT', '100/1s');
+  const match = /^(\d+)\/(\d*)(s|m)$/.exec(limit);
+  const max = match ? Number(match[1]) : 0;
+  const perSeconds = match ? Number(match[2] || '1') * (match[3] === 'm' ? 60 : 1) : 0;
+  if (!match || max < 1 || max > 100_000 || perSeconds < 1 || perSeconds > 3600) {
+    reader.problems.push(
+      `SEND_RATE_LIMIT must look like 100/1s or 6000/1m (1-100000 sends per 1 s to 60 m; got "${limit}")`,
+    );
+  }
+  const role = reader.oneOf<GatewayRole>('GATEWAY_ROLE', ['all', 'api', 'worker'], 'all');
+  if (role !== 'all' && reader.raw('REDIS_URL') === undefined) {
+    reader.problems.push(
+      `GATEWAY_ROLE=${role} needs REDIS_URL: without Redis the queue lives in one process`,
+    );
+  }
+  return {
+    sendRateLimit: match ? { max, perSeconds } : { max: 100, perSeconds: 1 },
+    workerConcurrency: reader.integer('WORKER_CONCURRENCY', 8, 1, 1000),
+    role,
+  };
+}
+
 export function loadConfig(env: Env): Config {
   const reader = new Reader(env);
   const appId = reader.raw('WECHAT_APP_ID') ?? null;
@@ -225,6 +259,7 @@ export function loadConfig(env: Env): Config {
       ['client', 'events'],
       push ? 'events' : 'client',
     ),
+    delivery: parseDelivery(reader),
   };
   if (config.ledgerSource === 'events' && push === null && reader.raw('LEDGER_SOURCE')) {
     reader.problems.push('LEDGER_SOURCE=events needs the push endpoint: set WECHAT_PUSH_TOKEN');

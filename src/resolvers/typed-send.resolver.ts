@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, InputType, Mutation, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../schema/context.js';
 import { Message } from '../schema/message.type.js';
+import { ScheduleOptionsInput } from '../schema/schedule.input.js';
 import { SendOptionsInput } from '../schema/send.input.js';
 import type { MessageRecord } from '../services/messages/message-store.js';
 import type { Template } from '../services/templates/types.js';
@@ -18,6 +19,32 @@ function fieldDescription(field: Template['fields'][number]): string {
   const label = field.label ? `${field.label} — ` : '';
   const values = field.enumValues ? ` One of: ${field.enumValues.join(', ')}.` : '';
   return `${label}${field.rule}.${values}`;
+}
+
+/** `schedule<Name>`: the typed twin of scheduleSubscribeMessage, sharing `<Name>Data`. */
+function addTypedSchedule(resolver: { prototype: object }, template: Template, DataInput: object) {
+  const ScheduleInput = namedClass(`Schedule${template.name}Input`, ScheduleOptionsInput);
+  InputType(`Schedule${template.name}Input`)(ScheduleInput);
+  Field(() => DataInput)(ScheduleInput.prototype, 'data');
+  const method = `schedule${template.name}`;
+  const templateId = template.id;
+  Object.defineProperty(resolver.prototype, method, {
+    value(
+      context: GatewayContext,
+      input: ScheduleOptionsInput & { data: Record<string, string> },
+    ): Promise<MessageRecord> {
+      return context.services.delivery.schedule({ ...input, templateId, data: { ...input.data } });
+    },
+    writable: true,
+    configurable: true,
+  });
+  const descriptor = Object.getOwnPropertyDescriptor(resolver.prototype, method)!;
+  Authorized('sender')(resolver.prototype, method, descriptor);
+  Mutation(() => Message, {
+    description: `Schedules “${template.title}” (${template.id}) with typed keyword data.`,
+  })(resolver.prototype, method, descriptor);
+  Ctx()(resolver.prototype, method, 0);
+  Arg('input', () => ScheduleInput)(resolver.prototype, method, 1);
 }
 
 /**
@@ -69,6 +96,8 @@ export function buildTypedSendResolver(templates: readonly Template[]): new () =
     })(resolver.prototype, method, descriptor);
     Ctx()(resolver.prototype, method, 0);
     Arg('input', () => SendInput)(resolver.prototype, method, 1);
+
+    addTypedSchedule(resolver, template, DataInput);
   }
   Resolver()(resolver);
   return resolver as new () => object;

@@ -1,5 +1,6 @@
 import type { Role } from '../config.js';
 import type { SendService } from '../services/sending/send-service.js';
+import type { DeliveryService } from '../services/delivery/delivery-service.js';
 import type { SubscriptionService } from '../services/ledger/subscription-service.js';
 import type { MessageStore } from '../services/messages/message-store.js';
 import type { TemplateCatalog } from '../services/templates/template-catalog.js';
@@ -11,6 +12,7 @@ export interface GatewayServices {
   subscriptions: SubscriptionService;
   sending: SendService;
   messages: MessageStore;
+  delivery: DeliveryService;
   syncTemplates(): Promise<void>;
 }
 

@@ -53,16 +53,31 @@ registerEnumType(Lang, {
 });
 
 export enum MessageStatus {
+  SCHEDULED = 'SCHEDULED',
+  HELD = 'HELD',
+  QUEUED = 'QUEUED',
   SENDING = 'SENDING',
   SENT = 'SENT',
   FAILED = 'FAILED',
+  UNKNOWN = 'UNKNOWN',
+  CANCELLED = 'CANCELLED',
+  SKIPPED = 'SKIPPED',
   DELIVERED = 'DELIVERED',
   DELIVERY_FAILED = 'DELIVERY_FAILED',
 }
 registerEnumType(MessageStatus, {
   name: 'MessageStatus',
   valuesConfig: {
+    SCHEDULED: { description: 'Waiting for its sendAt.' },
+    HELD: { description: 'Waiting for fireTrigger(name, matchKey) or its trigger timeout.' },
+    QUEUED: { description: 'Due; waiting for the send rate limit.' },
     SENDING: { description: 'Accepted by the gateway; WeChat has not answered yet.' },
+    UNKNOWN: {
+      description:
+        'The request may have reached WeChat but no answer came back (or its sender stopped): not resent by itself; see resolveUnknownMessage.',
+    },
+    CANCELLED: { description: 'Cancelled before it was sent.' },
+    SKIPPED: { description: 'Never sent; skipReason says why.' },
     SENT: { description: 'WeChat accepted the send and returned a msgid.' },
     FAILED: {
       description: 'WeChat refused the send (see errcode/errmsg), or could not be reached.',
@@ -82,4 +97,53 @@ registerEnumType(LedgerSource, {
   name: 'LedgerSource',
   description:
     'Who last changed a subscription: the subscribe mutation (CLIENT) or WeChat event pushes (EVENTS).',
+});
+
+export enum SkipReason {
+  NO_CREDIT = 'NO_CREDIT',
+  EXPIRED = 'EXPIRED',
+  TRIGGER_TIMEOUT = 'TRIGGER_TIMEOUT',
+  USER_REFUSED = 'USER_REFUSED',
+  CAMPAIGN_CANCELLED = 'CAMPAIGN_CANCELLED',
+}
+registerEnumType(SkipReason, {
+  name: 'SkipReason',
+  description: 'Why a message was SKIPPED without calling WeChat.',
+  valuesConfig: {
+    NO_CREDIT: { description: 'Due without a subscription credit under QUOTA_POLICY=enforce.' },
+    EXPIRED: { description: 'Due after its expiresAt.' },
+    TRIGGER_TIMEOUT: { description: 'Its trigger was not fired before timeoutAt.' },
+    USER_REFUSED: { description: 'The user refused this template.' },
+    CAMPAIGN_CANCELLED: { description: 'Its campaign was cancelled.' },
+  },
+});
+
+export enum CancelOutcome {
+  CANCELLED = 'CANCELLED',
+  ALREADY_FINAL = 'ALREADY_FINAL',
+  TOO_LATE = 'TOO_LATE',
+  NOT_FOUND = 'NOT_FOUND',
+}
+registerEnumType(CancelOutcome, {
+  name: 'CancelOutcome',
+  valuesConfig: {
+    CANCELLED: { description: 'It was SCHEDULED, HELD or QUEUED and will not be sent.' },
+    ALREADY_FINAL: { description: 'It had already ended (sent, failed, skipped, cancelled…).' },
+    TOO_LATE: { description: 'It is SENDING: WeChat may already have it.' },
+    NOT_FOUND: { description: 'No message with this id or key.' },
+  },
+});
+
+export enum UnknownResolution {
+  MARK_SENT = 'MARK_SENT',
+  MARK_FAILED = 'MARK_FAILED',
+  RESEND = 'RESEND',
+}
+registerEnumType(UnknownResolution, {
+  name: 'UnknownResolution',
+  valuesConfig: {
+    MARK_SENT: { description: 'The user got it (checked elsewhere): SENT.' },
+    MARK_FAILED: { description: 'The user did not get it and should not: FAILED.' },
+    RESEND: { description: 'Send it again (QUEUED); the user may receive it twice.' },
+  },
 });

@@ -1,7 +1,19 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Lang, MessageStatus, MiniprogramState } from './enums.js';
+import { Lang, MessageStatus, MiniprogramState, SkipReason } from './enums.js';
 import { Template } from './template.type.js';
+
+@ObjectType({ description: 'What a HELD message waits for.' })
+export class MessageTrigger {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  matchKey!: string;
+
+  @Field(() => Date, { description: 'Not fired by then: SKIPPED with TRIGGER_TIMEOUT.' })
+  timeoutAt!: Date;
+}
 
 @ObjectType({ description: 'One send through the gateway and its outcome.' })
 export class Message {
@@ -69,4 +81,28 @@ export class Message {
 
   @Field(() => String, { nullable: true })
   deliveryErrorStatus!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The caller’s key, unique per app.' })
+  key!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When a scheduled message is due.' })
+  sendAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Still unsent by then: SKIPPED, EXPIRED.' })
+  expiresAt!: Date | null;
+
+  @Field(() => MessageTrigger, { nullable: true })
+  trigger!: MessageTrigger | null;
+
+  @Field(() => SkipReason, { nullable: true })
+  skipReason!: SkipReason | null;
+
+  @Field(() => ID, { nullable: true })
+  campaignId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The recurring schedule it came from.' })
+  scheduleKey!: string | null;
+
+  @Field(() => Date)
+  updatedAt!: Date;
 }

@@ -50,4 +50,22 @@ export class MessageFilter {
 
   @Field(() => MessageStatus, { nullable: true })
   status?: MessageStatus;
+
+  @Field(() => [MessageStatus], { nullable: true, description: 'Any of these statuses.' })
+  statuses?: MessageStatus[];
+
+  @Field(() => ID, { nullable: true })
+  campaignId?: string;
+
+  @Field(() => String, { nullable: true })
+  scheduleKey?: string;
+
+  @Field(() => String, { nullable: true })
+  key?: string;
+
+  @Field(() => Date, { nullable: true, description: 'Created strictly after this time.' })
+  createdAfter?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Created strictly before this time.' })
+  createdBefore?: Date;
 }
