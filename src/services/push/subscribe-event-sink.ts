@@ -32,6 +32,9 @@ export class DeliveryNotYetCorrelatedError extends Error {
 }
 
 const DEFAULT_SENDING_WAIT_MS = 2000;
+const RECONCILE_WINDOW_MS = 10 * 60_000;
+/** WeChat's CreateTime has second precision and its own clock. */
+const CLOCK_SKEW_MS = 60_000;
 
 /**
  * Applies WeChat's subscribe events to the ledger and the message log.
@@ -123,6 +126,7 @@ export class SubscribeEventSink implements PushEventSink {
   private async applySent(openid: string, item: SentItem, at: Date): Promise<void> {
     const { appId, messages, logger } = this.deps;
     const message = await this.findSent(openid, item);
+    if (!message && (await this.reconcileUnknown(openid, item, at))) return;
     if (!message) {
       logger.info(
         { msgid: item.msgId },
@@ -143,6 +147,7 @@ export class SubscribeEventSink implements PushEventSink {
       deliveredAt: at,
       deliveryErrorCode: item.errorCode,
       deliveryErrorStatus: item.errorStatus,
+      updatedAt: new Date(),
     });
   }
 
@@ -168,6 +173,40 @@ export class SubscribeEventSink implements PushEventSink {
       }
     }
     throw new DeliveryNotYetCorrelatedError(item.msgId);
+  }
+
+  /**
+   * A send that got no answer is UNKNOWN; WeChat's delivery event is the only later evidence. An
+   * event for the same user and template within 10 minutes whose msgid is no other message's
+   * settles it (the caller checked the msgid). Several candidates: the most recent one.
+   */
+  private async reconcileUnknown(openid: string, item: SentItem, at: Date): Promise<boolean> {
+    const { appId, messages, logger } = this.deps;
+    const page = await messages.list(
+      appId,
+      { openid, templateId: item.templateId, status: 'UNKNOWN' },
+      { first: 20 },
+    );
+    const candidate = page.items.find((m) => {
+      const started = (m.sendAt ?? m.createdAt).getTime();
+      return (
+        at.getTime() >= started - CLOCK_SKEW_MS &&
+        at.getTime() <= m.updatedAt.getTime() + RECONCILE_WINDOW_MS
+      );
+    });
+    if (!candidate) return false;
+    const delivered = item.errorCode === 0;
+    const result = await messages.transition(appId, candidate.id, ['UNKNOWN'], {
+      status: delivered ? 'DELIVERED' : 'DELIVERY_FAILED',
+      msgid: item.msgId,
+      deliveredAt: at,
+      deliveryErrorCode: item.errorCode,
+      deliveryErrorStatus: item.errorStatus,
+      updatedAt: new Date(),
+    });
+    if (result.applied)
+      logger.info({ messageId: candidate.id, msgid: item.msgId }, 'UNKNOWN message reconciled');
+    return result.applied;
   }
 
   private async sendInProgress(openid: string, templateId: string): Promise<boolean> {

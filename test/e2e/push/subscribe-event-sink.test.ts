@@ -129,4 +129,48 @@ describe('SubscribeEventSink', () => {
     expect((await ledger.list(APP, {}, { first: 10 })).items).toEqual([]);
     expect(logger.lines.some((l) => l.level === 'warn' && l.msg.includes('skipped'))).toBe(true);
   });
+
+  describe('reconciling UNKNOWN messages', () => {
+    const EVENT_AT = new Date(1_700_000_000 * 1000);
+    const unknownMessage = (openid: string, minutesBefore: number) => ({
+      ...sendingMessage(openid),
+      ...directSendFields(new Date(EVENT_AT.getTime() - minutesBefore * 60_000)),
+      createdAt: new Date(EVENT_AT.getTime() - minutesBefore * 60_000 - 1000),
+      status: 'UNKNOWN' as const,
+    });
+
+    it('settles an UNKNOWN send to the same user and template within 10 minutes', async () => {
+      const { instance, messages } = sink(50);
+      const openid = newOpenid();
+      const message = unknownMessage(openid, 9);
+      await messages.create(message);
+      await instance.apply(sentEvent(openid));
+      expect(await messages.get(APP, message.id)).toMatchObject({
+        status: 'DELIVERED',
+        msgid: MSGID,
+        deliveryErrorCode: 0,
+      });
+    });
+
+    it('leaves it UNKNOWN for an event too late, for another template, or a known msgid', async () => {
+      const { instance, messages } = sink(50);
+      const openid = newOpenid();
+      const late = unknownMessage(openid, 11);
+      await messages.create(late);
+      await instance.apply(sentEvent(openid));
+      const other = unknownMessage(newOpenid(), 1);
+      await messages.create(other);
+      await instance.apply(sentEvent(other.openid, 'another-template-id'));
+      const third = unknownMessage(newOpenid(), 1);
+      await messages.create(third);
+      await messages.create({
+        ...sendingMessage(third.openid),
+        status: 'SENT',
+        msgid: MSGID,
+      });
+      await instance.apply(sentEvent(third.openid));
+      for (const m of [late, other, third])
+        expect((await messages.get(APP, m.id))?.status).toBe('UNKNOWN');
+    });
+  });
 });
