@@ -1,7 +1,13 @@
 import { DelayedError, Queue, RateLimitError, Worker, type Job } from 'bullmq';
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
 import type { Logger } from '../../shared/logger.js';
-import type { DeliveryEngine, EngineStatus, JobHandler, RateLimit } from './delivery-engine.js';
+import type {
+  DeliveryEngine,
+  EnqueueOptions,
+  EngineStatus,
+  JobHandler,
+  RateLimit,
+} from './delivery-engine.js';
 
 export interface BullmqDeliveryEngineOptions {
   appId: string;
@@ -20,6 +26,7 @@ export interface BullmqDeliveryEngineOptions {
 
 const QUEUE = 'delivery';
 const JOB_NAME = 'send';
+const BULK_PRIORITY = 10;
 
 /** Thrown by the processor for a counted retry; the backoff strategy reads its delay. */
 class RetryLater extends Error {
@@ -69,14 +76,19 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
     return engine;
   }
 
-  async enqueue(messageId: string, runAt: Date): Promise<void> {
+  async enqueue(messageId: string, runAt: Date, options: EnqueueOptions = {}): Promise<void> {
     const queue = this.requireQueue();
     // An active job cannot be removed (0): it re-reads the message and acts on its new state.
     await queue.remove(messageId);
     await queue.add(
       JOB_NAME,
       {},
-      { jobId: messageId, delay: Math.max(0, runAt.getTime() - Date.now()) },
+      {
+        jobId: messageId,
+        delay: Math.max(0, runAt.getTime() - Date.now()),
+        // Jobs without a priority run before prioritised ones: bulk sends wait for the rest.
+        ...(options.priority === 'bulk' ? { priority: BULK_PRIORITY } : {}),
+      },
     );
   }
 

@@ -1,6 +1,7 @@
 import type { Logger } from '../../shared/logger.js';
 import type {
   DeliveryEngine,
+  EnqueueOptions,
   EngineStatus,
   JobHandler,
   JobOutcome,
@@ -14,6 +15,7 @@ interface Job {
   attempt: number;
   timer: NodeJS.Timeout | null;
   running: boolean;
+  bulk: boolean;
 }
 
 export interface MemoryDeliveryEngineOptions {
@@ -53,7 +55,7 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
     );
   }
 
-  async enqueue(messageId: string, runAt: Date): Promise<void> {
+  async enqueue(messageId: string, runAt: Date, options: EnqueueOptions = {}): Promise<void> {
     if (this.closed) throw new Error('the delivery engine is closed');
     const existing = this.jobs.get(messageId);
     if (existing?.running) return;
@@ -64,6 +66,7 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
       attempt: 0,
       timer: null,
       running: false,
+      bulk: options.priority === 'bulk',
     };
     this.jobs.set(messageId, job);
     this.arm(job);
@@ -105,7 +108,12 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
   private arm(job: Job): void {
     const delay = job.runAt - this.now();
     if (delay <= 0) {
-      this.ready.push(job);
+      // Like BullMQ: a bulk job waits behind every other ready job.
+      if (job.bulk) this.ready.push(job);
+      else {
+        const firstBulk = this.ready.findIndex((other) => other.bulk);
+        this.ready.splice(firstBulk < 0 ? this.ready.length : firstBulk, 0, job);
+      }
       this.pump();
       return;
     }

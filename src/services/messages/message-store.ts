@@ -179,6 +179,11 @@ export interface MessageStore {
   ): Promise<MessageRecord[]>;
   /** HELD messages waiting for this trigger. */
   listHeldByTrigger(appId: string, name: string, matchKey: string): Promise<MessageRecord[]>;
+  /** How many of a campaign's messages are in each status (absent: none). */
+  countByCampaign(
+    appId: string,
+    campaignId: string,
+  ): Promise<Partial<Record<MessageStatus, number>>>;
 }
 
 export class DuplicateMessageKeyError extends Error {
