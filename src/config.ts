@@ -224,7 +224,13 @@ export function loadConfig(env: Env): Config {
   }
   const mode = appId !== null && appSecret !== null ? 'live' : 'sandbox';
   const apiKeys = parseApiKeys(reader);
-  if (mode === 'live' && apiKeys.length === 0 && reader.raw('GATEWAY_API_KEYS') === undefined) {
+  // A worker-only process serves no API, so it needs no keys.
+  if (
+    mode === 'live' &&
+    apiKeys.length === 0 &&
+    reader.raw('GATEWAY_API_KEYS') === undefined &&
+    reader.raw('GATEWAY_ROLE') !== 'worker'
+  ) {
     reader.problems.push(
       'GATEWAY_API_KEYS is required with real WeChat credentials (comma-separated role:key pairs, roles admin, sender, reader)',
     );

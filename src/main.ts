@@ -1,5 +1,6 @@
 import { startGateway } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { runWorkerProcess } from './worker.js';
 
 /** The process boundary: the only place that reads process.env, prints and exits. */
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  if (config.delivery.role === 'worker') return runWorkerProcess(config);
   const gateway = await startGateway(config);
   const lines = [
     `wechat-subscribe-gateway listening on ${gateway.url}`,
