@@ -24,6 +24,17 @@ export interface PushConfig {
   readonly requireEncryption: boolean;
 }
 
+/** Limits of the HTTP edge: what one client may hold of the server's memory and sockets. */
+export interface HttpLimits {
+  /** Largest /graphql request body; the push endpoint keeps its own 64 KiB. */
+  readonly maxBodyBytes: number;
+  readonly headersTimeoutMs: number;
+  /** Whole request, body included: a slow upload is cut here. */
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -47,6 +58,7 @@ export interface Config {
   readonly playground: boolean;
   readonly push: PushConfig | null;
   readonly ledgerSource: LedgerSourceSetting;
+  readonly http: HttpLimits;
 }
 
 export class ConfigError extends Error {
@@ -179,6 +191,29 @@ function parsePush(reader: Reader): PushConfig | null {
   return { path, token, aesKey, replayWindowSeconds, requireEncryption };
 }
 
+function parseHttpLimits(reader: Reader): HttpLimits {
+  const requestTimeoutMs = reader.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeoutMs = reader.integer(
+    'HTTP_HEADERS_TIMEOUT_MS',
+    Math.min(10_000, requestTimeoutMs),
+    100,
+    3_600_000,
+  );
+  if (headersTimeoutMs > requestTimeoutMs) {
+    reader.problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
+  return {
+    maxBodyBytes: reader.integer('MAX_BODY_BYTES', 100 * 1024, 1024, 64 * 1024 * 1024),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: reader.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 3_600_000),
+    maxConnections: reader.integer('HTTP_MAX_CONNECTIONS', 4096, 1, 1_000_000),
+  };
+}
+
 export function loadConfig(env: Env): Config {
   const reader = new Reader(env);
   const appId = reader.raw('WECHAT_APP_ID') ?? null;
@@ -225,6 +260,7 @@ export function loadConfig(env: Env): Config {
       ['client', 'events'],
       push ? 'events' : 'client',
     ),
+    http: parseHttpLimits(reader),
   };
   if (config.ledgerSource === 'events' && push === null && reader.raw('LEDGER_SOURCE')) {
     reader.problems.push('LEDGER_SOURCE=events needs the push endpoint: set WECHAT_PUSH_TOKEN');
