@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -8,6 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { Config } from './config.js';
 import { createAuthenticator } from './http/authenticate.js';
+import { createEdgeServer, listen } from './http/edge-server.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
 import { createPushRoute } from './http/push-route.js';
 import { createRouter, type Route } from './http/router.js';
@@ -171,17 +171,19 @@ async function assemble(
     apollo,
     services,
     authenticate: createAuthenticator(config.apiKeys),
+    maxBodyBytes: config.http.maxBodyBytes,
   });
   const routes = new Map<string, Route>();
-  const playground = config.playground
-    ? createPlaygroundRoutes({ sandbox: config.mode === 'sandbox' })
-    : null;
+  const playground = createPlaygroundRoutes({
+    sandbox: config.mode === 'sandbox',
+    enabled: config.playground,
+  });
   routes.set('/graphql', (request, response, url) =>
-    playground?.wantsPage(request)
+    playground.wantsPage(request)
       ? playground.page(request, response, url)
       : graphql(request, response, url),
   );
-  if (playground) for (const [path, route] of playground.routes) routes.set(path, route);
+  for (const [path, route] of playground.routes) routes.set(path, route);
   routes.set('/healthz', (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ status: 'ok', mode: config.mode }));
@@ -210,14 +212,10 @@ async function assemble(
     });
     routes.set(config.push.path, createPushRoute(handler, pushLogger));
   }
-  const router = createRouter(routes, playground?.assets ?? null, logger);
+  const router = createRouter(routes, playground.assets, logger);
 
-  const server: Server = createServer((request, response) => void router(request, response));
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  const server = createEdgeServer(router, { limits: config.http, logger });
+  await listen(server, config.port, config.host, logger);
   closers.push(
     () =>
       new Promise<void>((resolve) => {
@@ -239,7 +237,7 @@ async function assemble(
     mode: config.mode,
     store: redis ? 'redis' : 'memory',
     appId,
-    playgroundUrl: playground ? `${url}/graphql` : null,
+    playgroundUrl: config.playground ? `${url}/graphql` : null,
     pushUrl: config.push ? `${url}${config.push.path}` : null,
     simulator: sandbox?.simulator ?? null,
     auth: config.apiKeys.length > 0,
