@@ -27,32 +27,20 @@ export async function readBody(
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(limit);
   if (response && /^100-continue$/i.test(request.headers.expect ?? '')) response.writeContinue();
-  // Listeners, not `for await`: leaving that loop early destroys the socket, and the 413 with it.
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const settle = (outcome: () => void) => {
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.off('error', onError);
-      request.off('close', onClose);
-      outcome();
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.pause();
-        settle(() => reject(new BodyTooLargeError(limit)));
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => settle(() => resolve(Buffer.concat(chunks)));
-    const onError = () => settle(() => reject(new RequestAbortedError(size)));
-    const onClose = () => {
-      if (!request.complete) settle(() => reject(new RequestAbortedError(size)));
-    };
-    request.on('data', onData);
-    request.on('end', onEnd);
-    request.on('error', onError);
-    request.on('close', onClose);
-  });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new BodyTooLargeError(limit);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || request.destroyed) {
+      throw new RequestAbortedError(size);
+    }
+    throw error;
+  }
+  return Buffer.concat(chunks);
 }
