@@ -58,6 +58,8 @@ export interface Config {
   readonly playground: boolean;
   readonly push: PushConfig | null;
   readonly ledgerSource: LedgerSourceSetting;
+  /** How long in-flight requests may run on after SIGTERM before their connections are cut. */
+  readonly shutdownGraceSeconds: number;
   readonly http: HttpLimits;
 }
 
@@ -260,6 +262,7 @@ export function loadConfig(env: Env): Config {
       ['client', 'events'],
       push ? 'events' : 'client',
     ),
+    shutdownGraceSeconds: reader.integer('SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
     http: parseHttpLimits(reader),
   };
   if (config.ledgerSource === 'events' && push === null && reader.raw('LEDGER_SOURCE')) {

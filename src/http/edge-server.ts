@@ -14,16 +14,20 @@ function clientErrorStatus(code: string | undefined): number {
   return 400;
 }
 
+export interface EdgeServer {
+  server: Server;
+  /** Hands requests to `listener` (the routes exist only after the server: Apollo drains it). */
+  serve(listener: RequestListener): void;
+}
+
 /**
  * The gateway's HTTP server with every limit explicit (Node's defaults let one client hold a
  * socket and a body buffer for five minutes) and every response it can produce, including the
  * ones Node writes before a route runs, marked `X-Content-Type-Options: nosniff`.
  */
-export function createEdgeServer(
-  listener: RequestListener,
-  options: { limits: HttpLimits; logger: Logger },
-): Server {
+export function createEdgeServer(options: { limits: HttpLimits; logger: Logger }): EdgeServer {
   const { limits, logger } = options;
+  let listener: RequestListener | null = null;
   // The response a socket is serving, so a parser error mid-request does not write a second
   // status line into a response already under way.
   const serving = new WeakMap<Socket, ServerResponse>();
@@ -33,6 +37,11 @@ export function createEdgeServer(
     response.once('close', () => {
       if (serving.get(request.socket) === response) serving.delete(request.socket);
     });
+    if (!listener) {
+      response.writeHead(503, { 'content-type': 'application/json', connection: 'close' });
+      response.end(JSON.stringify({ error: 'starting' }));
+      return;
+    }
     // The router answers every error itself; this only keeps a bug there from escaping.
     listener(request, response).catch((error: unknown) => {
       logger.error({ err: error }, 'request listener failed');
@@ -85,7 +94,12 @@ export function createEdgeServer(
   // `Expect: 100-continue` goes through the routes: the body is invited only once the headers
   // pass (see readBody), so a refused client never sends it.
   server.on('checkContinue', handle);
-  return server;
+  return {
+    server,
+    serve: (next) => {
+      listener = next;
+    },
+  };
 }
 
 export class PortInUseError extends Error {
@@ -98,7 +112,7 @@ export class PortInUseError extends Error {
 }
 
 /** Starts listening; a taken port is an error that says what to do about it. */
-export async function listen(
+export async function startListening(
   server: Server,
   port: number,
   host: string,
