@@ -33,9 +33,11 @@ export function createEdgeServer(options: { limits: HttpLimits; logger: Logger }
   const serving = new WeakMap<Socket, ServerResponse>();
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     response.setHeader('X-Content-Type-Options', 'nosniff');
-    serving.set(request.socket, response);
+    // Kept here: by the time the response closes, request.socket may already be detached.
+    const socket = request.socket;
+    serving.set(socket, response);
     response.once('close', () => {
-      if (serving.get(request.socket) === response) serving.delete(request.socket);
+      if (serving.get(socket) === response) serving.delete(socket);
     });
     if (!listener) {
       response.writeHead(503, { 'content-type': 'application/json', connection: 'close' });
@@ -66,20 +68,33 @@ export function createEdgeServer(options: { limits: HttpLimits; logger: Logger }
   server.maxConnections = limits.maxConnections;
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    const inFlight = serving.get(socket as Socket);
-    // A peer that reset or left mid-request: nobody to answer. An upload cut short is logged by
-    // the route reading it.
-    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    // A peer that reset: nobody to answer.
+    if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    if (!inFlight) logger.debug({ code: error.code }, 'malformed request refused');
     const status = clientErrorStatus(error.code);
-    writeRawErrorAndClose(
-      socket,
-      status,
-      status === 408 ? 'request timeout' : status === 431 ? 'headers too large' : 'bad request',
-    );
+    const refuse = () =>
+      writeRawErrorAndClose(
+        socket,
+        status,
+        status === 408 ? 'request timeout' : status === 431 ? 'headers too large' : 'bad request',
+      );
+    const inFlight = serving.get(socket as Socket);
+    if (inFlight && !inFlight.headersSent) {
+      // Mid-request (a timeout, a broken body): the route reading it logs the abort.
+      refuse();
+    } else if (!inFlight || inFlight.writableFinished) {
+      logger.debug({ code: error.code }, 'malformed request refused');
+      refuse();
+    } else if (inFlight.writableEnded) {
+      // A bad request right behind a good one: the good one's answer goes out first.
+      logger.debug({ code: error.code }, 'malformed request refused');
+      inFlight.once('finish', refuse);
+    } else {
+      // Half a response is on the wire: a status line now would corrupt it.
+      socket.destroy();
+    }
   });
   // A proxy tunnel is not something this server offers; without a listener Node just drops it.
   server.on('connect', (_request: IncomingMessage, socket: Duplex) =>

@@ -54,6 +54,29 @@ describe('malformed requests against a gateway process', () => {
     await expectAlive();
   });
 
+  it('answers a malformed request that follows a good one on a kept-alive connection', async () => {
+    const reply = await rawExchange(gateway.port, [
+      'GET /healthz HTTP/1.1\r\nHost: gateway\r\n\r\n',
+      'GET //% HTTP/1.1\r\nHost: gateway\r\n\r\n',
+    ]);
+    expect(reply.status).toBe(200);
+    const second = reply.text.slice(reply.text.indexOf('HTTP/1.1', 1));
+    expect(second).toMatch(/^HTTP\/1\.1 400 /);
+    expect(second).toContain('nosniff');
+    expect(reply.closed).toBe(true);
+  });
+
+  it('answers a request line Node cannot parse after a good one on the same connection', async () => {
+    const reply = await rawExchange(gateway.port, [
+      'GET /healthz HTTP/1.1\r\nHost: gateway\r\n\r\n',
+      'NOT HTTP AT ALL\r\n\r\n',
+    ]);
+    expect(reply.status).toBe(200);
+    const second = reply.text.slice(reply.text.indexOf('HTTP/1.1', 1));
+    expect(second).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply.closed).toBe(true);
+  });
+
   it('accepts the absolute form HTTP/1.1 servers must accept', async () => {
     const reply = await rawExchange(gateway.port, [
       'GET http://gateway/healthz HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n',
