@@ -8,7 +8,7 @@ import { runWorkerProcess } from './worker.js';
  */
 try {
   const config = loadConfig({ ...process.env, GATEWAY_ROLE: 'worker' });
-  await runWorkerProcess(config);
+  await runWorkerProcess(config, (line) => console.log(line));
 } catch (error) {
   console.error(
     error instanceof ConfigError

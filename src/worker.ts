@@ -12,7 +12,8 @@ import { createWeChatStack } from './services/wechat/wechat-stack.js';
 import type { Logger } from './shared/logger.js';
 
 export interface WorkerProcess {
-  appId: string;
+  /** The names of the apps whose queues this process works. */
+  apps: string[];
   /** Stops taking jobs, lets the running ones finish, closes connections. */
   close(): Promise<void>;
 }
@@ -26,15 +27,14 @@ export async function startWorker(
   deps: { logger?: Logger } = {},
 ): Promise<WorkerProcess> {
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const { appId, appSecret } = config.wechat;
-  if (!config.redisUrl || appId === null || appSecret === null) {
+  if (!config.redisUrl || config.mode !== 'live') {
     throw new Error(
-      'a worker process needs REDIS_URL (the shared queue) and WECHAT_APP_ID/WECHAT_APP_SECRET',
+      'a worker process needs REDIS_URL (the shared queue) and WeChat credentials (WECHAT_APP_ID/WECHAT_APP_SECRET or WECHAT_APPS_FILE)',
     );
   }
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
-    for (const closer of closers.reverse())
+    for (const closer of closers.splice(0).reverse())
       await closer().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
   };
   try {
@@ -44,48 +44,51 @@ export async function startWorker(
     });
     closers.push(() => redis.close());
     const stores = createRedisStores(redis, config.redisPrefix);
-    const stack = createWeChatStack({
-      apiBase: config.wechat.apiBase,
-      appId,
-      appSecret,
-      tokenMode: config.wechat.tokenMode,
-      logger,
-      redis,
-      prefix: config.redisPrefix,
-      transport: config.wechat.transport,
-    });
-    closers.push(() => stack.close());
-    const catalog = new TemplateCatalog(
-      new TemplateRegistry(
-        config.templatesFile ? await loadTemplatesFile(config.templatesFile) : [],
-      ),
-    );
-    if (config.templatesSync)
-      await catalog.sync({ getTemplates: () => stack.wechat.getTemplates() });
-    const userMutex = new ChainedKeyedMutex(new RedisLock(redis, config.redisPrefix));
-    const sending = new SendService({
-      appId,
-      catalog,
-      sender: stack.wechat,
-      ledger: stores.ledger,
-      messages: stores.messages,
-      idempotency: stores.idempotency,
-      userMutex,
-      quotaPolicy: config.quotaPolicy,
-      logger,
-    });
-    const delivery = await createGatewayDelivery(config, {
-      appId,
-      redis,
-      stores,
-      catalog,
-      sender: stack.wechat,
-      sending,
-      userMutex,
-      logger,
-    });
-    closers.push(() => delivery.close());
-    return { appId, close };
+    for (const app of config.apps) {
+      const appLogger = logger.child({ app: app.name });
+      const stack = createWeChatStack({
+        apiBase: app.apiBase,
+        appId: app.appId!,
+        appSecret: app.appSecret!,
+        tokenMode: app.tokenMode,
+        logger: appLogger,
+        redis,
+        prefix: config.redisPrefix,
+        transport: config.transport,
+      });
+      closers.push(() => stack.close());
+      const catalog = new TemplateCatalog(
+        new TemplateRegistry(app.templatesFile ? await loadTemplatesFile(app.templatesFile) : []),
+      );
+      if (app.templatesSync)
+        await catalog.sync({ getTemplates: () => stack.wechat.getTemplates() });
+      const userMutex = new ChainedKeyedMutex({
+        shared: new RedisLock({ client: redis, prefix: config.redisPrefix }),
+      });
+      const sending = new SendService({
+        appId: app.appId!,
+        catalog,
+        sender: stack.wechat,
+        ledger: stores.ledger,
+        messages: stores.messages,
+        idempotency: stores.idempotency,
+        userMutex,
+        quotaPolicy: app.quotaPolicy,
+        logger: appLogger,
+      });
+      const delivery = await createGatewayDelivery(config, app, {
+        appId: app.appId!,
+        redis,
+        stores,
+        catalog,
+        sender: stack.wechat,
+        sending,
+        userMutex,
+        logger: appLogger,
+      });
+      closers.push(() => delivery.close());
+    }
+    return { apps: config.apps.map((app) => app.name), close };
   } catch (error) {
     await close();
     throw error;
@@ -96,17 +99,19 @@ export async function startWorker(
  * The process boundary of a worker: starts it, says so, and on SIGTERM/SIGINT stops taking jobs,
  * finishes the sends in flight and exits 0.
  */
-export async function runWorkerProcess(config: Config): Promise<void> {
+export async function runWorkerProcess(
+  config: Config,
+  print: (line: string) => void,
+): Promise<void> {
   const worker = await startWorker(config);
-  const { sendRateLimit, workerConcurrency } = config.delivery;
-  console.log(
-    `wechat-subscribe-gateway worker for app ${worker.appId}: ${workerConcurrency} concurrent sends, at most ${sendRateLimit.max} per ${sendRateLimit.perSeconds} s across all processes`,
+  print(
+    `wechat-subscribe-gateway worker for app ${worker.apps.join(', ')}: ${config.delivery.workerConcurrency} concurrent sends per app; no HTTP`,
   );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: finishing the sends in flight, then exiting`);
+    print(`${signal}: finishing the sends in flight, then exiting`);
     worker.close().then(
       () => process.exit(0),
       () => process.exit(1),

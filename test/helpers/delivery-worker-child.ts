@@ -43,7 +43,7 @@ const stack = createWeChatStack({
   transport: 'undici',
 });
 const catalog = new TemplateCatalog(new TemplateRegistry([]));
-const userMutex = new ChainedKeyedMutex(new RedisLock(redis, prefix));
+const userMutex = new ChainedKeyedMutex({ shared: new RedisLock({ client: redis, prefix }) });
 const sending = new SendService({
   appId,
   catalog,
@@ -66,7 +66,7 @@ const delivery = await startDelivery({
   quotaPolicy: 'track',
   logger: silent,
   queue: { prefix, connect: () => connectQueueRedis(redisUrl) },
-  lock: new RedisLock(redis, prefix),
+  lock: new RedisLock({ client: redis, prefix }),
   rateLimit: { max: 100, perSeconds: 1 },
   concurrency: 4,
   runWorkers: true,
