@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { AppConfig, Config } from '../config.js';
 import type { Logger } from '../shared/logger.js';
 import { MemoryLock } from '../shared/lock.js';
 import { startDelivery, type Delivery } from '../services/delivery/start-delivery.js';
@@ -26,7 +26,11 @@ export interface DeliveryParts {
  * The delivery engine from the config: BullMQ when REDIS_URL is set (its own connections, keys
  * under REDIS_PREFIX), in-process otherwise. Workers and the sweeper run unless GATEWAY_ROLE=api.
  */
-export function createGatewayDelivery(config: Config, parts: DeliveryParts): Promise<Delivery> {
+export function createGatewayDelivery(
+  config: Config,
+  app: AppConfig,
+  parts: DeliveryParts,
+): Promise<Delivery> {
   const redisUrl = config.redisUrl;
   let lastError = '';
   const onError = (error: Error) => {
@@ -42,14 +46,16 @@ export function createGatewayDelivery(config: Config, parts: DeliveryParts): Pro
     sender: parts.sender,
     sending: parts.sending,
     userMutex: parts.userMutex,
-    quotaPolicy: config.quotaPolicy,
+    quotaPolicy: app.quotaPolicy,
     logger: parts.logger,
     queue:
       redisUrl && parts.redis
         ? { prefix: config.redisPrefix, connect: () => connectQueueRedis(redisUrl, onError) }
         : null,
-    lock: parts.redis ? new RedisLock(parts.redis, config.redisPrefix) : new MemoryLock(),
-    rateLimit: config.delivery.sendRateLimit,
+    lock: parts.redis
+      ? new RedisLock({ client: parts.redis, prefix: config.redisPrefix })
+      : new MemoryLock(),
+    rateLimit: app.sendRateLimit,
     concurrency: config.delivery.workerConcurrency,
     runWorkers: config.delivery.role !== 'api',
   });

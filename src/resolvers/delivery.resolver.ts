@@ -5,22 +5,24 @@ import { UnknownResolution } from '../schema/enums.js';
 import { Message } from '../schema/message.type.js';
 import { ScheduleSubscribeMessageInput } from '../schema/schedule.input.js';
 import type { MessageRecord } from '../services/messages/message-store.js';
+import { AppArg } from './app-arg.js';
 
 @Resolver()
 export class DeliveryResolver {
   @Authorized('reader')
   @Query(() => Message, { nullable: true, description: 'The message scheduled with this key.' })
   messageByKey(
-    @Ctx() { services }: GatewayContext,
+    @Ctx() { apps, scope }: GatewayContext,
     @Arg('key', () => String) key: string,
+    @AppArg() app: string | null,
   ): Promise<MessageRecord | null> {
-    return services.delivery.messageByKey(key);
+    return apps.one(scope, app).delivery.messageByKey(key);
   }
 
   @Authorized('reader')
   @Query(() => DeliveryHealth)
-  deliveryHealth(@Ctx() { services }: GatewayContext) {
-    return services.delivery.health();
+  deliveryHealth(@Ctx() { apps, scope }: GatewayContext, @AppArg() app: string | null) {
+    return apps.one(scope, app).delivery.health();
   }
 
   @Authorized('sender')
@@ -29,31 +31,34 @@ export class DeliveryResolver {
       'Validates now, sends later: at when.sendAt, after when.delaySeconds, or when when.trigger is fired.',
   })
   scheduleSubscribeMessage(
-    @Ctx() { services }: GatewayContext,
+    @Ctx() { apps, scope }: GatewayContext,
     @Arg('input', () => ScheduleSubscribeMessageInput) input: ScheduleSubscribeMessageInput,
   ): Promise<MessageRecord> {
-    return services.delivery.schedule(input);
+    const { app, ...request } = input;
+    return apps.one(scope, app).delivery.schedule(request);
   }
 
   @Authorized('sender')
   @Mutation(() => Message, { description: 'Moves a SCHEDULED or QUEUED message (id or key).' })
   rescheduleMessage(
-    @Ctx() { services }: GatewayContext,
+    @Ctx() { apps, scope }: GatewayContext,
     @Arg('id', () => ID, { nullable: true }) id: string | null,
     @Arg('key', () => String, { nullable: true }) key: string | null,
     @Arg('sendAt', () => Date) sendAt: Date,
+    @AppArg() app: string | null,
   ): Promise<MessageRecord> {
-    return services.delivery.reschedule({ id, key }, sendAt);
+    return apps.one(scope, app).delivery.reschedule({ id, key }, sendAt);
   }
 
   @Authorized('sender')
   @Mutation(() => CancelResult, { description: 'Cancels a message not yet SENDING (id or key).' })
   cancelMessage(
-    @Ctx() { services }: GatewayContext,
+    @Ctx() { apps, scope }: GatewayContext,
     @Arg('id', () => ID, { nullable: true }) id: string | null,
     @Arg('key', () => String, { nullable: true }) key: string | null,
+    @AppArg() app: string | null,
   ) {
-    return services.delivery.cancel({ id, key });
+    return apps.one(scope, app).delivery.cancel({ id, key });
   }
 
   @Authorized('sender')
@@ -61,20 +66,22 @@ export class DeliveryResolver {
     description: 'Releases the HELD messages of this trigger; returns how many.',
   })
   fireTrigger(
-    @Ctx() { services }: GatewayContext,
+    @Ctx() { apps, scope }: GatewayContext,
     @Arg('name', () => String) name: string,
     @Arg('matchKey', () => String) matchKey: string,
+    @AppArg() app: string | null,
   ): Promise<number> {
-    return services.delivery.fireTrigger(name, matchKey);
+    return apps.one(scope, app).delivery.fireTrigger(name, matchKey);
   }
 
   @Authorized('admin')
   @Mutation(() => Message, { description: 'Settles an UNKNOWN message.' })
   resolveUnknownMessage(
-    @Ctx() { services }: GatewayContext,
+    @Ctx() { apps, scope }: GatewayContext,
     @Arg('id', () => ID) id: string,
     @Arg('resolution', () => UnknownResolution) resolution: UnknownResolution,
+    @AppArg() app: string | null,
   ): Promise<MessageRecord> {
-    return services.delivery.resolveUnknown(id, resolution);
+    return apps.one(scope, app).delivery.resolveUnknown(id, resolution);
   }
 }

@@ -56,6 +56,13 @@ export class ScheduleOptionsInput {
 
 @InputType()
 export class ScheduleSubscribeMessageInput extends ScheduleOptionsInput {
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The app (name or WeChat app id); may be left out when the key sees one app or DEFAULT_APP is set.',
+  })
+  app?: string | null;
+
   @Field(() => ID, { description: 'WeChat template id or template name.' })
   templateId!: string;
 

@@ -53,7 +53,7 @@ export async function startCampaignHarness(
     ledger: h.stores.ledger,
     sending: h.sending,
     engine: h.delivery.engine,
-    lock: redis ? new RedisLock(redis, prefix) : new MemoryLock(),
+    lock: redis ? new RedisLock({ client: redis, prefix }) : new MemoryLock(),
     logger: h.logger,
     runWorkers: options.runWorkers ?? true,
     tickMs: options.tickMs ?? 20,

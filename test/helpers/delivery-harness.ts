@@ -77,7 +77,9 @@ export async function startDeliveryHarness(
     service: { backoffMs: 1 },
   });
   const catalog = new TemplateCatalog(new TemplateRegistry([TEMPLATE]));
-  const userMutex = new ChainedKeyedMutex(redis ? new RedisLock(redis, prefix) : undefined);
+  const userMutex = new ChainedKeyedMutex({
+    shared: redis ? new RedisLock({ client: redis, prefix }) : undefined,
+  });
   const quotaPolicy = options.quotaPolicy ?? 'track';
   const sending = new SendService({
     appId,
@@ -101,7 +103,7 @@ export async function startDeliveryHarness(
     quotaPolicy,
     logger,
     queue: redis ? { prefix, connect: () => connectQueueRedis(testRedisUrl!) } : null,
-    lock: redis ? new RedisLock(redis, prefix) : new MemoryLock(),
+    lock: redis ? new RedisLock({ client: redis, prefix }) : new MemoryLock(),
     rateLimit: options.rateLimit ?? { max: 100, perSeconds: 1 },
     concurrency: 4,
     runWorkers: options.runWorkers ?? true,

@@ -1,0 +1,122 @@
+import type { Config } from './config.js';
+import { createGatewayDelivery } from './infra/delivery.js';
+import { createLogger } from './infra/pino-logger.js';
+import { connectRedis } from './infra/redis/redis-connection.js';
+import { RedisLock } from './infra/redis/redis-lock.js';
+import { createRedisStores } from './infra/stores.js';
+import { ChainedKeyedMutex } from './services/sending/keyed-mutex.js';
+import { SendService } from './services/sending/send-service.js';
+import { loadTemplatesFile, TemplateRegistry } from './services/templates/index.js';
+import { TemplateCatalog } from './services/templates/template-catalog.js';
+import { createWeChatStack } from './services/wechat/wechat-stack.js';
+import type { Logger } from './shared/logger.js';
+
+export interface WorkerProcess {
+  /** The names of the apps whose queues this process works. */
+  apps: string[];
+  /** Stops taking jobs, lets the running ones finish, closes connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * The pieces a queue worker needs (stores, WeChat, templates, the per-user lock) without the
+ * HTTP side: the worker-only process of GATEWAY_ROLE=worker.
+ */
+export async function startWorker(
+  config: Config,
+  deps: { logger?: Logger } = {},
+): Promise<WorkerProcess> {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  if (!config.redisUrl || config.mode !== 'live') {
+    throw new Error(
+      'a worker process needs REDIS_URL (the shared queue) and WeChat credentials (WECHAT_APP_ID/WECHAT_APP_SECRET or WECHAT_APPS_FILE)',
+    );
+  }
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse())
+      await closer().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    const redis = await connectRedis({
+      url: config.redisUrl,
+      onError: (error) => logger.warn({ err: { message: error.message } }, 'redis error'),
+    });
+    closers.push(() => redis.close());
+    const stores = createRedisStores(redis, config.redisPrefix);
+    for (const app of config.apps) {
+      const appLogger = logger.child({ app: app.name });
+      const stack = createWeChatStack({
+        apiBase: app.apiBase,
+        appId: app.appId!,
+        appSecret: app.appSecret!,
+        tokenMode: app.tokenMode,
+        logger: appLogger,
+        redis,
+        prefix: config.redisPrefix,
+        transport: config.transport,
+      });
+      closers.push(() => stack.close());
+      const catalog = new TemplateCatalog(
+        new TemplateRegistry(app.templatesFile ? await loadTemplatesFile(app.templatesFile) : []),
+      );
+      if (app.templatesSync)
+        await catalog.sync({ getTemplates: () => stack.wechat.getTemplates() });
+      const userMutex = new ChainedKeyedMutex({
+        shared: new RedisLock({ client: redis, prefix: config.redisPrefix }),
+      });
+      const sending = new SendService({
+        appId: app.appId!,
+        catalog,
+        sender: stack.wechat,
+        ledger: stores.ledger,
+        messages: stores.messages,
+        idempotency: stores.idempotency,
+        userMutex,
+        quotaPolicy: app.quotaPolicy,
+        logger: appLogger,
+      });
+      const delivery = await createGatewayDelivery(config, app, {
+        appId: app.appId!,
+        redis,
+        stores,
+        catalog,
+        sender: stack.wechat,
+        sending,
+        userMutex,
+        logger: appLogger,
+      });
+      closers.push(() => delivery.close());
+    }
+    return { apps: config.apps.map((app) => app.name), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * The process boundary of a worker: starts it, says so, and on SIGTERM/SIGINT stops taking jobs,
+ * finishes the sends in flight and exits 0.
+ */
+export async function runWorkerProcess(
+  config: Config,
+  print: (line: string) => void,
+): Promise<void> {
+  const worker = await startWorker(config);
+  print(
+    `wechat-subscribe-gateway worker for app ${worker.apps.join(', ')}: ${config.delivery.workerConcurrency} concurrent sends per app; no HTTP`,
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    print(`${signal}: finishing the sends in flight, then exiting`);
+    worker.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
