@@ -15,7 +15,7 @@ import { createGraphQLHandler } from './http/graphql-handler.js';
 import { createPlaygroundRoutes } from './http/playground-routes.js';
 import { createPushRoute } from './http/push-route.js';
 import { createRouter, type Route } from './http/router.js';
-import { createGatewayDelivery } from './infra/delivery.js';
+import { createGatewayDelivery, type GatewayDelivery } from './infra/delivery.js';
 import { createLogger } from './infra/pino-logger.js';
 import { connectRedis, type RedisClient } from './infra/redis/redis-connection.js';
 import { RedisLock } from './infra/redis/redis-lock.js';
@@ -37,7 +37,6 @@ import { createPushHandler } from './services/push/handler.js';
 import { SubscribeEventSink } from './services/push/subscribe-event-sink.js';
 import { ChainedKeyedMutex } from './services/sending/keyed-mutex.js';
 import { SendService } from './services/sending/send-service.js';
-import type { Delivery } from './services/delivery/start-delivery.js';
 import { loadTemplatesFile, TemplateRegistry } from './services/templates/index.js';
 import { TemplateCatalog } from './services/templates/template-catalog.js';
 import {
@@ -245,6 +244,7 @@ async function createApp(
     sending,
     messages: new MessageService({ appId, catalog, store: stores.messages }),
     delivery: delivery.service,
+    campaigns: delivery.campaigns.service,
     syncTemplates: async () => {
       await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
       await runtime.onTemplatesChanged();
@@ -265,7 +265,7 @@ async function startAppDelivery(
     userMutex: ChainedKeyedMutex;
   },
   cleanups: Cleanups,
-): Promise<Delivery> {
+): Promise<GatewayDelivery> {
   const delivery = await createGatewayDelivery(parts.config, app, {
     appId: parts.appId,
     redis: parts.redis,

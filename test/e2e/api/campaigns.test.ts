@@ -1,0 +1,173 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  dataOf,
+  errorOf,
+  grantCredits,
+  newOpenid,
+  VALID_DATA,
+  type GqlResult,
+} from '../../helpers/api.js';
+import type { TestGateway } from '../../helpers/gateway.js';
+import { describeEachStore, useGateway } from '../../helpers/stores.js';
+
+const FIELDS = `id key status ratePerSecond startAt createdAt startedAt finishedAt template { name }
+  progress { total pending sent delivered failed skipped unknown cancelled }`;
+const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { ${FIELDS} } }`;
+const GET = `query($id: ID!) { campaign(id: $id) { ${FIELDS}
+  messages(first: 100) { totalCount edges { node { openid status campaignId } } } } }`;
+const LIST = `query($status: CampaignStatus) { campaigns(status: $status) { totalCount edges { node { id status } } } }`;
+const PAUSE = `mutation($id: ID!) { pauseCampaign(id: $id) { id status } }`;
+const RESUME = `mutation($id: ID!) { resumeCampaign(id: $id) { id status } }`;
+const CANCEL = `mutation($id: ID!) { cancelCampaign(id: $id) { id status } }`;
+
+interface CampaignView {
+  id: string;
+  key: string;
+  status: string;
+  ratePerSecond: number;
+  finishedAt: string | null;
+  template: { name: string } | null;
+  progress: {
+    total: number;
+    pending: number;
+    sent: number;
+    skipped: number;
+  };
+  messages?: { totalCount: number; edges: { node: { openid: string; status: string } }[] };
+}
+
+async function waitForCampaign(t: TestGateway, id: string, status: string) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { campaign } = dataOf(await t.gql<{ campaign: CampaignView }>(GET, { id }));
+    if (campaign.status === status && (status !== 'CANCELLED' || campaign.finishedAt))
+      return campaign;
+    if (Date.now() > deadline) throw new Error(`campaign ${id} stayed ${campaign.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describeEachStore('campaigns over GraphQL', (store) => {
+  const gateway = useGateway(store);
+
+  it('sends to the credit holders once each and reports progress from the log', async () => {
+    const holders = [newOpenid(), newOpenid(), newOpenid()];
+    for (const openid of holders) await grantCredits(gateway(), openid, 'AuditResult', 1);
+    const input = {
+      key: `launch-${holders[0]}`,
+      templateId: 'AuditResult',
+      data: VALID_DATA.AuditResult,
+      audience: { creditHolders: true },
+    };
+    const { createCampaign: created } = dataOf(
+      await gateway().gql<{ createCampaign: CampaignView }>(CREATE, { input }),
+    );
+    expect(created).toMatchObject({ key: input.key, ratePerSecond: 50 });
+    expect(created.template?.name).toBe('AuditResult');
+    // The same key and input: the same campaign.
+    const again = dataOf(await gateway().gql<{ createCampaign: CampaignView }>(CREATE, { input }));
+    expect(again.createCampaign.id).toBe(created.id);
+    const done = await waitForCampaign(gateway(), created.id, 'COMPLETED');
+    // Earlier tests' holders of the same template are in the audience too: count ours.
+    const ours = done.messages!.edges.filter((e) => holders.includes(e.node.openid));
+    expect(ours.map((e) => e.node.status)).toEqual(['SENT', 'SENT', 'SENT']);
+    expect(done.progress.pending).toBe(0);
+    expect(done.progress.sent).toBe(done.progress.total);
+    const { campaigns } = dataOf(
+      await gateway().gql<{ campaigns: { edges: { node: { id: string } }[] } }>(LIST, {
+        status: 'COMPLETED',
+      }),
+    );
+    expect(campaigns.edges.map((e) => e.node.id)).toContain(created.id);
+    expect(
+      errorOf(
+        await gateway().gql(CREATE, {
+          input: { ...input, data: VALID_DATA.AuditResult, ratePerSecond: 3 },
+        }),
+        'BAD_USER_INPUT',
+      ),
+    ).toMatchObject({ extensions: { field: 'key' } });
+  });
+
+  it('refuses an audience with both members, naming it, and stores nothing', async () => {
+    const before = dataOf(await gateway().gql<{ campaigns: { totalCount: number } }>(LIST, {}));
+    const input = {
+      key: `bad-${newOpenid()}`,
+      templateId: 'AuditResult',
+      data: VALID_DATA.AuditResult,
+      audience: { creditHolders: true, openids: [newOpenid()] },
+    };
+    expect(errorOf(await gateway().gql(CREATE, { input }), 'BAD_USER_INPUT')).toMatchObject({
+      extensions: { field: 'audience' },
+    });
+    const after = dataOf(await gateway().gql<{ campaigns: { totalCount: number } }>(LIST, {}));
+    expect(after.campaigns.totalCount).toBe(before.campaigns.totalCount);
+  });
+
+  it('pauses, resumes and cancels by id', async () => {
+    const openids = Array.from({ length: 40 }, () => newOpenid());
+    const { createCampaign: created } = dataOf(
+      await gateway().gql<{ createCampaign: CampaignView }>(CREATE, {
+        input: {
+          key: `slow-${openids[0]}`,
+          templateId: 'AuditResult',
+          data: VALID_DATA.AuditResult,
+          audience: { openids },
+          ratePerSecond: 2,
+        },
+      }),
+    );
+    expect(dataOf(await gateway().gql(PAUSE, { id: created.id }))).toEqual({
+      pauseCampaign: { id: created.id, status: 'PAUSED' },
+    });
+    expect(dataOf(await gateway().gql(RESUME, { id: created.id }))).toMatchObject({
+      resumeCampaign: { id: created.id },
+    });
+    dataOf(await gateway().gql(CANCEL, { id: created.id }));
+    const cancelled = await waitForCampaign(gateway(), created.id, 'CANCELLED');
+    expect(cancelled.progress.total).toBe(40);
+    expect(cancelled.progress.pending).toBe(0);
+    expect(cancelled.progress.skipped + cancelled.progress.sent).toBe(40);
+    expect(cancelled.progress.skipped).toBeGreaterThan(0);
+  });
+});
+
+describe('campaigns and roles', () => {
+  const KEYS = {
+    admin: 'admin-Kx7pQ2vR9sT4wY6z',
+    sender: 'sender-Lm3nB8cD1fG5hJ0k',
+    reader: 'reader-Qa2Ws3Ed4Rf5Tg6Y',
+  };
+  const gateway = useGateway('memory', {
+    GATEWAY_API_KEYS: Object.entries(KEYS)
+      .map(([role, key]) => `${role}:${key}`)
+      .join(','),
+  });
+  const call = (query: string, variables: Record<string, unknown>, key: string) =>
+    gateway().gql(query, variables, { key }) as Promise<GqlResult<unknown>>;
+
+  it('lets readers read campaigns and only admins create, pause, resume and cancel them', async () => {
+    const input = {
+      key: `roles-${newOpenid()}`,
+      templateId: 'AuditResult',
+      data: VALID_DATA.AuditResult,
+      audience: { openids: [newOpenid()] },
+      startAt: new Date(Date.now() + 600_000).toISOString(),
+    };
+    errorOf(await call(CREATE, { input }, KEYS.reader), 'FORBIDDEN');
+    errorOf(await call(CREATE, { input }, KEYS.sender), 'FORBIDDEN');
+    const { createCampaign } = dataOf(await call(CREATE, { input }, KEYS.admin)) as {
+      createCampaign: CampaignView;
+    };
+    expect(createCampaign.status).toBe('SCHEDULED');
+    const id = createCampaign.id;
+    expect(dataOf(await call(GET, { id }, KEYS.reader))).toMatchObject({ campaign: { id } });
+    dataOf(await call(LIST, {}, KEYS.reader));
+    for (const mutation of [PAUSE, RESUME, CANCEL])
+      errorOf(await call(mutation, { id }, KEYS.sender), 'FORBIDDEN');
+    dataOf(await call(CANCEL, { id }, KEYS.admin));
+    expect(dataOf(await call(GET, { id: 'no-such-campaign' }, KEYS.reader))).toEqual({
+      campaign: null,
+    });
+  });
+});
