@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -19,13 +22,29 @@ export interface PrivateRedis {
   start(): Promise<void>;
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/**
+ * `durable`: every write is fsynced to an append-only file in a temporary directory, so a
+ * SIGKILL loses nothing and a restart comes back with the data (a production-like Redis).
+ */
+export async function startPrivateRedis(
+  options: { durable?: boolean } = {},
+): Promise<PrivateRedis> {
   const port = await freePort();
+  const persistence = options.durable
+    ? [
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--dir',
+        mkdtempSync(join(tmpdir(), 'redis-')),
+      ]
+    : ['--appendonly', 'no'];
   let proc: ChildProcess | null = null;
   const start = async () => {
     proc = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence],
       {
         stdio: ['ignore', 'pipe', 'ignore'],
       },

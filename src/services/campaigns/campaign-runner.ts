@@ -29,6 +29,8 @@ export interface CampaignRunnerDeps {
   logger: Logger;
   /** Pause between rounds when no campaign had work; default 100 ms. */
   tickMs?: number;
+  /** How long a campaign stays locked to a runner that stopped mid-round; default 15 s. */
+  lockTtlMs?: number;
   now?: () => Date;
 }
 
@@ -37,7 +39,7 @@ const AUDIENCE_PAGES_PER_ROUND = 50;
 /** Messages created per round at most, whatever the rate. */
 const MAX_BATCH = 1000;
 /** The lock outlives any round; a runner that died frees its campaigns after this. */
-const LOCK_TTL_MS = 15_000;
+const DEFAULT_LOCK_TTL_MS = 15_000;
 /** How often a fanned-out campaign's messages are counted to see whether it is done. */
 const COMPLETION_CHECK_MS = 500;
 
@@ -83,7 +85,10 @@ export class CampaignRunner {
     let busy = false;
     for (const campaign of open) {
       if (this.stopped && this.loop) break;
-      const handle = await deps.lock.tryAcquire(`campaign:${campaign.id}`, LOCK_TTL_MS);
+      const handle = await deps.lock.tryAcquire(
+        `campaign:${campaign.id}`,
+        deps.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
+      );
       if (!handle) continue;
       try {
         const fresh = await deps.campaigns.get(campaign.id);

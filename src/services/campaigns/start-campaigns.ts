@@ -21,6 +21,7 @@ export interface StartCampaignsOptions {
   /** Drive campaigns in this process (GATEWAY_ROLE all or worker). */
   runWorkers: boolean;
   tickMs?: number;
+  lockTtlMs?: number;
 }
 
 export interface Campaigns {
@@ -54,6 +55,7 @@ export function startCampaigns(options: StartCampaignsOptions): Campaigns {
         lock: options.lock,
         logger,
         tickMs: options.tickMs,
+        lockTtlMs: options.lockTtlMs,
       })
     : null;
   runner?.start();
