@@ -16,6 +16,7 @@ import { createPlaygroundRoutes } from './http/playground-routes.js';
 import { createPushRoute } from './http/push-route.js';
 import { createRouter, type Route } from './http/router.js';
 import { createGatewayDelivery, type GatewayDelivery } from './infra/delivery.js';
+import { withStatusWebhook } from './infra/status-webhook.js';
 import { createLogger } from './infra/pino-logger.js';
 import { connectRedis, type RedisClient } from './infra/redis/redis-connection.js';
 import { RedisLock } from './infra/redis/redis-lock.js';
@@ -109,7 +110,13 @@ async function assemble(
 ): Promise<Gateway> {
   const sandbox = await startSandboxStep(config, logger, cleanups);
   const redis = await connectStorage(config, logger, cleanups);
-  const stores = redis ? createRedisStores(redis, config.redisPrefix) : createMemoryStores();
+  const webhook = await withStatusWebhook(
+    config,
+    redis ? createRedisStores(redis, config.redisPrefix) : createMemoryStores(),
+    logger,
+  );
+  cleanups.add(webhook.close);
+  const { stores } = webhook;
   const shared = { config, deps, sandbox, redis, stores, logger };
   const apps: AppRuntime[] = [];
   for (const app of config.apps) apps.push(await createApp(app, shared, cleanups));

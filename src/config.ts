@@ -83,6 +83,8 @@ export interface Config {
   readonly shutdownGraceSeconds: number;
   readonly http: HttpLimits;
   readonly delivery: DeliveryConfig;
+  /** STATUS_WEBHOOK_URL/SECRET: every final state change is POSTed there, signed. */
+  readonly statusWebhook: { readonly url: string; readonly secret: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -195,6 +197,7 @@ export function loadConfig(
     shutdownGraceSeconds: reader.integer('SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
     http: parseHttpLimits(reader),
     delivery: parseDelivery(reader),
+    statusWebhook: parseStatusWebhook(reader),
   };
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze(config);
@@ -287,6 +290,24 @@ function parseDelivery(reader: Reader): DeliveryConfig {
     );
   }
   return { workerConcurrency: reader.integer('WORKER_CONCURRENCY', 8, 1, 1000), role };
+}
+
+function parseStatusWebhook(reader: Reader): Config['statusWebhook'] {
+  const url = reader.url('STATUS_WEBHOOK_URL', null, ['http:', 'https:']);
+  const secret = reader.raw('STATUS_WEBHOOK_SECRET');
+  if (url === null) {
+    if (secret !== undefined)
+      reader.problems.push('STATUS_WEBHOOK_SECRET is set but STATUS_WEBHOOK_URL is not');
+    return null;
+  }
+  if (secret === undefined || secret.length < 16) {
+    // Never echo the secret: only its absence or shortness is named.
+    reader.problems.push(
+      'STATUS_WEBHOOK_URL needs STATUS_WEBHOOK_SECRET (at least 16 characters) to sign the callbacks',
+    );
+    return null;
+  }
+  return { url, secret };
 }
 
 function parseHttpLimits(reader: Reader): HttpLimits {

@@ -1,8 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -23,24 +20,17 @@ export interface PrivateRedis {
 }
 
 /**
- * `durable`: every write is fsynced to an append-only file in a temporary directory, so a
- * SIGKILL loses nothing and a restart comes back with the data (a production-like Redis).
+ * `persistDir`: keep an append-only file there, synced on every write, so the data survives
+ * stop() and start() as it would on a production Redis with AOF.
  */
 export async function startPrivateRedis(
-  options: { durable?: boolean } = {},
+  options: { persistDir?: string } = {},
 ): Promise<PrivateRedis> {
   const port = await freePort();
-  const persistence = options.durable
-    ? [
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
-        '--dir',
-        mkdtempSync(join(tmpdir(), 'redis-')),
-      ]
-    : ['--appendonly', 'no'];
   let proc: ChildProcess | null = null;
+  const persistence = options.persistDir
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.persistDir]
+    : ['--appendonly', 'no'];
   const start = async () => {
     proc = spawn(
       'redis-server',

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, expect, it } from '@jest/globals';
 import { createCampaignStore } from '../../../src/infra/campaigns.js';
 import { connectQueueRedis } from '../../../src/infra/redis/queue-connection.js';
@@ -141,7 +144,9 @@ describeRedis('a campaign across crashes (real processes, real Redis)', () => {
   }, 60_000);
 
   it('Redis stopped for 10 s mid-campaign, then restarted: the campaign completes, no double sends', async () => {
-    privateRedis = await startPrivateRedis({ durable: true });
+    privateRedis = await startPrivateRedis({
+      persistDir: mkdtempSync(join(tmpdir(), 'campaign-redis-')),
+    });
     const { stub, stores, campaigns, start } = await setUp(privateRedis.url);
     const worker = await start();
     await until(() => stub.sendLog.length >= 10, 'some sends');
