@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
+import { Kind, parse, print } from 'graphql';
 import {
   dataOf,
   errorOf,
@@ -129,6 +131,35 @@ describeEachStore('campaigns over GraphQL', (store) => {
     expect(cancelled.progress.pending).toBe(0);
     expect(cancelled.progress.skipped + cancelled.progress.sent).toBe(40);
     expect(cancelled.progress.skipped).toBeGreaterThan(0);
+  });
+});
+
+describe('the playground’s campaign tab', () => {
+  const gateway = useGateway('memory');
+
+  it('runs as shipped: a campaign to the credit holders that completes', async () => {
+    const file = (name: string) =>
+      readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8');
+    // As the playground builds its tabs: the operation, and every fragment if it uses one.
+    const document = parse(file('operations.graphql'));
+    const operation = document.definitions.find(
+      (d) => d.kind === Kind.OPERATION_DEFINITION && d.name?.value === 'CreateCampaign',
+    )!;
+    const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+    const query = [operation, ...(print(operation).includes('...') ? fragments : [])]
+      .map((d) => print(d))
+      .join('\n');
+    const variables = (JSON.parse(file('operations.variables.json')) as Record<string, unknown>)
+      .CreateCampaign as { input: Record<string, unknown> };
+    const holder = newOpenid();
+    await grantCredits(gateway(), holder, 'AuditResult', 1);
+    const { createCampaign } = dataOf(
+      await gateway().gql<{ createCampaign: CampaignView }>(query, variables),
+    );
+    const done = await waitForCampaign(gateway(), createCampaign.id, 'COMPLETED');
+    expect(done.messages!.edges.map((e) => e.node)).toContainEqual(
+      expect.objectContaining({ openid: holder, status: 'SENT' }),
+    );
   });
 });
 
