@@ -39,8 +39,8 @@ import { spawnWeChatStub, type StubHandle } from './support/wechat-stub.js';
 
 const holders = intArg('holders', 20_000, 200_000);
 const pacedRate = intArg('rate', 500, 100_000);
-/** WORKER_CONCURRENCY's default: the engine and the raw loop run as many sends at once. */
-const CONCURRENCY = 8;
+/** WORKER_CONCURRENCY (default 8): the engine and the raw loop run as many sends at once. */
+const CONCURRENCY = intArg('concurrency', 8, 256);
 const UNTHROTTLED = 100_000;
 
 const silent: Logger = {
