@@ -1,5 +1,4 @@
 import { silentLogger } from '../shared/logger.js';
-import { loadTemplatesFile } from '../services/templates/index.js';
 import { ControlDispatcher, CONTROL_PREFIX } from './control/control-dispatch.js';
 import { platformControls } from './control/platform-controls.js';
 import { userControls } from './control/user-controls.js';
@@ -11,6 +10,7 @@ import { pagePath } from './messages/send-request.js';
 import { sendRoute } from './messages/send-route.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
 import { SimulatorState } from './state.js';
+import { loadSimTemplatesFile } from './templates/read-templates.js';
 import { newtmplReadRoutes } from './templates/newtmpl-read-routes.js';
 import { newtmplWriteRoutes } from './templates/newtmpl-write-routes.js';
 import { classicTokenRoute, stableTokenRoute } from './tokens/token-routes.js';
@@ -51,7 +51,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 
   const ready = options.templates
     ? Promise.resolve(state.setTemplates(options.templates))
-    : loadTemplatesFile(options.templatesFile ?? defaultTemplatesFile()).then((templates) =>
+    : loadSimTemplatesFile(options.templatesFile ?? defaultTemplatesFile()).then((templates) =>
         state.setTemplates(templates),
       );
   // Surfaced by listen()/ready; without this a bad file would also crash as an unhandled rejection.

@@ -1,5 +1,5 @@
 import type { Logger } from '../shared/logger.js';
-import type { Template } from '../services/templates/index.js';
+import type { SimTemplate } from './templates/sim-template.js';
 import type { Clock } from './clock.js';
 import type { ChangeEvent } from './control/user-controls.js';
 import type { PopupEvent } from './control/subscribe-tap.js';
@@ -26,7 +26,7 @@ export interface SimulatorOptions {
   /** Token lifetime; default 7200. Small values make expiry visible within minutes. */
   tokenExpiresInSeconds?: number;
   /** The private template library; default: loaded from `templatesFile`. */
-  templates?: Template[];
+  templates?: SimTemplate[];
   /** Where the default library comes from; default the project's templates/demo.json. */
   templatesFile?: string;
   /** The released pages (41030 for any other); compared without query and leading slash. */

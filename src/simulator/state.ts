@@ -1,4 +1,4 @@
-import type { Template } from '../services/templates/index.js';
+import type { SimTemplate } from './templates/sim-template.js';
 import type { Clock } from './clock.js';
 import { Counters } from './control/counters.js';
 import { ErrorInjections } from './control/error-injections.js';
@@ -35,7 +35,7 @@ export class SimulatorState {
   }
 
   /** The starting private library; the public library is derived from it. */
-  setTemplates(templates: readonly Template[]): void {
+  setTemplates(templates: readonly SimTemplate[]): void {
     this.library.setInitial(templates);
     this.publicLib = new PublicLibrary(templates);
   }

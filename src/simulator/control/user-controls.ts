@@ -1,4 +1,4 @@
-import type { Template } from '../../services/templates/index.js';
+import type { SimTemplate } from '../templates/sim-template.js';
 import { unixSeconds, type Clock } from '../clock.js';
 import { jsonResponse, parseJsonObject } from '../http/sim-http.js';
 import type { Logger } from '../../shared/logger.js';
@@ -36,7 +36,7 @@ async function runHook<E>(
 function creditsView(state: SimulatorState, openid: string) {
   return {
     openid,
-    templates: state.library.all().map((template: Template) => ({
+    templates: state.library.all().map((template: SimTemplate) => ({
       templateId: template.id,
       name: template.name,
       title: template.title,

@@ -1,4 +1,4 @@
-import type { Template } from '../../services/templates/index.js';
+import type { SimTemplate } from '../templates/sim-template.js';
 
 /** A delivered message as the user sees it in WeChat's service notifications. */
 export interface InboxMessage {
@@ -19,7 +19,10 @@ export interface InboxMessage {
 /** Kept per simulator; the oldest messages are dropped beyond this. */
 const MAX_MESSAGES = 10_000;
 
-export function renderLines(template: Template, data: Readonly<Record<string, string>>): string[] {
+export function renderLines(
+  template: SimTemplate,
+  data: Readonly<Record<string, string>>,
+): string[] {
   return template.fields.map((field) => {
     const value = data[field.key] ?? '';
     return field.label === null ? value : `${field.label}: ${value}`;
