@@ -44,7 +44,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const resolved = resolveOptions(options);
   const { now, appId, appSecret } = resolved;
   const logger = options.logger ?? silentLogger;
-  const state = new SimulatorState(now, appId, resolved.tokenExpiresInSeconds);
+  const state = new SimulatorState(now, appId, resolved.tokenExpiresInSeconds, resolved.sendQuota);
   const replies = new WeChatReplies(now);
   const app = { appId, appSecret };
   const releasedPages = new Set(resolved.pages.map(pagePath));
@@ -77,6 +77,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         inFlight: state.inFlight,
         msgIds: state.msgIds,
         inbox: state.inbox,
+        quota: state.sendQuota,
         sendLatencyMs: resolved.sendLatencyMs,
         ...(options.onSent ? { onSent: options.onSent } : {}),
       }),

@@ -1,4 +1,5 @@
 import type { Logger } from '../shared/logger.js';
+import { DEFAULT_SEND_QUOTA, type SendQuotaLimits } from './messages/send-quota.js';
 import type { SimTemplate } from './templates/sim-template.js';
 import type { Clock } from './clock.js';
 import type { ChangeEvent } from './control/user-controls.js';
@@ -33,6 +34,11 @@ export interface SimulatorOptions {
   pages?: string[];
   /** How long a send holds the user's slot, so a concurrent send sees 43108; default 20. */
   sendLatencyMs?: number;
+  /**
+   * The app's subscribe/send quotas: calls per calendar minute (45011) and per day ending at
+   * 00:00 Asia/Shanghai (45009); null for no limit. Default: no minute limit, 10 000 000 a day.
+   */
+  sendQuota?: Partial<SendQuotaLimits>;
   /** Millisecond clock, injectable for tests; default Date.now. */
   now?: Clock;
   logger?: Logger;
@@ -47,6 +53,17 @@ export interface SimulatorOptions {
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new Error(`Simulator option ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/** A quota limit: a positive integer, or null for none. */
+export function quotaLimit(name: string, value: unknown): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(
+      `Simulator option ${name} must be a positive integer or null, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -78,6 +95,16 @@ export function resolveOptions(options: SimulatorOptions) {
     ),
     pages: [...pages],
     sendLatencyMs,
+    sendQuota: {
+      perMinute: quotaLimit(
+        'sendQuota.perMinute',
+        options.sendQuota?.perMinute ?? DEFAULT_SEND_QUOTA.perMinute,
+      ),
+      perDay: quotaLimit(
+        'sendQuota.perDay',
+        options.sendQuota?.perDay ?? DEFAULT_SEND_QUOTA.perDay,
+      ),
+    },
     now: options.now ?? Date.now,
   };
 }
