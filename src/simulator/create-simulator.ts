@@ -92,6 +92,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const control = new ControlDispatcher(
     [
       ...userControls({
+        appId,
         state,
         now,
         logger,

@@ -116,6 +116,7 @@ export interface Harness {
   sim: Simulator;
   clock: FakeClock;
   close(): Promise<void>;
+  /** Asks for JSON (`/__sim/inbox` answers HTML otherwise). */
   get(path: string, query?: Record<string, string>): Promise<Reply>;
   /** A string body is sent as is; anything else as JSON. */
   post(path: string, body?: unknown, query?: Record<string, string>): Promise<Reply>;
@@ -161,7 +162,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ha
     sim,
     clock,
     close: () => sim.close(),
-    get: async (path, query) => reply(await fetch(url(path, query))),
+    get: async (path, query) =>
+      reply(await fetch(url(path, query), { headers: { accept: 'application/json' } })),
     post: async (path, body, query) =>
       reply(
         await fetch(url(path, query), {

@@ -5,7 +5,7 @@ import type { TokenAuthority } from '../tokens/token-authority.js';
 import type { WeChatReplies } from '../wechat/replies.js';
 import { withAccessToken } from '../wechat/with-access-token.js';
 import type { WeChatRoute } from '../wechat/wechat-route.js';
-import { renderLines, type Inbox } from './inbox.js';
+import { cardRows, linesOf, type Inbox } from './inbox.js';
 import type { MsgIdGenerator } from './msgid.js';
 import { readSendRequest } from './send-request.js';
 import type { SendQuota } from './send-quota.js';
@@ -66,16 +66,18 @@ export function sendRoute(deps: SendRouteDeps): WeChatRoute {
       }
       const sentAt = deps.now();
       const msgid = deps.msgIds.next();
+      const rows = cardRows(template, data);
       deps.inbox.deliver({
         msgid,
         openid: touser,
         templateId: template.id,
         title: template.title,
-        lines: renderLines(template, data),
+        lines: linesOf(rows),
         page: read.request.page,
         miniprogramState: read.request.miniprogramState,
         lang: read.request.lang,
         sentAt: new Date(sentAt).toISOString(),
+        rows,
       });
       const { onSent } = deps;
       const event: SentEvent = {
