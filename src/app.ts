@@ -18,7 +18,7 @@ import { createLogger } from './infra/pino-logger.js';
 import { connectRedis, type RedisClient } from './infra/redis/redis-connection.js';
 import { RedisLock } from './infra/redis/redis-lock.js';
 import { createMemoryStores, createRedisStores, type Stores } from './infra/stores.js';
-import { startSandbox, type Sandbox } from './sandbox/start-sandbox.js';
+import { startSandbox, type Sandbox, type Simulator } from './sandbox/start-sandbox.js';
 import { SimulatorTapMirror } from './sandbox/simulator-tap-mirror.js';
 import type { GatewayContext, GatewayServices } from './schema/context.js';
 import { createFormatError } from './schema/format-error.js';
@@ -37,8 +37,6 @@ import {
   type WeChatStack,
 } from './services/wechat/wechat-stack.js';
 import type { Logger } from './shared/logger.js';
-import { defaultTemplatesFile } from './simulator/default-templates-file.js';
-import type { Simulator } from './simulator/index.js';
 
 export interface GatewayDeps {
   logger?: Logger;
@@ -100,7 +98,7 @@ async function assemble(
   const redis = await connectStorage(config, logger, cleanups);
   const stores = redis ? createRedisStores(redis, config.redisPrefix) : createMemoryStores();
   const wechat = createWeChat(config, deps, { sandbox, redis, logger }, cleanups);
-  const catalog = await loadTemplates(config, wechat);
+  const catalog = await loadTemplates(config, sandbox, wechat);
   const liveSchema = new LiveSchema(await buildGatewaySchema(catalog.registry.list()));
   const syncTemplates = async () => {
     await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
@@ -191,8 +189,12 @@ function createWeChat(
 }
 
 /** The templates file, then WeChat's own list when syncing (the sandbox always syncs). */
-async function loadTemplates(config: Config, wechat: WeChatStack): Promise<TemplateCatalog> {
-  const file = config.templatesFile ?? (config.mode === 'sandbox' ? defaultTemplatesFile() : null);
+async function loadTemplates(
+  config: Config,
+  sandbox: Sandbox | null,
+  wechat: WeChatStack,
+): Promise<TemplateCatalog> {
+  const file = config.templatesFile ?? sandbox?.templatesFile ?? null;
   const catalog = new TemplateCatalog(
     new TemplateRegistry(file ? await loadTemplatesFile(file) : []),
   );
