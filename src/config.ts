@@ -45,6 +45,8 @@ export interface Config {
   readonly quotaPolicy: QuotaPolicy;
   readonly apiKeys: readonly ApiKey[];
   readonly playground: boolean;
+  /** The embedded simulator's port in sandbox mode; 0 picks a free one. */
+  readonly sandboxSimulatorPort: number;
   readonly push: PushConfig | null;
   readonly ledgerSource: LedgerSourceSetting;
   /** How long in-flight requests may run on after SIGTERM before their connections are cut. */
@@ -221,6 +223,7 @@ export function loadConfig(env: Env): Config {
     quotaPolicy: reader.oneOf<QuotaPolicy>('QUOTA_POLICY', ['track', 'enforce'], 'track'),
     apiKeys,
     playground: reader.boolean('PLAYGROUND', mode === 'sandbox'),
+    sandboxSimulatorPort: reader.integer('SANDBOX_SIMULATOR_PORT', 0, 0, 65_535),
     push,
     ledgerSource: reader.oneOf<LedgerSourceSetting>(
       'LEDGER_SOURCE',

@@ -20,6 +20,18 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+async function listenOn(simulator: Simulator, port: number): Promise<string> {
+  try {
+    return await simulator.listen(port, '127.0.0.1');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new Error(
+      `SANDBOX_SIMULATOR_PORT ${port} is in use on 127.0.0.1: pick another port, or unset it for a free one`,
+      { cause: error },
+    );
+  }
+}
+
 /**
  * Sandbox mode: the embedded WeChat simulator on a loopback port stands in for WeChat, reached
  * through the same client code as production. With the push endpoint on, the simulator pushes
@@ -42,7 +54,7 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
     logger: logger.child({ component: 'simulator' }),
     ...sender?.hooks(),
   });
-  const url = await instance.listen(0, '127.0.0.1');
+  const url = await listenOn(instance, config.sandboxSimulatorPort);
   return {
     simulator: { url, instance },
     wechat: { appId: instance.appId, appSecret: instance.appSecret, apiBase: url },
