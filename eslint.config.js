@@ -87,9 +87,4 @@ export default tseslint.config(
     files: ['src/services/**/*.ts', 'src/shared/**/*.ts', 'src/infra/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [DOMAIN_PACKAGES] }] },
   },
-  // Switched off while the simulator's folders are untangled (it is independent of the gateway).
-  {
-    files: ['src/simulator/**/*.ts'],
-    rules: { 'architecture/no-folder-cycle': 'off' },
-  },
 );

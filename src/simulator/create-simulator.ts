@@ -9,7 +9,7 @@ import type { SimRequest, SimResponse } from './http/sim-http.js';
 import { pagePath } from './messages/send-request.js';
 import { sendRoute } from './messages/send-route.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
-import { SimulatorState } from './state.js';
+import { SimulatorState } from './state/simulator-state.js';
 import { loadSimTemplatesFile } from './templates/read-templates.js';
 import { newtmplReadRoutes } from './templates/newtmpl-read-routes.js';
 import { newtmplWriteRoutes } from './templates/newtmpl-write-routes.js';

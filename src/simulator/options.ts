@@ -1,7 +1,7 @@
 import type { Logger } from '../shared/logger.js';
 import { DEFAULT_SEND_QUOTA, type SendQuotaLimits } from './messages/send-quota.js';
 import type { SimTemplate } from './templates/sim-template.js';
-import type { Clock } from './clock.js';
+import type { Clock } from './common/clock.js';
 import type { ChangeEvent } from './control/user-controls.js';
 import type { PopupEvent } from './control/subscribe-tap.js';
 import type { SentEvent } from './messages/send-route.js';

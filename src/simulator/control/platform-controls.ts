@@ -1,5 +1,5 @@
 import { jsonResponse, parseJsonObject } from '../http/sim-http.js';
-import type { SimulatorState } from '../state.js';
+import type { SimulatorState } from '../state/simulator-state.js';
 import type { TokenMode } from '../tokens/token-authority.js';
 import { badRequest, type ControlRoute } from './control-route.js';
 

@@ -1,10 +1,10 @@
 import type { SimTemplate } from '../templates/sim-template.js';
-import { unixSeconds, type Clock } from '../clock.js';
+import { unixSeconds, type Clock } from '../common/clock.js';
 import { htmlResponse, prefersJson } from '../http/negotiate.js';
 import { jsonResponse, parseJsonObject } from '../http/sim-http.js';
 import { renderInboxPage } from '../messages/inbox-page.js';
 import type { Logger } from '../../shared/logger.js';
-import type { SimulatorState } from '../state.js';
+import type { SimulatorState } from '../state/simulator-state.js';
 import { USER_LABEL_PATTERN } from '../users/login-codes.js';
 import { openIdProblem } from '../users/openids.js';
 import { badRequest, type ControlRoute } from './control-route.js';

@@ -1,4 +1,4 @@
-import { chinaDayOf, MINUTE_MS, nextChinaMidnightMs, type Clock } from '../clock.js';
+import { chinaDayOf, MINUTE_MS, nextChinaMidnightMs, type Clock } from '../common/clock.js';
 
 /** How many subscribe/send calls the app may make; null means no limit. */
 export interface SendQuotaLimits {

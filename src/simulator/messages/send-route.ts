@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { unixSeconds, type Clock } from '../clock.js';
+import { unixSeconds, type Clock } from '../common/clock.js';
 import type { PrivateLibrary } from '../templates/private-library.js';
 import type { TokenAuthority } from '../tokens/token-authority.js';
 import type { WeChatReplies } from '../wechat/replies.js';
-import { withAccessToken } from '../wechat/with-access-token.js';
+import { withAccessToken } from '../tokens/with-access-token.js';
 import type { WeChatRoute } from '../wechat/wechat-route.js';
 import { cardRows, linesOf, type Inbox } from './inbox.js';
 import type { MsgIdGenerator } from './msgid.js';

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../shared/logger.js';
-import { unixSeconds, type Clock } from '../clock.js';
+import { unixSeconds, type Clock } from '../common/clock.js';
 import type { PopupEvent } from '../control/subscribe-tap.js';
 import type { ChangeEvent } from '../control/user-controls.js';
 import type { SentEvent } from '../messages/send-route.js';

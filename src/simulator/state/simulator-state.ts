@@ -1,15 +1,15 @@
-import type { SimTemplate } from './templates/sim-template.js';
-import type { Clock } from './clock.js';
-import { Counters } from './control/counters.js';
-import { ErrorInjections } from './control/error-injections.js';
-import { Inbox } from './messages/inbox.js';
-import { MsgIdGenerator } from './messages/msgid.js';
-import { SendQuota, type SendQuotaLimits } from './messages/send-quota.js';
-import { SubscriptionLedger } from './messages/subscription-ledger.js';
-import { PrivateLibrary } from './templates/private-library.js';
-import { PublicLibrary } from './templates/public-library.js';
-import { TokenAuthority } from './tokens/token-authority.js';
-import { LoginCodes } from './users/login-codes.js';
+import type { SimTemplate } from '../templates/sim-template.js';
+import type { Clock } from '../common/clock.js';
+import { Counters } from '../wechat/counters.js';
+import { ErrorInjections } from '../wechat/error-injections.js';
+import { Inbox } from '../messages/inbox.js';
+import { MsgIdGenerator } from '../messages/msgid.js';
+import { SendQuota, type SendQuotaLimits } from '../messages/send-quota.js';
+import { SubscriptionLedger } from '../messages/subscription-ledger.js';
+import { PrivateLibrary } from '../templates/private-library.js';
+import { PublicLibrary } from '../templates/public-library.js';
+import { TokenAuthority } from '../tokens/token-authority.js';
+import { LoginCodes } from '../users/login-codes.js';
 
 /** Everything the simulated WeChat remembers; exposed on the Simulator so tests can look inside. */
 export class SimulatorState {
