@@ -20,7 +20,7 @@ describe('SANDBOX_SIMULATOR_PORT', () => {
     );
   });
 
-  it('pins the embedded simulator to that port', async () => {
+  it('pins the first demo app’s simulator to that port, the next one to the following port', async () => {
     const { server, port } = await occupiedPort();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const sandbox = await startSandbox(
@@ -28,8 +28,9 @@ describe('SANDBOX_SIMULATOR_PORT', () => {
       silentLogger,
     );
     try {
-      expect(sandbox.simulator.url).toBe(`http://127.0.0.1:${port}`);
-      expect((await fetch(`${sandbox.simulator.url}/__sim/`)).status).toBe(200);
+      const urls = [...sandbox.apps.values()].map((app) => app.simulator.url);
+      expect(urls).toEqual([`http://127.0.0.1:${port}`, `http://127.0.0.1:${port + 1}`]);
+      expect((await fetch(`${urls[0]}/__sim/`)).status).toBe(200);
     } finally {
       await sandbox.close();
     }
@@ -46,7 +47,7 @@ describe('SANDBOX_SIMULATOR_PORT', () => {
       if (!(attempt instanceof Error)) await attempt.close();
       expect(attempt).toBeInstanceOf(Error);
       expect((attempt as Error).message).toBe(
-        `SANDBOX_SIMULATOR_PORT ${port} is in use on 127.0.0.1: pick another port, or unset it for a free one`,
+        `SANDBOX_SIMULATOR_PORT: port ${port} is in use on 127.0.0.1: pick another port, or unset it for free ones`,
       );
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -39,14 +39,16 @@ describe('standalone simulator settings', () => {
     ]);
     const config = loadConfig(env);
     expect(config.mode).toBe('live');
-    expect(config.wechat).toMatchObject({
-      apiBase: 'http://127.0.0.1:4100',
-      appId: 'wxsim',
-      appSecret: 'secret',
-    });
-    expect(config.templatesSync).toBe(true);
+    expect(config.apps).toEqual([
+      expect.objectContaining({
+        apiBase: 'http://127.0.0.1:4100',
+        appId: 'wxsim',
+        appSecret: 'secret',
+        templatesSync: true,
+      }),
+    ]);
     expect(config.apiKeys).toEqual([
-      { role: 'admin', key: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      { role: 'admin', key: expect.stringMatching(/^[0-9a-f]{32}$/), apps: null },
     ]);
   });
 
