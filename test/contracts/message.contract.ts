@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { withStoreCase, type StoreContract } from '../helpers/store-contract.js';
 import { BadUserInputError } from '../../src/shared/errors.js';
 import {
   DuplicateMessageError,
@@ -10,8 +11,6 @@ import {
   type MessageStore,
 } from '../../src/services/messages/message-store.js';
 import { encodeCursor, type Page } from '../../src/shared/page.js';
-
-export type MakeMessageStore = () => Promise<{ store: MessageStore; cleanup: () => Promise<void> }>;
 
 const T0 = Date.UTC(2024, 0, 1);
 const at = (n: number) => new Date(T0 + n * 1000);
@@ -55,20 +54,13 @@ async function listAll(store: MessageStore, appId: string, filter: MessageFilter
   }
 }
 
-export function messageStoreContract(name: string, makeStore: MakeMessageStore): void {
-  const withStore = (fn: (store: MessageStore) => Promise<void>) => async () => {
-    const { store, cleanup } = await makeStore();
-    try {
-      await fn(store);
-    } finally {
-      await cleanup();
-    }
-  };
+export const messageStoreContract: StoreContract<MessageStore> = (name, makeStore) => {
+  const withStore = withStoreCase(makeStore);
 
   describe(`MessageStore contract: ${name}`, () => {
     it(
       'round-trips every field exactly, nulls included',
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const bare = message({ n: 1 });
         await store.create(bare);
         expect(await store.get(APP, bare.id)).toEqual(bare);
@@ -96,7 +88,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
 
     it(
       'refuses to create a message whose id exists',
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const m = message();
         await store.create(m);
         await expect(store.create({ ...m, status: 'SENT' })).rejects.toBeInstanceOf(
@@ -108,7 +100,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
 
     it(
       'updates fields, moves the status indexes and finds the message by a 64-bit msgid',
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const m = message({ n: 1 });
         const other = message({ n: 2 });
         await store.create(m);
@@ -160,7 +152,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
 
     it(
       'sets fields back to null and leaves unmentioned fields alone',
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const m = message({
           errcode: 45009,
           errmsg: 'reach max api daily quota limit',
@@ -180,7 +172,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
 
     it(
       'moves the msgid index when the msgid changes or is cleared',
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const m = message({ msgid: '111' });
         await store.create(m);
         expect((await store.findByMsgid(APP, '111'))?.id).toBe(m.id);
@@ -194,7 +186,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
 
     it(
       'moves openid and template indexes when those change',
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const m = message({ openid: 'oBefore', templateId: 'tplBefore' });
         await store.create(m);
         await store.update(APP, m.id, { openid: 'oAfter', templateId: 'tplAfter' });
@@ -212,7 +204,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
 
     it(
       'fails to update an unknown message',
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         await expect(store.update(APP, newMessageId(), { status: 'SENT' })).rejects.toBeInstanceOf(
           MessageNotFoundError,
         );
@@ -222,7 +214,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
 
     it(
       'keeps apps apart',
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const a = message({ appId: 'wxappA', msgid: '42' });
         const b = message({ appId: 'wxappB', msgid: '42' });
         await store.create(a);
@@ -242,7 +234,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
 
     it(
       'lists newest first',
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const created: string[] = [];
         for (let n = 0; n < 5; n++) {
           const m = message({ n });
@@ -281,7 +273,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
 
       it(
         'walks 45 messages in pages of 20 without gaps or duplicates',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const expected = (await seed(store)).map((m) => m.id);
           const p1 = await store.list(APP, {}, { first: 20 });
           const p2 = await store.list(APP, {}, { first: 20, after: p1.endCursor });
@@ -303,7 +295,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
 
       it(
         'stays stable when messages change status between pages',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const expected = (await seed(store)).map((m) => m.id);
           const p1 = await store.list(APP, {}, { first: 20 });
           for (const id of [expected[0]!, expected[19]!, expected[20]!, expected[30]!]) {
@@ -324,7 +316,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
 
       it(
         'agrees with the records for every combination of filters, with matching counts',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const all = await seed(store);
           for (const openid of [undefined, 'oUser0', 'oUser2', 'oNobody'])
             for (const templateId of [undefined, 'tplA', 'tplB'])
@@ -369,7 +361,7 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
 
       it(
         'rejects bad first and after naming the field',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           for (const first of [0, 101, 2.5]) {
             const error = await store.list(APP, {}, { first }).catch((e: unknown) => e);
             expect(error).toBeInstanceOf(BadUserInputError);
@@ -393,4 +385,4 @@ export function messageStoreContract(name: string, makeStore: MakeMessageStore):
       );
     });
   });
-}
+};
