@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { describe } from '@jest/globals';
 import { PushCrypto, pushSignature } from '../../src/services/push/index.js';
 import {
   createSimulator,
@@ -9,7 +8,6 @@ import {
   type Simulator,
 } from '../../src/simulator/index.js';
 import { startTestGateway, type StoreKind, type TestGateway } from './gateway.js';
-import { describeRedis } from './redis.js';
 import { fixture } from './push-test-kit.js';
 
 export const PUSH_TOKEN = 'PushToken2024sandbox';
@@ -26,12 +24,6 @@ export const COURSE = {
   id: 'iFtpkHF8rgTW6fQqc2mQdXTieJ0AMzXMUgCmuLEBYPg',
   name: 'CourseGradeReleased',
 };
-
-/** One describe per store: memory always, Redis when its tier runs. */
-export const STORES: [StoreKind, typeof describe][] = [
-  ['memory', describe],
-  ['redis', describeRedis],
-];
 
 /** A fresh openid of the simulated app, so tests never share ledger entries or dedup keys. */
 export function newOpenid(): string {

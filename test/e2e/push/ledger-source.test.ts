@@ -3,12 +3,12 @@ import {
   AUDIT,
   COURSE,
   ManualPushWorld,
-  STORES,
   newOpenid,
   postPush,
   recorded,
   sealRaw,
 } from '../../helpers/push-harness.js';
+import { describeEachStore } from '../../helpers/stores.js';
 
 const OK = { status: 200, text: 'success' };
 let clock = 1_700_000_000;
@@ -32,8 +32,9 @@ function change(world: ManualPushWorld, openid: string, templateId: string) {
   return postPush(world.pushUrl, sealRaw(plain, { format: 'xml', mode: 'safe' }));
 }
 
-for (const [store, describeStore] of STORES) {
-  describeStore(`ledger effects of push events, seen through GraphQL (${store})`, () => {
+describeEachStore(
+  (store) => `ledger effects of push events, seen through GraphQL (${store})`,
+  (store) => {
     describe('LEDGER_SOURCE=events (the default with the push endpoint on)', () => {
       let world: ManualPushWorld;
       beforeAll(async () => {
@@ -153,5 +154,5 @@ for (const [store, describeStore] of STORES) {
         });
       });
     });
-  });
-}
+  },
+);

@@ -3,7 +3,6 @@ import {
   AUDIT,
   ManualPushWorld,
   ORDER,
-  STORES,
   newOpenid,
   postPush,
   recorded,
@@ -11,6 +10,7 @@ import {
   type BodyFormat,
   type Mode,
 } from '../../helpers/push-harness.js';
+import { describeEachStore } from '../../helpers/stores.js';
 
 // Fixture ids (from the reference's examples) and the demo templates that stand in for them.
 const POPUP_ACCEPTED = {
@@ -37,8 +37,9 @@ const formatOf = (name: string): BodyFormat => (name.endsWith('.xml') ? 'xml' : 
 const cases = <T extends string>(names: readonly T[]) =>
   names.flatMap((name) => MODES.map((mode) => [name, mode] as [T, Mode]));
 
-for (const [store, describeStore] of STORES) {
-  describeStore(`recorded pushes round-trip through /wechat/push (${store})`, () => {
+describeEachStore(
+  (store) => `recorded pushes round-trip through /wechat/push (${store})`,
+  (store) => {
     let world: ManualPushWorld;
     beforeAll(async () => {
       world = await ManualPushWorld.start({ store, aes: true });
@@ -159,5 +160,5 @@ for (const [store, describeStore] of STORES) {
         });
       },
     );
-  });
-}
+  },
+);
