@@ -9,6 +9,7 @@ import {
 } from '../../src/simulator/index.js';
 import { startTestGateway, type StoreKind, type TestGateway } from './gateway.js';
 import { fixture } from './push-test-kit.js';
+import { AUDIT } from './demo-templates.js';
 
 export const PUSH_TOKEN = 'PushToken2024sandbox';
 /** A 43-character EncodingAESKey (any 43 base64 characters decode to a 32-byte AES key). */
@@ -16,14 +17,6 @@ export const PUSH_AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 /** The gateway's appid: in sandbox, and against the standalone simulator, the simulator's. */
 export const APP_ID = DEMO_APP_ID;
 const API_KEY = 'admin-key-for-push-tests-0001';
-
-/** Demo templates (templates/demo.json). */
-export const AUDIT = { id: 'hQoa10bh-Hwmp6sweSoumkXQgCtvBmFDNO8PAtEsPwc', name: 'AuditResult' };
-export const ORDER = { id: 'QZKw9ak3rtiv5wsjYfl_XMuqOnEueAvKsJk7iInPwbM', name: 'OrderShipped' };
-export const COURSE = {
-  id: 'iFtpkHF8rgTW6fQqc2mQdXTieJ0AMzXMUgCmuLEBYPg',
-  name: 'CourseGradeReleased',
-};
 
 /** A fresh openid of the simulated app, so tests never share ledger entries or dedup keys. */
 export function newOpenid(): string {

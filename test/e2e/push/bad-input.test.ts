@@ -5,7 +5,6 @@ import type { LogLine } from '../../helpers/recording-logger.js';
 import { fixture } from '../../helpers/push-test-kit.js';
 import {
   APP_ID,
-  AUDIT,
   ManualPushWorld,
   PUSH_AES_KEY,
   PUSH_TOKEN,
@@ -21,6 +20,7 @@ import {
   type RawPush,
 } from '../../helpers/push-harness.js';
 import { describeEachStore } from '../../helpers/stores.js';
+import { AUDIT } from '../../helpers/demo-templates.js';
 
 /** Safe mode with a chosen Encrypt value, signed correctly so only the ciphertext is at fault. */
 function sealedEncrypt(encrypt: string, format: BodyFormat): RawPush {

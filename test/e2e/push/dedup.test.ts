@@ -6,7 +6,6 @@ import {
   uniquePrefix,
 } from '../../helpers/redis.js';
 import {
-  AUDIT,
   ManualPushWorld,
   newOpenid,
   postPush,
@@ -15,6 +14,7 @@ import {
   type Mode,
 } from '../../helpers/push-harness.js';
 import { describeEachStore } from '../../helpers/stores.js';
+import { AUDIT } from '../../helpers/demo-templates.js';
 
 const FIXTURE_TEMPLATE = 'VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc';
 

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  AUDIT,
-  COURSE,
   ManualPushWorld,
   newOpenid,
   postPush,
@@ -9,6 +7,7 @@ import {
   sealRaw,
 } from '../../helpers/push-harness.js';
 import { describeEachStore } from '../../helpers/stores.js';
+import { AUDIT, COURSE } from '../../helpers/demo-templates.js';
 
 const OK = { status: 200, text: 'success' };
 let clock = 1_700_000_000;

@@ -19,6 +19,7 @@ import {
 } from '../../../src/simulator/push/index.js';
 import { recordingLogger } from '../../helpers/recording-logger.js';
 import { APP_ID, PUSH_AES_KEY, PUSH_TOKEN } from '../../helpers/push-harness.js';
+import { AUDIT, ORDER, PAYMENT } from '../../helpers/demo-templates.js';
 
 interface Received {
   query: URLSearchParams;
@@ -73,7 +74,7 @@ class Receiver {
 }
 
 const OPENID = 'oSandboxUser0000000000000001';
-const TEMPLATE = 'hQoa10bh-Hwmp6sweSoumkXQgCtvBmFDNO8PAtEsPwc';
+const TEMPLATE = AUDIT.id;
 const MSGID = '2097683633284153344';
 const peer = new PushCrypto(PUSH_TOKEN, PUSH_AES_KEY, APP_ID);
 
@@ -131,7 +132,7 @@ describe('PushSender', () => {
           createTime: 1_700_000_000,
           items: [
             { templateId: TEMPLATE, status: 'accept' },
-            { templateId: 'QZKw9ak3rtiv5wsjYfl_XMuqOnEueAvKsJk7iInPwbM', status: 'reject' },
+            { templateId: ORDER.id, status: 'reject' },
           ],
         }),
       );
@@ -154,7 +155,7 @@ describe('PushSender', () => {
           '      <PopupScene>0</PopupScene>',
           '    </List>',
           '    <List>',
-          '      <TemplateId><![CDATA[QZKw9ak3rtiv5wsjYfl_XMuqOnEueAvKsJk7iInPwbM]]></TemplateId>',
+          `      <TemplateId><![CDATA[${ORDER.id}]]></TemplateId>`,
           '      <SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString>',
           '      <PopupScene>0</PopupScene>',
           '    </List>',
@@ -212,7 +213,7 @@ describe('PushSender', () => {
           items: [
             { templateId: TEMPLATE, status: 'accept' },
             {
-              templateId: 'X7kxgW6UXX4tFUuMIpxL72wwlxuJ3HH6c4wcVlW3B78',
+              templateId: PAYMENT.id,
               status: 'acceptWithAlert',
             },
           ],
@@ -222,7 +223,7 @@ describe('PushSender', () => {
       expect(doc.List).toEqual([
         { TemplateId: TEMPLATE, SubscribeStatusString: 'accept', PopupScene: '0' },
         {
-          TemplateId: 'X7kxgW6UXX4tFUuMIpxL72wwlxuJ3HH6c4wcVlW3B78',
+          TemplateId: PAYMENT.id,
           SubscribeStatusString: 'acceptWithAlert',
           PopupScene: '0',
         },

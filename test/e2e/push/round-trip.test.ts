@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import {
-  AUDIT,
   ManualPushWorld,
-  ORDER,
   newOpenid,
   postPush,
   recorded,
@@ -11,6 +9,7 @@ import {
   type Mode,
 } from '../../helpers/push-harness.js';
 import { describeEachStore } from '../../helpers/stores.js';
+import { AUDIT, ORDER } from '../../helpers/demo-templates.js';
 
 // Fixture ids (from the reference's examples) and the demo templates that stand in for them.
 const POPUP_ACCEPTED = {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { startTestGateway } from '../../helpers/gateway.js';
 import {
-  AUDIT,
   GatewayView,
   PUSH_AES_KEY,
   PUSH_TOKEN,
@@ -9,6 +8,7 @@ import {
   type MessageView,
 } from '../../helpers/push-harness.js';
 import { describeEachStore } from '../../helpers/stores.js';
+import { AUDIT } from '../../helpers/demo-templates.js';
 
 const MODES = [
   ['plaintext', { WECHAT_PUSH_TOKEN: PUSH_TOKEN }],

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import {
-  AUDIT,
   ManualPushWorld,
   newOpenid,
   postPush,
@@ -8,6 +7,7 @@ import {
   sealRaw,
 } from '../../helpers/push-harness.js';
 import { describeEachStore } from '../../helpers/stores.js';
+import { AUDIT } from '../../helpers/demo-templates.js';
 
 const OK = { status: 200, text: 'success' };
 
