@@ -227,17 +227,21 @@ describe('stable mode force_refresh', () => {
   });
   afterAll(() => stub.close());
 
-  it('forces a refresh only when a normal call returns the very token that failed, and respects the 30 s spacing', async () => {
-    let now = Date.now();
-    const stack = createWeChatStack({
+  /** A stable-mode stack on the stub, its token service reading `now`. */
+  const stableStack = (now: () => number) =>
+    createWeChatStack({
       apiBase: stub.url,
       appId: stub.appId,
       appSecret: stub.appSecret,
       tokenMode: 'stable',
       logger: recordingLogger(),
       prefix: uniquePrefix('force'),
-      token: { now: () => now },
+      token: { now },
     });
+
+  it('forces a refresh only when a normal call returns the very token that failed, and respects the 30 s spacing', async () => {
+    let now = Date.now();
+    const stack = stableStack(() => now);
     const first = await stack.tokens.getToken();
     stub.stableSticky = true;
     stub.revoke(first);
@@ -262,15 +266,7 @@ describe('stable mode force_refresh', () => {
 
   it('stops forcing after 20 a day', async () => {
     let now = Date.parse('2026-11-24T00:00:00Z');
-    const stack = createWeChatStack({
-      apiBase: stub.url,
-      appId: stub.appId,
-      appSecret: stub.appSecret,
-      tokenMode: 'stable',
-      logger: recordingLogger(),
-      prefix: uniquePrefix('force'),
-      token: { now: () => now },
-    });
+    const stack = stableStack(() => now);
     stub.stableSticky = true;
     const forcedBefore = stub.counts.forced;
     for (let i = 0; i < 21; i++) {
