@@ -26,13 +26,13 @@ export const pushDedupContract: StoreContract<PushDedup> = (name, makeStore) => 
     );
 
     it(
-      'sees a key anew after forget',
+      'sees a key anew after release',
       withStore(async ({ store }) => {
         expect(await store.firstSeen('wxapp:k', 600)).toBe(true);
-        await store.forget('wxapp:k');
+        await store.release('wxapp:k');
         expect(await store.firstSeen('wxapp:k', 600)).toBe(true);
         expect(await store.firstSeen('wxapp:k', 600)).toBe(false);
-        await store.forget('wxapp:never-seen');
+        await store.release('wxapp:never-seen');
       }),
     );
 

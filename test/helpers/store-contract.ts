@@ -1,4 +1,5 @@
 import type { RedisClient } from '../../src/infra/redis/redis-connection.js';
+import type { Clock } from '../../src/shared/clock.js';
 import { deletePrefix, describeRedis, uniquePrefix, useTestRedis } from './redis.js';
 
 /** One fresh store for one contract test, and what the test may do around it. */
@@ -68,7 +69,7 @@ export function withStoreCase<S>(
 
 /** A clock for stores that take `() => number`: it only moves when a test lets time pass. */
 export function fakeClock(start = Date.UTC(2024, 0, 1)): {
-  now: () => number;
+  now: Clock;
   passTime: (ms: number) => Promise<void>;
 } {
   let ms = start;

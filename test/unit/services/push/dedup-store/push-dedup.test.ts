@@ -9,7 +9,7 @@ runStoreContract(pushDedupContract, {
   redisTitle: 'RedisPushDedup',
   memory: () => {
     const clock = fakeClock();
-    return { store: new MemoryPushDedup(clock.now), passTime: clock.passTime };
+    return { store: new MemoryPushDedup({ now: clock.now }), passTime: clock.passTime };
   },
   // Redis expiry is millisecond-precise on read: the default real wait past the TTL suffices.
   redis: (client, prefix) => ({ store: new RedisPushDedup({ client, prefix }) }),
@@ -31,7 +31,7 @@ runStoreContract(pushDedupContract, {
 describe('MemoryPushDedup expiry', () => {
   it('remembers a key until exactly its TTL has passed on the injected clock', async () => {
     let now = 0;
-    const dedup = new MemoryPushDedup(() => now);
+    const dedup = new MemoryPushDedup({ now: () => now });
     expect(await dedup.firstSeen('k', 5)).toBe(true);
     now = 4_999;
     expect(await dedup.firstSeen('k', 5)).toBe(false);
@@ -41,7 +41,7 @@ describe('MemoryPushDedup expiry', () => {
 
   it('drops expired keys that are never read again', async () => {
     let now = 0;
-    const dedup = new MemoryPushDedup(() => now);
+    const dedup = new MemoryPushDedup({ now: () => now });
     for (let i = 0; i < 5000; i++) {
       await dedup.firstSeen(`old-${i}`, 1);
     }

@@ -9,7 +9,7 @@ runStoreContract(idempotencyStoreContract, {
   redisTitle: 'RedisIdempotencyStore',
   memory: () => {
     const clock = fakeClock();
-    return { store: new MemoryIdempotencyStore(clock.now), passTime: clock.passTime };
+    return { store: new MemoryIdempotencyStore({ now: clock.now }), passTime: clock.passTime };
   },
   // Redis expires keys with millisecond precision when they are read, so the default bounded real
   // wait past the TTL is enough.
@@ -33,7 +33,7 @@ runStoreContract(idempotencyStoreContract, {
 describe('MemoryIdempotencyStore expiry', () => {
   it('holds a key until exactly its TTL has passed on the injected clock', async () => {
     let now = 1_000_000;
-    const store = new MemoryIdempotencyStore(() => now);
+    const store = new MemoryIdempotencyStore({ now: () => now });
     await store.claim('wxapp', 'k', { fingerprint: 'f', messageId: 'A', ttlSeconds: 10 });
     now += 9_999;
     expect(
