@@ -109,7 +109,7 @@ export interface RecordedEdits {
 }
 
 /**
- * A push recorded from the reference's examples (test/fixtures/push), re-addressed to our user,
+ * A push recorded from WeChat's documented examples (test/fixtures/push), re-addressed to our user,
  * templates and messages. Only values change: the shape stays exactly as recorded.
  */
 export function recorded(name: string, edits: RecordedEdits): string {

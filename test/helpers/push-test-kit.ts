@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PushError, pushSignature, type PushErrorReason } from '../../src/services/push/index.js';
 
-/** The wechatpy known-answer vector quoted in docs/wechat-subscribe-reference.md §6.3. */
+/** The wechatpy known-answer vector quoted in docs/wechat.md §6.3. */
 export const KAT = {
   token: '123456',
   encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
