@@ -11,7 +11,8 @@ import {
 import { describeEachStore } from '../../helpers/stores.js';
 import { AUDIT, ORDER } from '../../helpers/demo-templates.js';
 
-// Fixture ids (from WeChat's documented examples, docs/wechat.md §6.4) and the demo templates that stand in for them.
+// Fixture ids (from WeChat's documented examples, docs/wechat.md §6.4) and the demo templates
+// that stand in for them.
 const POPUP_ACCEPTED = {
   'popup.xml': 'VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc',
   'popup.json': 'hD-ixGOhYmUfjOnI8MCzQMPshzGVeux_2vzyvQu7O68',
