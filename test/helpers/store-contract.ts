@@ -67,7 +67,7 @@ export function withStoreCase<S>(
   };
 }
 
-/** A clock for stores that take `() => number`: it only moves when a test lets time pass. */
+/** A Clock for memory stores that only moves when a test lets time pass. */
 export function fakeClock(start = Date.UTC(2024, 0, 1)): {
   now: Clock;
   passTime: (ms: number) => Promise<void>;
