@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { GatewayContext, GatewayServices } from '../schema/context.js';
+import type { AppServices, GatewayContext } from '../schema/context.js';
+import type { AppDirectory } from '../services/apps/app-directory.js';
 import { ErrorCode } from '../shared/errors.js';
 import type { AuthResult } from './authenticate.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
@@ -19,7 +20,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
  */
 export function createGraphQLHandler(options: {
   apollo: ApolloServer<GatewayContext>;
-  services: GatewayServices;
+  apps: AppDirectory<AppServices>;
   authenticate: (authorization: string | undefined) => AuthResult;
 }) {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
@@ -64,7 +65,7 @@ export function createGraphQLHandler(options: {
             extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
           });
         }
-        return { role: auth.role, services: options.services };
+        return { role: auth.role, scope: { apps: auth.apps }, apps: options.apps };
       },
     });
     const responseHeaders: Record<string, string> = {};

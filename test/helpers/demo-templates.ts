@@ -1,6 +1,7 @@
 /**
- * The demo templates (templates/demo.json) as the tests address them: the one place their WeChat ids
- * are written down, so a changed id fails here instead of in a dozen copies.
+ * The demo templates (templates/demo.json, templates/demo-clinic.json) as the tests address them:
+ * the one place their WeChat ids are written down, so a changed id fails here instead of in a dozen
+ * copies.
  */
 export const DEMO_TEMPLATE_IDS = {
   AuditResult: 'hQoa10bh-Hwmp6sweSoumkXQgCtvBmFDNO8PAtEsPwc',
@@ -11,6 +12,12 @@ export const DEMO_TEMPLATE_IDS = {
 } as const;
 
 export type DemoTemplate = keyof typeof DEMO_TEMPLATE_IDS;
+
+/** WeChat ids of templates/demo-clinic.json: the sandbox's second demo app, `clinic`. */
+export const CLINIC_TEMPLATE_IDS = {
+  VisitReminder: 'Kc7nV2pQe9Lw3RtY8uZa1bXs4dFg6hJk0mNoPqRsTuv',
+  LabReportReady: 'Wq3eR5tY7uI9oP1aS3dF5gH7jK9lZ1xC3vB5nM7qW9e',
+} as const;
 
 /** Values WeChat accepts for every keyword of each demo template. */
 export const VALID_DATA: Record<DemoTemplate, Record<string, string>> = {

@@ -14,23 +14,26 @@ describe('loadConfig', () => {
       port: 4000,
       host: '127.0.0.1',
       mode: 'sandbox',
-      wechat: {
-        appId: null,
-        appSecret: null,
-        apiBase: 'https://api.weixin.qq.com',
-        tokenMode: 'stable',
-        transport: 'undici',
-      },
+      transport: 'undici',
       redisUrl: null,
       logLevel: 'info',
-      quotaPolicy: 'track',
       playground: true,
+      apiKeys: [],
+      defaultApp: 'shop',
+    });
+    expect(config.apps.map((app) => app.name)).toEqual(['shop', 'clinic']);
+    expect(config.apps[0]).toMatchObject({
+      appId: null,
+      appSecret: null,
+      apiBase: 'https://api.weixin.qq.com',
+      tokenMode: 'stable',
+      quotaPolicy: 'track',
       push: null,
       ledgerSource: 'client',
-      apiKeys: [],
+      sendRateLimit: { max: 100, perSeconds: 1 },
     });
     expect(Object.isFrozen(config)).toBe(true);
-    expect(Object.isFrozen(config.wechat)).toBe(true);
+    expect(Object.isFrozen(config.apps[0])).toBe(true);
   });
 
   it('reads every variable', () => {
@@ -54,19 +57,27 @@ describe('loadConfig', () => {
       port: 8080,
       host: '0.0.0.0',
       mode: 'live',
-      wechat: { apiBase: 'http://127.0.0.1:9999', tokenMode: 'classic', transport: 'got' },
+      transport: 'got',
       redisUrl: 'redis://127.0.0.1:6379/2',
       logLevel: 'debug',
+      playground: false,
+      defaultApp: 'default',
+    });
+    expect(config.apps).toHaveLength(1);
+    expect(config.apps[0]).toMatchObject({
+      name: 'default',
+      appId: 'wx1234567890abcdef',
+      apiBase: 'http://127.0.0.1:9999',
+      tokenMode: 'classic',
       quotaPolicy: 'enforce',
       templatesFile: 'templates/demo.json',
       templatesSync: true,
-      playground: false,
       push: { path: '/wechat/push', token: 'pushtoken123', replayWindowSeconds: 300 },
       ledgerSource: 'events',
     });
     expect(config.apiKeys).toEqual([
-      { role: 'admin', key: 'admin-key-0123456789' },
-      { role: 'reader', key: 'reader-key-0123456789' },
+      { role: 'admin', key: 'admin-key-0123456789', apps: null },
+      { role: 'reader', key: 'reader-key-0123456789', apps: null },
     ]);
   });
 
@@ -123,14 +134,16 @@ describe('loadConfig', () => {
       ...push,
       WECHAT_PUSH_AES_KEY: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
     });
-    expect(config.push?.requireEncryption).toBe(true);
-    expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123' }).push?.requireEncryption).toBe(false);
+    expect(config.apps[0]!.push?.requireEncryption).toBe(true);
+    expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123' }).apps[0]!.push?.requireEncryption).toBe(
+      false,
+    );
   });
 
   it('needs the push endpoint for LEDGER_SOURCE=events', () => {
     expect(() => loadConfig({ LEDGER_SOURCE: 'events' })).toThrow(/WECHAT_PUSH_TOKEN/);
-    expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123', LEDGER_SOURCE: 'client' }).ledgerSource).toBe(
-      'client',
-    );
+    expect(
+      loadConfig({ WECHAT_PUSH_TOKEN: 'abc123', LEDGER_SOURCE: 'client' }).apps[0]!.ledgerSource,
+    ).toBe('client');
   });
 });

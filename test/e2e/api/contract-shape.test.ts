@@ -16,7 +16,11 @@ import { dataOf } from '../../helpers/api.js';
 import { TEMPLATES } from '../../helpers/operations.js';
 import { useGateway } from '../../helpers/stores.js';
 import { ISSUE_3_SDL } from '../../helpers/public-api-sdl.js';
-import { DEMO_TEMPLATE_IDS, type DemoTemplate } from '../../helpers/demo-templates.js';
+import {
+  CLINIC_TEMPLATE_IDS,
+  DEMO_TEMPLATE_IDS,
+  type DemoTemplate,
+} from '../../helpers/demo-templates.js';
 
 /** Named by the contract but shaped only in prose ("Relay-style"); checked structurally below. */
 const CONNECTIONS = {
@@ -136,12 +140,16 @@ describe('the GraphQL contract, by introspection over HTTP', () => {
     const { templates } = dataOf(
       await gateway().gql<{
         templates: {
+          id: string;
           name: string;
           fields: { key: string; kind: string; label: string | null; rule: string }[];
         }[];
       }>(TEMPLATES),
     );
-    expect(templates.map((t) => t.name).sort()).toEqual(Object.keys(DEMO_TEMPLATE_IDS).sort());
+    expect(Object.fromEntries(templates.map((t) => [t.name, t.id]))).toEqual({
+      ...DEMO_TEMPLATE_IDS,
+      ...CLINIC_TEMPLATE_IDS,
+    });
     for (const template of templates) {
       const input = schema.getType(`${template.name}Data`);
       if (!isInputObjectType(input)) throw new Error(`${template.name}Data is missing`);
