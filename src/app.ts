@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -10,6 +10,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { buildGatewaySchema } from './build-schema.js';
 import type { AppConfig, Config, PushConfig } from './config.js';
 import { createAuthenticator } from './http/authenticate.js';
+import { createEdgeServer, startListening, type EdgeServer } from './http/edge-server.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
 import { createPlaygroundRoutes } from './http/playground-routes.js';
 import { createPushRoute } from './http/push-route.js';
@@ -116,10 +117,10 @@ async function assemble(
   const liveSchema = new LiveSchema(await schemaOf());
   for (const app of apps) app.onTemplatesChanged = async () => liveSchema.update(await schemaOf());
   const directory = new AppDirectory<AppServices>(apps, config.defaultApp);
-  const server = createServer();
-  const apollo = await startApollo(config, { liveSchema, server, logger }, cleanups);
+  const edge = createEdgeServer({ limits: config.http, logger });
+  const apollo = await startApollo(config, { liveSchema, server: edge.server, logger }, cleanups);
   const routes = createRoutes(config, { apps: directory, apollo, stores, logger });
-  const url = await listen(config, server, createRouter(routes.table, routes.assets, logger));
+  const url = await listen(config, edge, createRouter(routes.table, routes.assets, logger), logger);
   if (sandbox) cleanups.add(sandbox.connectPush(url));
   const main = config.defaultApp ? directory.one({ apps: null }, config.defaultApp) : apps[0]!;
   const simulators = new Map([...(sandbox?.apps ?? [])].map(([name, a]) => [name, a.simulator]));
@@ -131,7 +132,7 @@ async function assemble(
     store: redis ? 'redis' : 'memory',
     appId: main.appId,
     apps: apps.map((app) => ({ name: app.name, appId: app.appId, pushUrl: pushUrlOf(app) })),
-    playgroundUrl: routes.playground ? `${url}/graphql` : null,
+    playgroundUrl: config.playground ? `${url}/graphql` : null,
     pushUrl: pushUrlOf(main as AppRuntime),
     simulator: simulators.get(main.name) ?? null,
     simulators,
@@ -324,17 +325,19 @@ function createRoutes(config: Config, parts: RouteParts) {
     apollo: parts.apollo,
     apps: parts.apps,
     authenticate: createAuthenticator(config.apiKeys),
+    maxBodyBytes: config.http.maxBodyBytes,
   });
   const table = new Map<string, Route>();
-  const playground = config.playground
-    ? createPlaygroundRoutes({ sandbox: config.mode === 'sandbox' })
-    : null;
+  const playground = createPlaygroundRoutes({
+    sandbox: config.mode === 'sandbox',
+    enabled: config.playground,
+  });
   table.set('/graphql', (request, response, url) =>
-    playground?.wantsPage(request)
+    playground.wantsPage(request)
       ? playground.page(request, response, url)
       : graphql(request, response, url),
   );
-  if (playground) for (const [path, route] of playground.routes) table.set(path, route);
+  for (const [path, route] of playground.routes) table.set(path, route);
   table.set('/healthz', (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ status: 'ok', mode: config.mode }));
@@ -342,7 +345,7 @@ function createRoutes(config: Config, parts: RouteParts) {
   for (const app of parts.apps.all() as readonly AppRuntime[]) {
     if (app.push) table.set(app.push.path, createPushEndpoint(app, app.push, parts));
   }
-  return { table, assets: playground?.assets ?? null, playground };
+  return { table, assets: playground.assets };
 }
 
 function createPushEndpoint(app: AppRuntime, push: PushConfig, parts: RouteParts): Route {
@@ -376,16 +379,13 @@ function createPushEndpoint(app: AppRuntime, push: PushConfig, parts: RouteParts
 /** Starts serving; resolves to the URL clients reach it at. */
 async function listen(
   config: Config,
-  server: Server,
+  edge: EdgeServer,
   router: ReturnType<typeof createRouter>,
+  logger: Logger,
 ): Promise<string> {
-  server.on('request', (request, response) => void router(request, response));
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  edge.serve(router);
+  await startListening(edge.server, config.port, config.host, logger);
+  const { port } = edge.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

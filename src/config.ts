@@ -40,6 +40,17 @@ export type {
 } from './config/types.js';
 export { DEFAULT_APP_NAME, SANDBOX_APP_NAMES } from './config/apps.js';
 
+/** Limits of the HTTP edge: what one client may hold of the server's memory and sockets. */
+export interface HttpLimits {
+  /** Largest /graphql request body; the push endpoint keeps its own 64 KiB. */
+  readonly maxBodyBytes: number;
+  readonly headersTimeoutMs: number;
+  /** Whole request, body included: a slow upload is cut here. */
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -61,6 +72,7 @@ export interface Config {
   readonly playground: boolean;
   /** How long in-flight requests may run on after SIGTERM before their connections are cut. */
   readonly shutdownGraceSeconds: number;
+  readonly http: HttpLimits;
 }
 
 export class ConfigError extends Error {
@@ -165,6 +177,7 @@ export function loadConfig(
     apiKeys,
     playground: reader.boolean('PLAYGROUND', mode === 'sandbox'),
     shutdownGraceSeconds: reader.integer('SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
+    http: parseHttpLimits(reader),
   };
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze(config);
@@ -247,6 +260,29 @@ function parsePushEnv(
     problems.push('WECHAT_PUSH_REQUIRE_ENCRYPTION=true needs WECHAT_PUSH_AES_KEY');
   }
   return push;
+}
+
+function parseHttpLimits(reader: Reader): HttpLimits {
+  const requestTimeoutMs = reader.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeoutMs = reader.integer(
+    'HTTP_HEADERS_TIMEOUT_MS',
+    Math.min(10_000, requestTimeoutMs),
+    100,
+    3_600_000,
+  );
+  if (headersTimeoutMs > requestTimeoutMs) {
+    reader.problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
+  return {
+    maxBodyBytes: reader.integer('MAX_BODY_BYTES', 100 * 1024, 1024, 64 * 1024 * 1024),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: reader.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 3_600_000),
+    maxConnections: reader.integer('HTTP_MAX_CONNECTIONS', 4096, 1, 1_000_000),
+  };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -147,3 +147,54 @@ describe('loadConfig', () => {
     ).toBe('client');
   });
 });
+
+describe('loadConfig: HTTP limits', () => {
+  it('has explicit defaults: 100 KiB bodies, a 30 s request timeout', () => {
+    expect(loadConfig({}).http).toEqual({
+      maxBodyBytes: 102_400,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 4096,
+    });
+  });
+
+  it('reads every limit', () => {
+    expect(
+      loadConfig({
+        MAX_BODY_BYTES: '2048',
+        HTTP_HEADERS_TIMEOUT_MS: '500',
+        HTTP_REQUEST_TIMEOUT_MS: '1500',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000',
+        HTTP_MAX_CONNECTIONS: '10',
+      }).http,
+    ).toEqual({
+      maxBodyBytes: 2048,
+      headersTimeoutMs: 500,
+      requestTimeoutMs: 1500,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 10,
+    });
+    // A short request timeout pulls the default headers timeout down with it.
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '300' }).http.headersTimeoutMs).toBe(300);
+  });
+
+  it('reports bad limits together', () => {
+    let message = '';
+    try {
+      loadConfig({
+        MAX_BODY_BYTES: '100kb',
+        HTTP_HEADERS_TIMEOUT_MS: '20000',
+        HTTP_REQUEST_TIMEOUT_MS: '1000',
+        HTTP_MAX_CONNECTIONS: '0',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('MAX_BODY_BYTES must be an integer');
+    expect(message).toContain('HTTP_MAX_CONNECTIONS must be an integer');
+    expect(message).toContain(
+      'HTTP_HEADERS_TIMEOUT_MS (20000) must not exceed HTTP_REQUEST_TIMEOUT_MS (1000)',
+    );
+  });
+});
