@@ -2,8 +2,9 @@ import { isDateValue, isTimeValue } from './dates.js';
 
 /**
  * How the simulator judges a keyword value, written from WeChat's value table
- * (订阅消息参数值内容限制说明) and kept apart from the gateway's validator on purpose: the two are
- * compared by a test, so a mistake in either shows up as a disagreement instead of passing twice.
+ * (订阅消息参数值内容限制说明, docs/wechat.md §3.2) and kept apart from the gateway's validator on
+ * purpose: the two are compared by a test, so a mistake in either shows up as a disagreement
+ * instead of passing twice.
  *
  * Characters are counted as Unicode code points (WeChat does not say how it counts). The table's
  * classes, read literally: Chinese (Han script), English letters, digits 0-9, and symbols, which

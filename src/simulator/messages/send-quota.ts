@@ -6,7 +6,7 @@ export interface SendQuotaLimits {
   perDay: number | null;
 }
 
-/** WeChat's daily volume for a mini program without WeChat Pay (reference §8: 1kw/日). */
+/** WeChat's daily volume for a mini program without WeChat Pay (docs/wechat.md §8: 1kw/日). */
 export const DEFAULT_SEND_QUOTA: SendQuotaLimits = { perMinute: null, perDay: 10_000_000 };
 
 /**

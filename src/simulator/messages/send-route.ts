@@ -37,7 +37,7 @@ export interface SendRouteDeps {
 }
 
 /**
- * POST /cgi-bin/message/subscribe/send (reference §2). A call with a valid token first counts
+ * POST /cgi-bin/message/subscribe/send (docs/wechat.md §2). A call with a valid token first counts
  * against the app's quotas (45009 for the day, 45011 for the minute). After the body checks of readSendRequest:
  * a send to an openid that already has one in flight answers 43108; no credit (one-time) or no
  * acceptance (long-term) answers 43101. A send that goes out spends its credit at once, holds the

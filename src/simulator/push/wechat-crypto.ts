@@ -1,9 +1,9 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 
 /**
- * How WeChat signs and encrypts a message push (消息推送, safe and compatible mode), written for
- * the simulator from WeChat's description rather than shared with the gateway's decoder, so the
- * sandbox tests check one against the other.
+ * How WeChat signs and encrypts a message push (消息推送, safe and compatible mode; docs/wechat.md
+ * §6.3), written for the simulator from WeChat's description rather than shared with the gateway's
+ * decoder, so the sandbox tests check one against the other.
  */
 
 /** SHA-1 hex of the parts sorted as strings and joined: `signature` and `msg_signature`. */
