@@ -65,10 +65,15 @@ describe('standalone simulator settings', () => {
     let out = '';
     try {
       child.stdout.setEncoding('utf8');
-      for await (const chunk of child.stdout) {
-        out += chunk as string;
-        if (out.includes('Control surface:')) break;
-      }
+      // Read with a listener, not a for-await loop: leaving the loop would close the pipe, and the
+      // simulator's next console line would then kill it with EPIPE.
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: string) => {
+          out += chunk;
+          if (out.includes('Control surface:')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`the simulator exited (${code}): ${out}`)));
+      });
       for (const name of [
         'WECHAT_API_BASE=http://127.0.0.1:',
         'WECHAT_APP_ID=',
