@@ -23,7 +23,8 @@ const corpus: Record<string, { valid: string[]; invalid: string[] }> = {
   },
   letter: {
     valid: ['abc', 'ABC', 'x'.repeat(32)],
-    invalid: ['x'.repeat(33), 'abc1', 'a b', '中文', 'a-b'],
+    // Letters are the English ones: anything else counts as a symbol.
+    invalid: ['x'.repeat(33), 'abc1', 'a b', '中文', 'a-b', 'José', 'かな', 'ＡＢＣ'],
   },
   symbol: {
     valid: ['-', '!@#$%', '*'],
