@@ -1,4 +1,5 @@
 import type { Logger } from '../../shared/logger.js';
+import { noopObserver, type Observer } from '../../shared/observer.js';
 import type { PushDedup } from './dedup.js';
 import { parseEnvelope, type PushDocument } from './envelope.js';
 import { normalizeEvent } from './normalize-event.js';
@@ -25,6 +26,8 @@ export interface PushHandlerDeps {
   dedup: PushDedup;
   sink: PushEventSink;
   logger: Logger;
+  /** Counts deliveries by event kind and outcome; none recorded when absent. */
+  observer?: Observer;
   /** Default 65536. The HTTP adapter should also stop reading a body past this size. */
   maxBodyBytes?: number;
   /** How long a delivery key is remembered. Default 3600 s, well past WeChat's retries. */
@@ -108,6 +111,7 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const dedupTtlSeconds = deps.dedupTtlSeconds ?? DEFAULT_DEDUP_TTL_SECONDS;
   const { logger, dedup, sink } = deps;
+  const observer = deps.observer ?? noopObserver;
 
   function verify(query: URLSearchParams): SignedQuery {
     const signed = verifyUrlSignature(query, deps.token);
@@ -121,6 +125,7 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
     if (echostr === null || echostr === '') {
       throw new PushError('missing_echostr', 'verification request has no echostr');
     }
+    observer.push({ event: 'verification', outcome: 'verified' });
     return { status: 200, body: echostr, contentType: TEXT };
   }
 
@@ -183,11 +188,13 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
         { event: event.event, msgType: event.msgType },
         'push ignored: not a subscribe event',
       );
+      observer.push({ event: event.kind, outcome: 'ignored' });
       return success();
     }
     const key = pushDedupKey(event);
     if (!(await dedup.firstSeen(key, dedupTtlSeconds))) {
       logger.info({ event: event.event }, 'push ignored: delivery already handled');
+      observer.push({ event: event.kind, outcome: 'duplicate' });
       return success();
     }
     try {
@@ -198,9 +205,11 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
         'push event could not be applied; replying 500 so WeChat retries',
       );
       await releaseClaim(key);
+      observer.push({ event: event.kind, outcome: 'failed' });
       return reply(500);
     }
     logger.info({ event: event.event, items: event.items.length }, 'push event applied');
+    observer.push({ event: event.kind, outcome: 'applied' });
     return success();
   }
 
@@ -232,9 +241,11 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
           err.field === undefined ? fields : { ...fields, field: err.field },
           `push request rejected: ${err.message}`,
         );
+        observer.push({ event: 'unknown', outcome: err.reason });
         return reply(err.status);
       }
       logger.error({ err }, 'push request failed unexpectedly; replying 500 so WeChat retries');
+      observer.push({ event: 'unknown', outcome: 'failed' });
       return reply(500);
     }
   };

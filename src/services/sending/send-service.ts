@@ -10,6 +10,7 @@ import {
 import { assertIdempotencyKey, type IdempotencyStore } from './idempotency/idempotency-store.js';
 import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
 import type { Logger } from '../../shared/logger.js';
+import { noopObserver, type Observer } from '../../shared/observer.js';
 import { newMessageId, type MessageRecord, type MessageStore } from '../messages/message-store.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { validateTemplateData } from '../templates/validate-data.js';
@@ -22,6 +23,7 @@ import type { SendOutcome } from '../wechat/wechat-service.js';
 import { assertIdentifier } from '../../shared/identifiers.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import { normalizeTemplateData } from './normalize-data.js';
+import { SendReport } from './send-report.js';
 
 export interface SendRequest {
   openid: string;
@@ -48,6 +50,8 @@ export interface SendServiceDeps {
   userMutex: KeyedMutex;
   quotaPolicy: QuotaPolicy;
   logger: Logger;
+  /** Counts send outcomes for the metrics; none recorded when absent. */
+  observer?: Observer;
   now?: () => Date;
   idempotencyTtlSeconds?: number;
   /** How long a duplicate request waits for the original one to finish. */
@@ -92,12 +96,20 @@ export class SendService {
         return this.awaitOriginal(claim.messageId);
       }
     }
+    const report = new SendReport(deps.logger, deps.observer ?? noopObserver, {
+      messageId,
+      appId: deps.appId,
+      template: prepared.template,
+    });
     try {
-      return await deps.userMutex.runExclusive(
+      const record = await deps.userMutex.runExclusive(
         `send:${deps.appId}:${prepared.message.touser}`,
         () => this.sendExclusive(messageId, acceptedAt, prepared),
       );
+      report.finished(record);
+      return record;
     } catch (error) {
+      report.threw(error);
       // Nothing reached WeChat: free the key so the client's retry is a fresh attempt.
       if (prepared.idempotencyKey !== null && !mayHaveReachedWeChat(error)) {
         await deps.idempotency.forget(deps.appId, prepared.idempotencyKey, messageId);

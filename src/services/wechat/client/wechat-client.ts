@@ -1,4 +1,5 @@
 import type { Logger } from '../../../shared/logger.js';
+import { noopObserver, type Observer } from '../../../shared/observer.js';
 import { parseWeChatJson } from './parse-json.js';
 import { TransportError, type HttpRequest, type HttpTransport } from './http-transport.js';
 import { WeChatError } from './wechat-error.js';
@@ -41,6 +42,8 @@ export class WeChatClient {
     private readonly transport: HttpTransport,
     private readonly credentials: { appId: string; appSecret: string },
     private readonly logger: Logger,
+    /** Times every call by endpoint and outcome. */
+    private readonly observer: Observer = noopObserver,
   ) {}
 
   get appId(): string {
@@ -120,8 +123,37 @@ export class WeChatClient {
     return { accessToken, expiresIn };
   }
 
-  /** One HTTP exchange: non-JSON or non-2xx answers become errors that name the path only. */
+  /**
+   * One HTTP exchange, timed: a failure to get an answer is logged as a warning here (once per
+   * attempt, naming the path and the error code only: the URL may carry the access token).
+   */
   private async call(request: HttpRequest): Promise<Body> {
+    const started = performance.now();
+    let outcome: 'ok' | 'refused' | 'transport' = 'transport';
+    try {
+      const body = await this.exchange(request);
+      outcome = 'ok';
+      return body;
+    } catch (error) {
+      if (error instanceof WeChatError) outcome = 'refused';
+      else if (error instanceof TransportError) {
+        this.logger.warn(
+          { path: request.path, code: error.code, sent: error.sent },
+          'WeChat transport failure',
+        );
+      }
+      throw error;
+    } finally {
+      this.observer.wechatCall({
+        endpoint: request.path,
+        outcome,
+        durationMs: performance.now() - started,
+      });
+    }
+  }
+
+  /** Non-JSON or non-2xx answers become errors that name the path only. */
+  private async exchange(request: HttpRequest): Promise<Body> {
     const response = await this.transport.request(request);
     let body: unknown;
     try {
