@@ -33,6 +33,7 @@ import { loadTemplatesFile, TemplateRegistry } from './services/templates/index.
 import { TemplateCatalog } from './services/templates/template-catalog.js';
 import { createWeChatStack, type TransportKind } from './services/wechat/wechat-stack.js';
 import { createPlaygroundRoutes } from './http/playground-routes.js';
+import { createOperations } from './http/ops/create-operations.js';
 
 export interface GatewayDeps {
   logger?: Logger;
@@ -51,19 +52,25 @@ export interface Gateway {
   /** Sandbox mode: the embedded WeChat simulator. */
   simulator: { url: string; instance: Simulator } | null;
   auth: boolean;
+  /** Readiness fails from now on (the first step of a graceful shutdown; close() does it too). */
+  markShuttingDown(): void;
   close(): Promise<void>;
 }
 
 /** The composition root: builds every service from the config and serves them over HTTP. */
 export async function startGateway(config: Config, deps: GatewayDeps = {}): Promise<Gateway> {
-  const logger = deps.logger ?? createLogger(config.logLevel);
+  const ops = createOperations(
+    config,
+    deps.logger ?? createLogger(config.logLevel, { format: config.logFormat }),
+  );
+  const logger = ops.logger;
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse())
       await closer().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
   };
   try {
-    return await assemble(config, deps, logger, closers, close);
+    return await assemble(config, deps, logger, closers, close, ops);
   } catch (error) {
     await close();
     throw error;
@@ -76,6 +83,7 @@ async function assemble(
   logger: Logger,
   closers: (() => Promise<unknown>)[],
   close: () => Promise<void>,
+  ops: ReturnType<typeof createOperations>,
 ): Promise<Gateway> {
   const sandbox = config.mode === 'sandbox' ? await startSandbox(config, logger) : null;
   if (sandbox) closers.push(() => sandbox.close());
@@ -104,6 +112,7 @@ async function assemble(
     appSecret: wechatConfig.appSecret,
     tokenMode: config.wechat.tokenMode,
     logger,
+    observer: ops.observer,
     redis,
     prefix: config.redisPrefix,
     transport: deps.transport ?? config.wechat.transport,
@@ -147,6 +156,7 @@ async function assemble(
       ),
       quotaPolicy: config.quotaPolicy,
       logger,
+      observer: ops.observer,
     }),
     messages: stores.messages,
     syncTemplates,
@@ -162,7 +172,11 @@ async function assemble(
     introspection: true,
     // No cache hints are used, and Apollo's own landing page would load its IDE from a CDN: the
     // playground (self-hosted) is ours, served before Apollo sees the request.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      ops.graphqlPlugin,
+    ],
   });
   await apollo.start();
   closers.push(() => apollo.stop());
@@ -182,10 +196,6 @@ async function assemble(
       : graphql(request, response, url),
   );
   if (playground) for (const [path, route] of playground.routes) routes.set(path, route);
-  routes.set('/healthz', (_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ status: 'ok', mode: config.mode }));
-  });
   if (config.push) {
     const pushLogger = logger.child({ component: 'push' });
     const handler = createPushHandler({
@@ -207,10 +217,20 @@ async function assemble(
         logger,
       }),
       logger: pushLogger,
+      observer: ops.observer,
     });
     routes.set(config.push.path, createPushRoute(handler, pushLogger));
   }
-  const router = createRouter(routes, playground?.assets ?? null, logger);
+  const router = ops.install(
+    routes,
+    {
+      redis,
+      templateCount: () => catalog.registry.list().length,
+      tokenRefusal: () => stack.tokens.refusal,
+    },
+    createRouter(routes, playground?.assets ?? null, logger),
+    playground ? [playground.assetsPath] : [],
+  );
 
   const server: Server = createServer((request, response) => void router(request, response));
   server.keepAliveTimeout = 65_000;
@@ -233,6 +253,8 @@ async function assemble(
     const stopPushes = sandbox.connectPush(url);
     closers.push(stopPushes);
   }
+  // Closers run last-in first-out: readiness fails before anything else closes.
+  closers.push(async () => ops.markShuttingDown());
   return {
     url,
     graphqlUrl: `${url}/graphql`,
@@ -243,6 +265,7 @@ async function assemble(
     pushUrl: config.push ? `${url}${config.push.path}` : null,
     simulator: sandbox?.simulator ?? null,
     auth: config.apiKeys.length > 0,
+    markShuttingDown: () => ops.markShuttingDown(),
     close,
   };
 }

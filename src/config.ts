@@ -9,6 +9,7 @@ export type QuotaPolicy = 'track' | 'enforce';
 export type LedgerSourceSetting = 'client' | 'events';
 export type Role = 'admin' | 'sender' | 'reader';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type LogFormat = 'json' | 'pretty';
 
 export interface ApiKey {
   readonly role: Role;
@@ -40,6 +41,10 @@ export interface Config {
   readonly redisUrl: string | null;
   readonly redisPrefix: string;
   readonly logLevel: LogLevel;
+  /** json (one object a line, for collectors) or pretty (pino-pretty, for people). */
+  readonly logFormat: LogFormat;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | null;
   readonly templatesFile: string | null;
   readonly templatesSync: boolean;
   readonly quotaPolicy: QuotaPolicy;
@@ -179,6 +184,17 @@ function parsePush(reader: Reader): PushConfig | null {
   return { path, token, aesKey, replayWindowSeconds, requireEncryption };
 }
 
+function parseMetricsToken(reader: Reader): string | null {
+  const token = reader.raw('METRICS_TOKEN');
+  if (token === undefined) return null;
+  // Never echo the token: only what is wrong with it.
+  if (token.length < 16 || /\s/.test(token)) {
+    reader.problems.push('METRICS_TOKEN must be at least 16 characters with no spaces');
+    return null;
+  }
+  return token;
+}
+
 export function loadConfig(env: Env): Config {
   const reader = new Reader(env);
   const appId = reader.raw('WECHAT_APP_ID') ?? null;
@@ -214,6 +230,8 @@ export function loadConfig(env: Env): Config {
     redisUrl: reader.url('REDIS_URL', null, ['redis:', 'rediss:']),
     redisPrefix: reader.string('REDIS_PREFIX', 'wsg'),
     logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: reader.oneOf<LogFormat>('LOG_FORMAT', ['json', 'pretty'], 'json'),
+    metricsToken: parseMetricsToken(reader),
     templatesFile: reader.raw('TEMPLATES_FILE') ?? null,
     templatesSync: reader.boolean('TEMPLATES_SYNC', false),
     quotaPolicy: reader.oneOf<QuotaPolicy>('QUOTA_POLICY', ['track', 'enforce'], 'track'),

@@ -59,6 +59,7 @@ export function createPlaygroundRoutes(options: { sandbox: boolean }) {
       wantsPlayground(request.method ?? 'GET', request.headers.accept),
     page,
     assets,
+    assetsPath: ASSETS_PATH,
     routes: new Map<string, Route>([['/playground', redirect]]),
   };
 }

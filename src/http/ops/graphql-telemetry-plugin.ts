@@ -1,0 +1,39 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestLogScope } from '../../infra/request-scoped-logger.js';
+import type { GatewayContext } from '../../schema/context.js';
+import type { Observer } from '../../shared/observer.js';
+
+const MAX_LOGGED_NAME = 64;
+
+/**
+ * Counts GraphQL operations by name and outcome, and notes the operation name and the caller's
+ * role on the request, for its access line. `rejected`: never executed (parse, validation and
+ * cost limits refuse before execution, leaving no resolved operation).
+ */
+export function graphqlTelemetryPlugin(
+  scope: RequestLogScope,
+  observer: Observer,
+): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const active = scope.current();
+      if (active) active.role = contextValue.role;
+      return {
+        async willSendResponse({ operation, operationName, request, errors }) {
+          const name = (operationName ?? request.operationName ?? 'anonymous').slice(
+            0,
+            MAX_LOGGED_NAME,
+          );
+          // A batch runs several operations in one request: the access line lists them all.
+          if (active) {
+            active.operationName = active.operationName ? `${active.operationName},${name}` : name;
+          }
+          observer.graphql({
+            operation: name,
+            outcome: !operation ? 'rejected' : errors?.length ? 'error' : 'ok',
+          });
+        },
+      };
+    },
+  };
+}
