@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind, type DocumentNode } from 'graphql';
 import type { RequestLogScope } from '../../infra/request-scoped-logger.js';
 import type { GatewayContext } from '../../schema/context.js';
 import type { Observer } from '../../shared/observer.js';
@@ -19,11 +20,13 @@ export function graphqlTelemetryPlugin(
       const active = scope.current();
       if (active) active.role = contextValue.role;
       return {
-        async willSendResponse({ operation, operationName, request, errors }) {
-          const name = (operationName ?? request.operationName ?? 'anonymous').slice(
-            0,
-            MAX_LOGGED_NAME,
-          );
+        async willSendResponse({ operation, operationName, request, errors, document }) {
+          const name = (
+            operationName ??
+            request.operationName ??
+            soleOperationName(document) ??
+            'anonymous'
+          ).slice(0, MAX_LOGGED_NAME);
           // A batch runs several operations in one request: the access line lists them all.
           if (active) {
             active.operationName = active.operationName ? `${active.operationName},${name}` : name;
@@ -36,4 +39,12 @@ export function graphqlTelemetryPlugin(
       };
     },
   };
+}
+
+/** A document that failed validation has no resolved operation: name it from its only one. */
+function soleOperationName(document: DocumentNode | undefined): string | undefined {
+  const operations = document?.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return operations?.length === 1 && operations[0]!.kind === Kind.OPERATION_DEFINITION
+    ? operations[0]!.name?.value
+    : undefined;
 }
