@@ -52,6 +52,8 @@ export interface Config {
   readonly playground: boolean;
   readonly push: PushConfig | null;
   readonly ledgerSource: LedgerSourceSetting;
+  /** How long in-flight requests may run on after SIGTERM before their connections are cut. */
+  readonly shutdownGraceSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -243,6 +245,7 @@ export function loadConfig(env: Env): Config {
       ['client', 'events'],
       push ? 'events' : 'client',
     ),
+    shutdownGraceSeconds: reader.integer('SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
   };
   if (config.ledgerSource === 'events' && push === null && reader.raw('LEDGER_SOURCE')) {
     reader.problems.push('LEDGER_SOURCE=events needs the push endpoint: set WECHAT_PUSH_TOKEN');

@@ -27,6 +27,8 @@ export interface ReadinessSources {
  * What operators see of a gateway: request ids and access lines, metrics, health and readiness.
  * Made before the services (they take its logger and observer), installed once the routes exist.
  */
+export type Operations = ReturnType<typeof createOperations>;
+
 export function createOperations(config: Config, baseLogger: Logger) {
   const scope = new RequestLogScope();
   const metrics = createPrometheusMetrics();

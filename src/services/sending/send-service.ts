@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../shared/clock.js';
 import { createHash } from 'node:crypto';
 import type { QuotaPolicy } from '../../config.js';
 import {
@@ -52,7 +53,7 @@ export interface SendServiceDeps {
   logger: Logger;
   /** Counts send outcomes for the metrics; none recorded when absent. */
   observer?: Observer;
-  now?: () => Date;
+  now?: Clock;
   idempotencyTtlSeconds?: number;
   /** How long a duplicate request waits for the original one to finish. */
   duplicateWaitMs?: number;
@@ -67,10 +68,14 @@ const MAX_PAGE_LENGTH = 1024;
  * A WeChat refusal is a recorded outcome (FAILED), not an exception.
  */
 export class SendService {
-  private readonly now: () => Date;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: SendServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.clock = deps.now ?? systemClock;
+  }
+
+  private now(): Date {
+    return new Date(this.clock());
   }
 
   async send(request: SendRequest): Promise<MessageRecord> {

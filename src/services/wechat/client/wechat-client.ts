@@ -38,13 +38,23 @@ type Body = Record<string, unknown>;
  * the token service's business. Bodies are decoded with 64-bit integers kept exact.
  */
 export class WeChatClient {
-  constructor(
-    private readonly transport: HttpTransport,
-    private readonly credentials: { appId: string; appSecret: string },
-    private readonly logger: Logger,
+  private readonly transport: HttpTransport;
+  private readonly credentials: { appId: string; appSecret: string };
+  private readonly logger: Logger;
+  private readonly observer: Observer;
+
+  constructor(deps: {
+    transport: HttpTransport;
+    credentials: { appId: string; appSecret: string };
+    logger: Logger;
     /** Times every call by endpoint and outcome. */
-    private readonly observer: Observer = noopObserver,
-  ) {}
+    observer?: Observer;
+  }) {
+    this.transport = deps.transport;
+    this.credentials = deps.credentials;
+    this.logger = deps.logger;
+    this.observer = deps.observer ?? noopObserver;
+  }
 
   get appId(): string {
     return this.credentials.appId;
