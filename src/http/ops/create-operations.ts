@@ -1,7 +1,6 @@
 import type { Config } from '../../config.js';
 import { createPrometheusMetrics } from '../../infra/metrics/prometheus-observer.js';
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
-import { RequestLogScope } from '../../infra/request-scoped-logger.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Observer } from '../../shared/observer.js';
 import { createAuthenticator } from '../authenticate.js';
@@ -16,11 +15,17 @@ export const HEALTH_PATH = '/healthz';
 export const READY_PATH = '/readyz';
 export const METRICS_PATH = '/metrics';
 
+/** What readiness checks of one mini-program. */
+export interface AppHealth {
+  name: string;
+  templateCount: number;
+  /** The token endpoint's remembered refusal, while it lasts. */
+  tokenRefusal: { errcode: number; message: string; until: number } | null;
+}
+
 export interface ReadinessSources {
   redis?: RedisClient;
-  templateCount(): number;
-  /** The token endpoint's remembered refusal, while it lasts. */
-  tokenRefusal(): { errcode: number; message: string; until: number } | null;
+  apps(): AppHealth[];
 }
 
 /**
@@ -30,15 +35,12 @@ export interface ReadinessSources {
 export type Operations = ReturnType<typeof createOperations>;
 
 export function createOperations(config: Config, baseLogger: Logger) {
-  const scope = new RequestLogScope();
   const metrics = createPrometheusMetrics();
   const observer: Observer = metrics.observer;
   let readiness: Readiness | null = null;
   return {
-    /** Writes through the current request's logger, so its lines carry the request id. */
-    logger: scope.wrap(baseLogger),
     observer,
-    graphqlPlugin: graphqlTelemetryPlugin(scope, observer),
+    graphqlPlugin: graphqlTelemetryPlugin(observer),
 
     /** Adds /healthz, /readyz and /metrics; returns the router wrapped with request telemetry. */
     install(
@@ -55,13 +57,12 @@ export function createOperations(config: Config, baseLogger: Logger) {
         metricsRoute({
           render: () => metrics.render(),
           authenticate: config.metricsToken
-            ? createAuthenticator([{ role: 'admin', key: config.metricsToken }])
+            ? createAuthenticator([{ role: 'admin', key: config.metricsToken, apps: null }])
             : null,
         }),
       );
       return withRequestTelemetry(router, {
         logger: baseLogger,
-        scope,
         observer,
         routeOf: routeLabeler(() => routes.keys(), filePrefixes),
         quietRoutes: new Set([HEALTH_PATH, READY_PATH, METRICS_PATH]),
@@ -90,22 +91,30 @@ function readinessChecks(sources: ReadinessSources): ReadinessCheck[] {
   checks.push({
     name: 'templates',
     run() {
-      const count = sources.templateCount();
-      return count > 0
-        ? { ok: true, count }
-        : { ok: false, reason: 'no templates loaded: set TEMPLATES_FILE or TEMPLATES_SYNC=true' };
+      const apps = sources.apps();
+      const counts = Object.fromEntries(apps.map((app) => [app.name, app.templateCount]));
+      const empty = apps.filter((app) => app.templateCount === 0).map((app) => app.name);
+      if (empty.length === 0) return { ok: true, count: counts };
+      return {
+        ok: false,
+        reason: `no templates loaded for ${empty.join(', ')}: set TEMPLATES_FILE or TEMPLATES_SYNC=true (or the app's templatesFile or templatesSync), or run syncTemplates`,
+        count: counts,
+      };
     },
   });
   checks.push({
     name: 'token',
     run() {
-      const refusal = sources.tokenRefusal();
-      if (!refusal) return { ok: true };
+      const refused = sources.apps().filter((app) => app.tokenRefusal !== null);
+      if (refused.length === 0) return { ok: true };
+      const [first] = refused;
+      const refusal = first!.tokenRefusal!;
       return {
         ok: false,
         reason: refusal.message,
         errcode: refusal.errcode,
         retryInSeconds: Math.max(0, Math.ceil((refusal.until - Date.now()) / 1000)),
+        apps: refused.map((app) => app.name),
       };
     },
   });

@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type DocumentNode } from 'graphql';
-import type { RequestLogScope } from '../../infra/request-scoped-logger.js';
 import type { GatewayContext } from '../../schema/context.js';
 import type { Observer } from '../../shared/observer.js';
 
@@ -11,13 +10,10 @@ const MAX_LOGGED_NAME = 64;
  * role on the request, for its access line. `rejected`: never executed (parse, validation and
  * cost limits refuse before execution, leaving no resolved operation).
  */
-export function graphqlTelemetryPlugin(
-  scope: RequestLogScope,
-  observer: Observer,
-): ApolloServerPlugin<GatewayContext> {
+export function graphqlTelemetryPlugin(observer: Observer): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
-      const active = scope.current();
+      const active = contextValue.requestLog;
       if (active) active.role = contextValue.role;
       return {
         async willSendResponse({ operation, operationName, request, errors, document }) {

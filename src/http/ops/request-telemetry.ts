@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ActiveRequest, RequestLogScope } from '../../infra/request-scoped-logger.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Observer } from '../../shared/observer.js';
+import type { RequestLog } from '../../shared/request-log.js';
 import { requestIdFrom } from './request-id.js';
+import { trackRequest } from '../request-registry.js';
 
-export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => unknown;
+export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 export interface RequestTelemetryOptions {
   /** The process logger, not request-scoped: each request gets a child of it. */
   logger: Logger;
-  scope: RequestLogScope;
   observer: Observer;
   routeOf(target: string | undefined): string;
   /** Probe and scrape routes: their successful requests are logged at debug, not info. */
@@ -21,7 +21,7 @@ export const CLIENT_CLOSED = 499;
 
 /**
  * Gives every request an id (the caller's valid `x-request-id`, or a new one) echoed in the
- * response and bound to every log line written while serving it, then writes its access line
+ * response and bound to the logger its handlers write through, then writes its access line
  * and counts it once the response is done or the connection is gone. The line names the route,
  * never the full URL, and the caller's role, never the key.
  */
@@ -33,7 +33,8 @@ export function withRequestTelemetry(
     const started = performance.now();
     const id = requestIdFrom(request.headers['x-request-id']);
     const route = options.routeOf(request.url);
-    const active: ActiveRequest = { id, logger: options.logger.child({ requestId: id }) };
+    const active: RequestLog = { id, logger: options.logger.child({ requestId: id }) };
+    trackRequest(request, active);
     response.setHeader('x-request-id', id);
     response.once('close', () => {
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
@@ -48,9 +49,14 @@ export function withRequestTelemetry(
         ...(active.role === undefined ? {} : { role: active.role }),
         ...(response.writableFinished ? {} : { aborted: true }),
       };
-      if (options.quietRoutes.has(route) && status < 400) active.logger.debug(line, 'request');
+      // Probes that pass and requests their client abandoned are routine: debug, not info.
+      const quiet =
+        status === CLIENT_CLOSED ||
+        !response.writableFinished ||
+        (options.quietRoutes.has(route) && status < 400);
+      if (quiet) active.logger.debug(line, 'request');
       else active.logger.info(line, 'request');
     });
-    return options.scope.run(active, () => handler(request, response));
+    return handler(request, response);
   };
 }

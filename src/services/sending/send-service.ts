@@ -37,8 +37,17 @@ export interface SendRequest {
   idempotencyKey?: string | null;
 }
 
+export interface SendOptions {
+  /** The id of the request asking for the send: every line about the send carries it. */
+  requestId?: string;
+}
+
 export interface SubscribeMessageSender {
-  sendSubscribeMessage(message: SubscribeMessage): Promise<SendOutcome>;
+  /** `logger`: the send's logger, for the lines about this call. */
+  sendSubscribeMessage(
+    message: SubscribeMessage,
+    options?: { logger?: Logger },
+  ): Promise<SendOutcome>;
 }
 
 export interface SendServiceDeps {
@@ -78,9 +87,13 @@ export class SendService {
     return new Date(this.clock());
   }
 
-  async send(request: SendRequest): Promise<MessageRecord> {
+  async send(request: SendRequest, options: SendOptions = {}): Promise<MessageRecord> {
     const prepared = this.prepare(request);
     const { deps } = this;
+    const logger =
+      options.requestId === undefined
+        ? deps.logger
+        : deps.logger.child({ requestId: options.requestId });
     // The id and createdAt share one instant, so the newest-first log (ordered by id) also reads
     // newest first by createdAt when sends queue behind one user.
     const acceptedAt = this.now();
@@ -101,7 +114,7 @@ export class SendService {
         return this.awaitOriginal(claim.messageId);
       }
     }
-    const report = new SendReport(deps.logger, deps.observer ?? noopObserver, {
+    const report = new SendReport(logger, deps.observer ?? noopObserver, {
       messageId,
       appId: deps.appId,
       template: prepared.template,
@@ -109,7 +122,7 @@ export class SendService {
     try {
       const record = await deps.userMutex.runExclusive(
         `send:${deps.appId}:${prepared.message.touser}`,
-        () => this.sendExclusive(messageId, acceptedAt, prepared),
+        () => this.sendExclusive(messageId, acceptedAt, prepared, logger),
       );
       report.finished(record);
       return record;
@@ -183,6 +196,7 @@ export class SendService {
     messageId: string,
     acceptedAt: Date,
     prepared: ReturnType<SendService['prepare']>,
+    logger: Logger,
   ): Promise<MessageRecord> {
     const { deps } = this;
     const { message } = prepared;
@@ -218,7 +232,7 @@ export class SendService {
     };
     await deps.messages.create(record);
     try {
-      const outcome = await deps.sender.sendSubscribeMessage(message);
+      const outcome = await deps.sender.sendSubscribeMessage(message, { logger });
       const sent = await deps.messages.update(deps.appId, messageId, {
         status: 'SENT',
         msgid: outcome.msgid,
@@ -228,7 +242,7 @@ export class SendService {
       await deps.ledger.recordSent(key, { reserved, at: this.now() });
       return sent;
     } catch (error) {
-      return this.recordFailure(error, messageId, key, reserved, prepared.longTerm);
+      return this.recordFailure(error, messageId, key, reserved, prepared.longTerm, logger);
     }
   }
 
@@ -238,6 +252,7 @@ export class SendService {
     key: SubscriptionKey,
     reserved: boolean,
     longTerm: boolean,
+    logger: Logger,
   ): Promise<MessageRecord> {
     const { deps } = this;
     const attempts = (error as { attempts?: number }).attempts ?? 0;
@@ -254,8 +269,8 @@ export class SendService {
         else await deps.ledger.markNoCredit(key, this.now());
       } else if (reserved) await deps.ledger.release(key, this.now());
       if (refusal.errcode !== WeChatErrcode.USER_REFUSED) {
-        deps.logger.warn(
-          { errcode: refusal.errcode, templateId: key.templateId, messageId },
+        logger.warn(
+          { errcode: refusal.errcode, appId: key.appId, templateId: key.templateId, messageId },
           'WeChat refused a send',
         );
       }

@@ -88,14 +88,18 @@ export class AccessTokenService {
   }
 
   /** Runs a business call with a token; on a token error, refreshes and retries it once. */
-  async withToken<T>(call: (token: string) => Promise<T>): Promise<T> {
+  /** `logger`: the caller's request logger, for the lines about this call. */
+  async withToken<T>(
+    call: (token: string) => Promise<T>,
+    logger: Logger = this.options.logger,
+  ): Promise<T> {
     const token = await this.getToken();
     try {
       return await call(token);
     } catch (error) {
       if (!isTokenRejection(error)) throw error;
-      this.options.logger.info(
-        { errcode: error.errcode, path: error.path },
+      logger.info(
+        { appId: this.appId, errcode: error.errcode, path: error.path },
         'access token rejected; refreshing once',
       );
       const fresh = await this.refresh(token);
