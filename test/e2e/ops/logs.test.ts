@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  dataOf,
-  errorOf,
-  newOpenid,
-  VALID_DATA,
-  type GqlResult,
-  type MessageView,
-} from '../../helpers/api.js';
+import { dataOf, errorOf, newOpenid, type GqlResult, type MessageView } from '../../helpers/api.js';
+import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { SEND } from '../../helpers/operations.js';
 import type { LogLine } from '../../helpers/recording-logger.js';
 import { STUB_ADMIN_KEY, startStubGateway, type StubGateway } from '../../helpers/stub-gateway.js';

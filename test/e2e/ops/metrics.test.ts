@@ -6,8 +6,8 @@ import {
   newOpenid,
   send,
   sendValid,
-  VALID_DATA,
 } from '../../helpers/api.js';
+import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { parsePrometheus, sumOf, type Sample } from '../../helpers/prometheus-text.js';
 import { PUSH_TOKEN } from '../../helpers/push-harness.js';

@@ -1,5 +1,6 @@
 import { expect, it } from '@jest/globals';
-import { dataOf, errorOf, newOpenid, send, VALID_DATA } from '../../helpers/api.js';
+import { dataOf, errorOf, newOpenid, send } from '../../helpers/api.js';
+import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { capturedPino } from '../../helpers/captured-pino.js';
 import { STUB_ADMIN_KEY, startStubGateway } from '../../helpers/stub-gateway.js';
 

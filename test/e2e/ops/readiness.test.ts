@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { errorOf, newOpenid, send, VALID_DATA } from '../../helpers/api.js';
+import { errorOf, newOpenid, send } from '../../helpers/api.js';
+import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { startPrivateRedis, type PrivateRedis } from '../../helpers/private-redis.js';
 import { describeRedis, uniquePrefix } from '../../helpers/redis.js';
