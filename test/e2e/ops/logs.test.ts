@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { dataOf, errorOf, newOpenid, type GqlResult, type MessageView } from '../../helpers/api.js';
 import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { SEND } from '../../helpers/operations.js';
+import { PUSH_TOKEN } from '../../helpers/push-harness.js';
 import type { LogLine } from '../../helpers/recording-logger.js';
 import { STUB_ADMIN_KEY, startStubGateway, type StubGateway } from '../../helpers/stub-gateway.js';
 
@@ -10,7 +11,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 describe('logs of a running gateway', () => {
   let live: StubGateway;
   beforeAll(async () => {
-    live = await startStubGateway();
+    live = await startStubGateway({ env: { WECHAT_PUSH_TOKEN: PUSH_TOKEN } });
   });
   afterAll(() => live.close());
 
@@ -163,6 +164,24 @@ describe('logs of a running gateway', () => {
       errcode: null,
       attempts: 1,
       error: 'UPSTREAM_UNAVAILABLE',
+    });
+  });
+
+  it('a refused push delivery is logged with its request id', async () => {
+    const before = live.t.logger.lines.length;
+    const response = await fetch(
+      `${live.t.gateway.pushUrl}?signature=${'0'.repeat(40)}&timestamp=${Math.floor(Date.now() / 1000)}&nonce=1&echostr=hi`,
+      { headers: { 'x-request-id': 'push-probe-7' } },
+    );
+    expect(response.status).toBe(401);
+    expect(response.headers.get('x-request-id')).toBe('push-probe-7');
+    const rejected = live.t.logger.lines
+      .slice(before)
+      .filter((line) => line.msg.startsWith('push request rejected'));
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.fields).toMatchObject({
+      requestId: 'push-probe-7',
+      reason: 'bad_signature',
     });
   });
 });
