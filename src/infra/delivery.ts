@@ -1,5 +1,6 @@
 import type { AppConfig, Config } from '../config.js';
 import type { Logger } from '../shared/logger.js';
+import type { Observer } from '../shared/observer.js';
 import { MemoryLock } from '../shared/lock.js';
 import { startDelivery, type Delivery } from '../services/delivery/start-delivery.js';
 import { CampaignStatusGate } from '../services/campaigns/campaign-gate.js';
@@ -23,6 +24,7 @@ export interface DeliveryParts {
   /** The same per-user lock as direct sends: WeChat refuses concurrent sends to one user. */
   userMutex: KeyedMutex;
   logger: Logger;
+  observer?: Observer;
 }
 
 /** The engine with the app's campaigns on top (bulk sends ride the same queue). */
@@ -92,6 +94,7 @@ function startEngine(
     userMutex: parts.userMutex,
     quotaPolicy: app.quotaPolicy,
     logger: parts.logger,
+    observer: parts.observer,
     queue:
       redisUrl && parts.redis
         ? { prefix: config.redisPrefix, connect: () => connectQueueRedis(redisUrl, onError) }

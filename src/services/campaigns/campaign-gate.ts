@@ -1,11 +1,5 @@
+import type { CampaignGate, CampaignVerdict } from '../delivery/campaign-gate.js';
 import type { CampaignStore } from './campaign-store.js';
-
-/** What a due campaign message may do now: go, wait for a resume, or end as cancelled. */
-export type CampaignVerdict = 'send' | 'hold' | 'cancel';
-
-export interface CampaignGate {
-  verdict(campaignId: string): Promise<CampaignVerdict>;
-}
 
 /**
  * Reads the campaign's status for each of its due messages. Only "send" is cached (briefly, so a

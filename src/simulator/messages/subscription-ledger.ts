@@ -1,7 +1,7 @@
-import type { Template } from '../../services/templates/index.js';
+import type { SimTemplate } from '../templates/sim-template.js';
 
 /**
- * What each user has agreed to receive (reference §5.4):
+ * What each user has agreed to receive (docs/wechat.md §5.4):
  * - one-time templates: a credit count per (openid, template); every accept adds one (credits
  *   accumulate, no documented upper bound) and every successful send spends one;
  * - long-term templates: a yes/no per (openid, template); sends do not use it up.
@@ -11,7 +11,7 @@ export class SubscriptionLedger {
   private readonly oneTimeCredits = new Map<string, Map<string, number>>();
   private readonly longTermAccepted = new Map<string, Set<string>>();
 
-  accept(openid: string, template: Template): void {
+  accept(openid: string, template: SimTemplate): void {
     if (template.type === 'LONG_TERM') {
       this.longTermSet(openid).add(template.id);
       return;
@@ -25,7 +25,7 @@ export class SubscriptionLedger {
    * one-time subscription stands on its own). For a long-term template the popup choice is the
    * setting itself, so a reject turns it off.
    */
-  reject(openid: string, template: Template): void {
+  reject(openid: string, template: SimTemplate): void {
     if (template.type === 'LONG_TERM') this.longTermAccepted.get(openid)?.delete(template.id);
   }
 
@@ -44,7 +44,7 @@ export class SubscriptionLedger {
   }
 
   /** Whether a send may go out; a one-time send spends a credit here. */
-  spend(openid: string, template: Template): boolean {
+  spend(openid: string, template: SimTemplate): boolean {
     if (template.type === 'LONG_TERM') return this.isLongTermAccepted(openid, template.id);
     const left = this.credits(openid, template.id);
     if (left <= 0) return false;

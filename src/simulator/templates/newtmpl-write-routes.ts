@@ -1,6 +1,6 @@
 import { jsonResponse, parseJsonObject } from '../http/sim-http.js';
-import { randomBase64Url } from '../random-ids.js';
-import { withAccessToken } from '../wechat/with-access-token.js';
+import { randomBase64Url } from '../common/random-ids.js';
+import { withAccessToken } from '../tokens/with-access-token.js';
 import type { WeChatRoute } from '../wechat/wechat-route.js';
 import { composeTemplate } from './compose-template.js';
 import type { NewtmplDeps } from './newtmpl-read-routes.js';
@@ -42,7 +42,7 @@ function sameKeywordSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((key) => b.includes(key));
 }
 
-/** POST addtemplate and deltemplate (reference §4.5, §4.6): they change the private library. */
+/** POST addtemplate and deltemplate (docs/wechat.md §4.5, §4.6): they change the private library. */
 export function newtmplWriteRoutes(deps: NewtmplDeps): WeChatRoute[] {
   const { tokens, replies, library, publicLibrary } = deps;
   const guarded = (handler: WeChatRoute['handle']) => withAccessToken(tokens, replies, handler);

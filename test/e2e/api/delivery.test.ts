@@ -1,13 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  dataOf,
-  errorOf,
-  grantCredits,
-  newOpenid,
-  VALID_DATA,
-  type GqlResult,
-} from '../../helpers/api.js';
+import { dataOf, errorOf, grantCredits, newOpenid, type GqlResult } from '../../helpers/api.js';
 import type { TestGateway } from '../../helpers/gateway.js';
+import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { describeEachStore, useGateway } from '../../helpers/stores.js';
 
 const FIELDS = `id status key sendAt expiresAt skipReason updatedAt msgid trigger { name matchKey timeoutAt }`;

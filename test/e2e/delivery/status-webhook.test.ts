@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { signatureOf } from '../../../src/services/delivery/status-webhook/webhook-poster.js';
-import { dataOf, grantCredits, newOpenid, sendValid, VALID_DATA } from '../../helpers/api.js';
+import { dataOf, grantCredits, newOpenid, sendValid } from '../../helpers/api.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { describeEachStore } from '../../helpers/stores.js';
 
 const SECRET = 'webhook-secret-0123456789';
