@@ -253,6 +253,17 @@ await redis.close();
 const templateId = auditResultTemplateId();
 
 console.log(`${holders} credit holders; concurrency ${CONCURRENCY}; paced rate ${pacedRate}/s\n`);
+const only = process.argv.includes('--memory-only')
+  ? 'memory'
+  : process.argv.includes('--bullmq-only')
+    ? 'bullmq'
+    : null;
+if (only) {
+  const r = await engineCampaign(stub, only, UNTHROTTLED);
+  console.log(r);
+  await stub.stop();
+  process.exit(0);
+}
 const raw = await rawBullmq(stub, templateId);
 const bullFast = await engineCampaign(stub, 'bullmq', UNTHROTTLED);
 const memFast = await engineCampaign(stub, 'memory', UNTHROTTLED);
