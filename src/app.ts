@@ -147,6 +147,7 @@ async function assemble(
       ),
       quotaPolicy: config.quotaPolicy,
       logger,
+      idempotencyLeaseSeconds: config.operations.idempotencyLeaseSeconds,
     }),
     messages: stores.messages,
     syncTemplates,

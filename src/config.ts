@@ -47,6 +47,17 @@ export interface Config {
   readonly playground: boolean;
   readonly push: PushConfig | null;
   readonly ledgerSource: LedgerSourceSetting;
+  /** Recovery and housekeeping: how crashes, outages, shutdown and old messages are handled. */
+  readonly operations: OperationsConfig;
+}
+
+export interface OperationsConfig {
+  /** How long an idempotency claim holds without renewal: how soon a crashed send frees its key. */
+  readonly idempotencyLeaseSeconds: number;
+  /** On SIGTERM, how long in-flight requests may take before their connections are cut. */
+  readonly shutdownGraceSeconds: number;
+  /** Messages older than this leave the message log. */
+  readonly messageRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -158,7 +169,9 @@ function parsePush(reader: Reader): PushConfig | null {
   const aesKey = reader.raw('WECHAT_PUSH_AES_KEY') ?? null;
   const path = reader.string('WECHAT_PUSH_PATH', '/wechat/push');
   const replayWindowSeconds = reader.integer('WECHAT_PUSH_REPLAY_WINDOW', 300, 1, 86_400);
-  const requireEncryption = reader.boolean('WECHAT_PUSH_REQUIRE_ENCRYPTION', false);
+  // With an AES key, plaintext is refused unless explicitly allowed: its URL signature does not
+  // cover the body, so a captured query could carry a forged one.
+  const requireEncryption = reader.boolean('WECHAT_PUSH_REQUIRE_ENCRYPTION', aesKey !== null);
   if (requireEncryption && aesKey === null) {
     reader.problems.push('WECHAT_PUSH_REQUIRE_ENCRYPTION=true needs WECHAT_PUSH_AES_KEY');
   }
@@ -220,6 +233,11 @@ export function loadConfig(env: Env): Config {
     apiKeys,
     playground: reader.boolean('PLAYGROUND', mode === 'sandbox'),
     push,
+    operations: {
+      idempotencyLeaseSeconds: reader.integer('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600),
+      shutdownGraceSeconds: reader.integer('SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
+      messageRetentionDays: reader.integer('MESSAGE_RETENTION_DAYS', 90, 1, 36_500),
+    },
     ledgerSource: reader.oneOf<LedgerSourceSetting>(
       'LEDGER_SOURCE',
       ['client', 'events'],

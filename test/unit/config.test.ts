@@ -127,6 +127,35 @@ describe('loadConfig', () => {
     expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123' }).push?.requireEncryption).toBe(false);
   });
 
+  it('refuses plaintext pushes by default once an AES key is set, unless explicitly allowed', () => {
+    const push = {
+      WECHAT_PUSH_TOKEN: 'abc123',
+      WECHAT_PUSH_AES_KEY: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
+    };
+    expect(loadConfig(push).push?.requireEncryption).toBe(true);
+    expect(
+      loadConfig({ ...push, WECHAT_PUSH_REQUIRE_ENCRYPTION: 'false' }).push?.requireEncryption,
+    ).toBe(false);
+  });
+
+  it('reads the recovery and housekeeping settings, with their defaults', () => {
+    expect(loadConfig({}).operations).toEqual({
+      idempotencyLeaseSeconds: 30,
+      shutdownGraceSeconds: 25,
+      messageRetentionDays: 90,
+    });
+    expect(
+      loadConfig({
+        IDEMPOTENCY_LEASE_SECONDS: '5',
+        SHUTDOWN_GRACE_SECONDS: '0',
+        MESSAGE_RETENTION_DAYS: '7',
+      }).operations,
+    ).toEqual({ idempotencyLeaseSeconds: 5, shutdownGraceSeconds: 0, messageRetentionDays: 7 });
+    expect(() =>
+      loadConfig({ IDEMPOTENCY_LEASE_SECONDS: '0', MESSAGE_RETENTION_DAYS: 'forever' }),
+    ).toThrow(/IDEMPOTENCY_LEASE_SECONDS must be an integer[\s\S]*MESSAGE_RETENTION_DAYS/);
+  });
+
   it('needs the push endpoint for LEDGER_SOURCE=events', () => {
     expect(() => loadConfig({ LEDGER_SOURCE: 'events' })).toThrow(/WECHAT_PUSH_TOKEN/);
     expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123', LEDGER_SOURCE: 'client' }).ledgerSource).toBe(
