@@ -33,6 +33,7 @@ import { loadTemplatesFile, TemplateRegistry } from './services/templates/index.
 import { TemplateCatalog } from './services/templates/template-catalog.js';
 import { createWeChatStack, type TransportKind } from './services/wechat/wechat-stack.js';
 import { createPlaygroundRoutes } from './http/playground-routes.js';
+import { storeUnavailablePlugin } from './http/store-unavailable-plugin.js';
 
 export interface GatewayDeps {
   logger?: Logger;
@@ -163,7 +164,11 @@ async function assemble(
     introspection: true,
     // No cache hints are used, and Apollo's own landing page would load its IDE from a CDN: the
     // playground (self-hosted) is ours, served before Apollo sees the request.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      storeUnavailablePlugin(),
+    ],
   });
   await apollo.start();
   closers.push(() => apollo.stop());

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DistributedLock, LockHandle } from '../../shared/lock.js';
 import type { RedisClient } from './redis-connection.js';
 import { LuaScript } from './redis-lua.js';
+import { translateRedisError } from './store-unavailable.js';
 
 // Deletes the key only while it still holds our owner id: a compare-and-delete in one step.
 const RELEASE = new LuaScript(
@@ -18,10 +19,11 @@ export class RedisLock implements DistributedLock {
   async tryAcquire(key: string, ttlMs: number): Promise<LockHandle | null> {
     const owner = randomUUID();
     const redisKey = `${this.prefix}:lock:${key}`;
-    const ok = await this.client.set(redisKey, owner, {
-      condition: 'NX',
-      expiration: { type: 'PX', value: ttlMs },
-    });
+    const ok = await this.client
+      .set(redisKey, owner, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } })
+      .catch((error: unknown) => {
+        throw translateRedisError(error);
+      });
     if (ok !== 'OK') return null;
     return {
       owner,
