@@ -34,6 +34,7 @@ import { TemplateCatalog } from './services/templates/template-catalog.js';
 import { createWeChatStack, type TransportKind } from './services/wechat/wechat-stack.js';
 import { createPlaygroundRoutes } from './http/playground-routes.js';
 import { storeUnavailablePlugin } from './http/store-unavailable-plugin.js';
+import { trackForDrain } from './http/drain-server.js';
 
 export interface GatewayDeps {
   logger?: Logger;
@@ -224,13 +225,8 @@ async function assemble(
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
+  const drainable = trackForDrain(server);
+  closers.push(() => drainable.drain(config.operations.shutdownGraceSeconds * 1000));
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
