@@ -26,6 +26,8 @@ import { startSandbox } from './sandbox/start-sandbox.js';
 import { defaultTemplatesFile } from './simulator/default-templates-file.js';
 import { connectRedis, type RedisClient } from './infra/redis/redis-connection.js';
 import { RedisLock } from './infra/redis/redis-lock.js';
+import { MemoryLock } from './shared/lock.js';
+import { MessageRetention } from './services/messages/message-retention.js';
 import { createMemoryStores, createRedisStores } from './infra/stores.js';
 import { SimulatorTapMirror } from './sandbox/simulator-tap-mirror.js';
 import { SubscriptionService } from './services/ledger/subscription-service.js';
@@ -53,6 +55,8 @@ export interface Gateway {
   /** Sandbox mode: the embedded WeChat simulator. */
   simulator: { url: string; instance: Simulator } | null;
   auth: boolean;
+  /** Message log pruning: its stats() count what was pruned, for metrics and health views. */
+  retention: MessageRetention;
   close(): Promise<void>;
 }
 
@@ -111,6 +115,16 @@ async function assemble(
     transport: deps.transport ?? config.wechat.transport,
   });
   closers.push(() => stack.close());
+
+  const retention = new MessageRetention({
+    appId,
+    messages: stores.messages,
+    lock: redis ? new RedisLock(redis, config.redisPrefix) : new MemoryLock(),
+    retentionDays: config.operations.messageRetentionDays,
+    logger,
+  });
+  retention.start();
+  closers.push(() => retention.stop());
 
   const templatesFile =
     config.templatesFile ?? (config.mode === 'sandbox' ? defaultTemplatesFile() : null);
@@ -245,6 +259,7 @@ async function assemble(
     pushUrl: config.push ? `${url}${config.push.path}` : null,
     simulator: sandbox?.simulator ?? null,
     auth: config.apiKeys.length > 0,
+    retention,
     close,
   };
 }
