@@ -219,6 +219,10 @@ async function assemble(
         firstSeen: (key, ttl) => stores.pushDedup.firstSeen(`${appId}:${key}`, ttl),
         release: (key) => stores.pushDedup.forget(`${appId}:${key}`),
       },
+      replay: {
+        firstSeen: (key, ttl) => stores.pushDedup.firstSeen(`${appId}:replay:${key}`, ttl),
+        release: (key) => stores.pushDedup.forget(`${appId}:replay:${key}`),
+      },
       sink: new SubscribeEventSink({
         appId,
         catalog,
