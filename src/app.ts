@@ -1,46 +1,56 @@
 import 'reflect-metadata';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { Config } from './config.js';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { buildGatewaySchema } from './build-schema.js';
+import type { AppConfig, Config, PushConfig } from './config.js';
 import { createAuthenticator } from './http/authenticate.js';
+import { createEdgeServer, startListening, type EdgeServer } from './http/edge-server.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
+import { createPlaygroundRoutes } from './http/playground-routes.js';
 import { createPushRoute } from './http/push-route.js';
 import { createRouter, type Route } from './http/router.js';
 import { createLogger } from './infra/pino-logger.js';
-import { buildGatewaySchema } from './build-schema.js';
-import type { GatewayContext, GatewayServices } from './schema/context.js';
-import { createFormatError } from './schema/format-error.js';
-import { LiveSchema } from './schema/live-schema.js';
-import { SubscribeEventSink } from './services/push/subscribe-event-sink.js';
-import type { Logger } from './shared/logger.js';
-import { createPushHandler } from './services/push/handler.js';
-import { ChainedKeyedMutex } from './services/sending/keyed-mutex.js';
-import { SendService } from './services/sending/send-service.js';
-import type { Simulator } from './simulator/index.js';
-import { startSandbox } from './sandbox/start-sandbox.js';
-import { defaultTemplatesFile } from './simulator/default-templates-file.js';
 import { connectRedis, type RedisClient } from './infra/redis/redis-connection.js';
 import { RedisLock } from './infra/redis/redis-lock.js';
-import { MemoryLock } from './shared/lock.js';
+import { storeUnavailablePlugin } from './http/store-unavailable-plugin.js';
 import { MessageRetention } from './services/messages/message-retention.js';
-import { createMemoryStores, createRedisStores } from './infra/stores.js';
+import { MemoryLock } from './shared/lock.js';
+import { createMemoryStores, createRedisStores, type Stores } from './infra/stores.js';
+import {
+  startSandbox,
+  type Sandbox,
+  type SandboxApp,
+  type Simulator,
+} from './sandbox/start-sandbox.js';
 import { SimulatorTapMirror } from './sandbox/simulator-tap-mirror.js';
+import type { AppServices, GatewayContext } from './schema/context.js';
+import { AppDirectory } from './services/apps/app-directory.js';
+import { createFormatError } from './schema/format-error.js';
+import { LiveSchema } from './schema/live-schema.js';
 import { SubscriptionService } from './services/ledger/subscription-service.js';
+import { MessageService } from './services/messages/message-service.js';
+import { createPushHandler } from './services/push/handler.js';
+import { SubscribeEventSink } from './services/push/subscribe-event-sink.js';
+import { ChainedKeyedMutex } from './services/sending/keyed-mutex.js';
+import { SendService } from './services/sending/send-service.js';
 import { loadTemplatesFile, TemplateRegistry } from './services/templates/index.js';
 import { TemplateCatalog } from './services/templates/template-catalog.js';
-import { createWeChatStack, type TransportKind } from './services/wechat/wechat-stack.js';
-import { createPlaygroundRoutes } from './http/playground-routes.js';
-import { storeUnavailablePlugin } from './http/store-unavailable-plugin.js';
-import { trackForDrain } from './http/drain-server.js';
+import {
+  createWeChatStack,
+  type TransportKind,
+  type WeChatStack,
+} from './services/wechat/wechat-stack.js';
+import type { Logger } from './shared/logger.js';
 
 export interface GatewayDeps {
   logger?: Logger;
-  /** HTTP library behind the WeChat client; got unless told otherwise. */
+  /** HTTP library behind the WeChat client; WECHAT_HTTP_TRANSPORT unless told otherwise. */
   transport?: TransportKind;
 }
 
@@ -49,29 +59,48 @@ export interface Gateway {
   graphqlUrl: string;
   mode: Config['mode'];
   store: 'memory' | 'redis';
+  /** The default app's WeChat app id (the only app's, with one app). */
   appId: string;
+  apps: { name: string; appId: string; pushUrl: string | null }[];
   playgroundUrl: string | null;
+  /** The default app's push endpoint. */
   pushUrl: string | null;
-  /** Sandbox mode: the embedded WeChat simulator. */
+  /** Sandbox mode: the default app's embedded WeChat simulator. */
   simulator: { url: string; instance: Simulator } | null;
+  /** Sandbox mode: every demo app's simulator, by app name. */
+  simulators: ReadonlyMap<string, { url: string; instance: Simulator }>;
   auth: boolean;
   /** Message log pruning: its stats() count what was pruned, for metrics and health views. */
   retention: MessageRetention;
+  /** Lets in-flight requests finish (up to SHUTDOWN_GRACE_SECONDS), then closes everything. */
   close(): Promise<void>;
+}
+
+/** Cleanups registered by each step as it succeeds, run last-in first-out. */
+class Cleanups {
+  private readonly steps: (() => Promise<unknown>)[] = [];
+  constructor(private readonly logger: Logger) {}
+
+  add(step: () => Promise<unknown>): void {
+    this.steps.push(step);
+  }
+
+  async run(): Promise<void> {
+    for (const step of this.steps.splice(0).reverse())
+      await step().catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'shutdown step failed'),
+      );
+  }
 }
 
 /** The composition root: builds every service from the config and serves them over HTTP. */
 export async function startGateway(config: Config, deps: GatewayDeps = {}): Promise<Gateway> {
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const closers: (() => Promise<unknown>)[] = [];
-  const close = async () => {
-    for (const closer of closers.reverse())
-      await closer().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
-  };
+  const cleanups = new Cleanups(logger);
   try {
-    return await assemble(config, deps, logger, closers, close);
+    return await assemble(config, deps, logger, cleanups);
   } catch (error) {
-    await close();
+    await cleanups.run();
     throw error;
   }
 }
@@ -80,190 +109,315 @@ async function assemble(
   config: Config,
   deps: GatewayDeps,
   logger: Logger,
-  closers: (() => Promise<unknown>)[],
-  close: () => Promise<void>,
+  cleanups: Cleanups,
 ): Promise<Gateway> {
-  const sandbox = config.mode === 'sandbox' ? await startSandbox(config, logger) : null;
-  if (sandbox) closers.push(() => sandbox.close());
-  const wechatConfig =
-    sandbox?.wechat ?? (config.wechat as { appId: string; appSecret: string; apiBase: string });
-  const { appId } = wechatConfig;
-
-  let redis: RedisClient | undefined;
-  if (config.redisUrl) {
-    let lastError = '';
-    redis = await connectRedis({
-      url: config.redisUrl,
-      onError: (error) => {
-        if (error.message !== lastError)
-          logger.warn({ err: { message: error.message } }, 'redis connection error');
-        lastError = error.message;
-      },
-    });
-    const client = redis;
-    closers.push(() => client.close());
-  }
+  const sandbox = await startSandboxStep(config, logger, cleanups);
+  const redis = await connectStorage(config, logger, cleanups);
   const stores = redis ? createRedisStores(redis, config.redisPrefix) : createMemoryStores();
-  const stack = createWeChatStack({
-    apiBase: wechatConfig.apiBase,
-    appId,
-    appSecret: wechatConfig.appSecret,
-    tokenMode: config.wechat.tokenMode,
-    logger,
-    redis,
-    prefix: config.redisPrefix,
-    transport: deps.transport ?? config.wechat.transport,
-  });
-  closers.push(() => stack.close());
-
-  const retention = new MessageRetention({
-    appId,
-    messages: stores.messages,
-    lock: redis ? new RedisLock(redis, config.redisPrefix) : new MemoryLock(),
-    retentionDays: config.operations.messageRetentionDays,
-    logger,
-  });
-  retention.start();
-  closers.push(() => retention.stop());
-
-  const templatesFile =
-    config.templatesFile ?? (config.mode === 'sandbox' ? defaultTemplatesFile() : null);
-  const catalog = new TemplateCatalog(
-    new TemplateRegistry(templatesFile ? await loadTemplatesFile(templatesFile) : []),
-  );
-  // Filled in once the schema exists: a sync swaps in a schema with the new templates' types.
-  let liveSchema: LiveSchema | null = null;
-  const syncTemplates = async () => {
-    await catalog.sync({ getTemplates: () => stack.wechat.getTemplates() });
-    liveSchema?.update(await buildGatewaySchema(catalog.registry.list()));
+  const shared = { config, deps, sandbox, redis, stores, logger };
+  const apps: AppRuntime[] = [];
+  for (const app of config.apps) apps.push(await createApp(app, shared, cleanups));
+  const retention = startRetention(apps, shared, cleanups);
+  const schemaOf = () =>
+    buildGatewaySchema(apps.map((a) => ({ app: a.name, templates: a.catalog.registry.list() })));
+  const liveSchema = new LiveSchema(await schemaOf());
+  for (const app of apps) app.onTemplatesChanged = async () => liveSchema.update(await schemaOf());
+  const directory = new AppDirectory<AppServices>(apps, config.defaultApp);
+  const edge = createEdgeServer({ limits: config.http, logger });
+  const apollo = await startApollo(config, { liveSchema, server: edge.server, logger }, cleanups);
+  const routes = createRoutes(config, { apps: directory, apollo, stores, logger });
+  const url = await listen(config, edge, createRouter(routes.table, routes.assets, logger), logger);
+  if (sandbox) cleanups.add(sandbox.connectPush(url));
+  const main = config.defaultApp ? directory.one({ apps: null }, config.defaultApp) : apps[0]!;
+  const simulators = new Map([...(sandbox?.apps ?? [])].map(([name, a]) => [name, a.simulator]));
+  const pushUrlOf = (app: AppRuntime) => (app.push ? `${url}${app.push.path}` : null);
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    mode: config.mode,
+    store: redis ? 'redis' : 'memory',
+    appId: main.appId,
+    apps: apps.map((app) => ({ name: app.name, appId: app.appId, pushUrl: pushUrlOf(app) })),
+    playgroundUrl: config.playground ? `${url}/graphql` : null,
+    pushUrl: pushUrlOf(main as AppRuntime),
+    simulator: simulators.get(main.name) ?? null,
+    simulators,
+    auth: config.apiKeys.length > 0,
+    retention,
+    close: () => cleanups.run(),
   };
-  // The sandbox syncs too: the simulator's library reaches the gateway through the production path.
-  if (config.templatesSync || config.mode === 'sandbox') await syncTemplates();
-  if (catalog.registry.list().length === 0) {
-    logger.warn('no templates: set TEMPLATES_FILE or TEMPLATES_SYNC=true, then restart');
-  }
+}
 
-  const ledgerSource = config.ledgerSource;
-  const services: GatewayServices = {
+/** Sandbox mode: the embedded simulators stand in for WeChat. */
+async function startSandboxStep(
+  config: Config,
+  logger: Logger,
+  cleanups: Cleanups,
+): Promise<Sandbox | null> {
+  if (config.mode !== 'sandbox') return null;
+  const sandbox = await startSandbox(config, logger);
+  cleanups.add(() => sandbox.close());
+  return sandbox;
+}
+
+async function connectStorage(
+  config: Config,
+  logger: Logger,
+  cleanups: Cleanups,
+): Promise<RedisClient | undefined> {
+  if (!config.redisUrl) return undefined;
+  let lastError = '';
+  const redis = await connectRedis({
+    url: config.redisUrl,
+    onError: (error) => {
+      if (error.message !== lastError)
+        logger.warn({ err: { message: error.message } }, 'redis connection error');
+      lastError = error.message;
+    },
+  });
+  cleanups.add(() => redis.close());
+  return redis;
+}
+
+/** What every app is built from. */
+interface SharedParts {
+  config: Config;
+  deps: GatewayDeps;
+  sandbox: Sandbox | null;
+  redis: RedisClient | undefined;
+  stores: Stores;
+  logger: Logger;
+}
+
+/** One app's services, with what the composition root still needs of it. */
+interface AppRuntime extends AppServices {
+  readonly push: AppConfig['push'];
+  readonly config: AppConfig;
+  /** Set once the schema exists: rebuilds it after a sync changed the app's templates. */
+  onTemplatesChanged: () => Promise<void>;
+}
+
+async function createApp(
+  app: AppConfig,
+  shared: SharedParts,
+  cleanups: Cleanups,
+): Promise<AppRuntime> {
+  const sandboxApp = shared.sandbox?.apps.get(app.name) ?? null;
+  const logger = shared.logger.child({ app: app.name });
+  const wechat = createWeChat(app, sandboxApp, shared, logger, cleanups);
+  const catalog = await loadTemplates(app, sandboxApp, wechat);
+  if (catalog.registry.list().length === 0) {
+    logger.warn(
+      'no templates yet: set the templates file or templatesSync (TEMPLATES_FILE, TEMPLATES_SYNC=true), or run syncTemplates',
+    );
+  }
+  const appId = wechat.wechat.appId;
+  const { stores, redis, config } = shared;
+  const runtime: AppRuntime = {
+    name: app.name,
     appId,
+    config: app,
+    push: app.push,
     catalog,
-    subscriptions: new SubscriptionService(appId, catalog, stores.ledger, {
-      ledgerSource,
-      mirror: sandbox ? new SimulatorTapMirror(sandbox.simulator.url, catalog) : undefined,
+    subscriptions: new SubscriptionService({
+      appId,
+      catalog,
+      ledger: stores.ledger,
+      ledgerSource: app.ledgerSource,
+      mirror: sandboxApp
+        ? new SimulatorTapMirror({ simulatorUrl: sandboxApp.simulator.url, catalog })
+        : undefined,
     }),
     sending: new SendService({
       appId,
       catalog,
-      sender: stack.wechat,
+      sender: wechat.wechat,
       ledger: stores.ledger,
       messages: stores.messages,
       idempotency: stores.idempotency,
-      userMutex: new ChainedKeyedMutex(
-        redis ? new RedisLock(redis, config.redisPrefix) : undefined,
-      ),
-      quotaPolicy: config.quotaPolicy,
+      userMutex: new ChainedKeyedMutex({
+        shared: redis ? new RedisLock({ client: redis, prefix: config.redisPrefix }) : undefined,
+      }),
+      quotaPolicy: app.quotaPolicy,
       logger,
       idempotencyLeaseSeconds: config.operations.idempotencyLeaseSeconds,
     }),
-    messages: stores.messages,
-    syncTemplates,
+    messages: new MessageService({ appId, catalog, store: stores.messages }),
+    syncTemplates: async () => {
+      await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
+      await runtime.onTemplatesChanged();
+    },
+    onTemplatesChanged: async () => undefined,
   };
+  return runtime;
+}
 
-  liveSchema = new LiveSchema(await buildGatewaySchema(catalog.registry.list()));
+/** MESSAGE_RETENTION_DAYS: prunes every app's old messages, one gateway process at a time. */
+function startRetention(
+  apps: readonly AppRuntime[],
+  shared: SharedParts,
+  cleanups: Cleanups,
+): MessageRetention {
+  const { redis, config } = shared;
+  const retention = new MessageRetention({
+    appIds: apps.map((app) => app.appId),
+    messages: shared.stores.messages,
+    lock: redis ? new RedisLock({ client: redis, prefix: config.redisPrefix }) : new MemoryLock(),
+    retentionDays: config.operations.messageRetentionDays,
+    logger: shared.logger,
+  });
+  retention.start();
+  cleanups.add(() => retention.stop());
+  return retention;
+}
+
+function createWeChat(
+  app: AppConfig,
+  sandboxApp: SandboxApp | null,
+  shared: SharedParts,
+  logger: Logger,
+  cleanups: Cleanups,
+): WeChatStack {
+  const credentials = sandboxApp?.wechat ?? {
+    appId: app.appId!,
+    appSecret: app.appSecret!,
+    apiBase: app.apiBase,
+  };
+  const stack = createWeChatStack({
+    ...credentials,
+    tokenMode: app.tokenMode,
+    logger,
+    redis: shared.redis,
+    prefix: shared.config.redisPrefix,
+    transport: shared.deps.transport ?? shared.config.transport,
+  });
+  cleanups.add(() => stack.close());
+  return stack;
+}
+
+/** The app's templates file, then WeChat's own list when syncing (the sandbox always syncs). */
+async function loadTemplates(
+  app: AppConfig,
+  sandboxApp: SandboxApp | null,
+  wechat: WeChatStack,
+): Promise<TemplateCatalog> {
+  const file = app.templatesFile ?? sandboxApp?.templatesFile ?? null;
+  const catalog = new TemplateCatalog(
+    new TemplateRegistry(file ? await loadTemplatesFile(file) : []),
+  );
+  if (app.templatesSync || sandboxApp) {
+    await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
+  }
+  return catalog;
+}
+
+/** Apollo drains the HTTP server on stop, so in-flight requests finish before it closes. */
+async function startApollo(
+  config: Config,
+  parts: { liveSchema: LiveSchema; server: Server; logger: Logger },
+  cleanups: Cleanups,
+): Promise<ApolloServer<GatewayContext>> {
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: liveSchema,
-    formatError: createFormatError(logger),
+    gateway: parts.liveSchema,
+    formatError: createFormatError(parts.logger),
     includeStacktraceInErrorResponses: false,
-    // main.ts owns shutdown; Apollo's own signal handlers would race it.
+    // main.ts owns the signals; Apollo's own handlers would race it.
     stopOnTerminationSignals: false,
     introspection: true,
-    // No cache hints are used, and Apollo's own landing page would load its IDE from a CDN: the
-    // playground (self-hosted) is ours, served before Apollo sees the request.
     plugins: [
+      ApolloServerPluginDrainHttpServer({
+        httpServer: parts.server,
+        stopGracePeriodMillis: config.shutdownGraceSeconds * 1000,
+      }),
+      // No cache hints are used, and Apollo's landing page would load its IDE from a CDN: the
+      // playground (self-hosted) is ours, served before Apollo sees the request.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       storeUnavailablePlugin(),
     ],
   });
   await apollo.start();
-  closers.push(() => apollo.stop());
+  cleanups.add(() => apollo.stop());
+  return apollo;
+}
 
+interface RouteParts {
+  apps: AppDirectory<AppServices>;
+  apollo: ApolloServer<GatewayContext>;
+  stores: Stores;
+  logger: Logger;
+}
+
+function createRoutes(config: Config, parts: RouteParts) {
   const graphql = createGraphQLHandler({
-    apollo,
-    services,
+    apollo: parts.apollo,
+    apps: parts.apps,
     authenticate: createAuthenticator(config.apiKeys),
+    maxBodyBytes: config.http.maxBodyBytes,
   });
-  const routes = new Map<string, Route>();
-  const playground = config.playground
-    ? createPlaygroundRoutes({ sandbox: config.mode === 'sandbox' })
-    : null;
-  routes.set('/graphql', (request, response, url) =>
-    playground?.wantsPage(request)
+  const table = new Map<string, Route>();
+  const playground = createPlaygroundRoutes({
+    sandbox: config.mode === 'sandbox',
+    enabled: config.playground,
+  });
+  table.set('/graphql', (request, response, url) =>
+    playground.wantsPage(request)
       ? playground.page(request, response, url)
       : graphql(request, response, url),
   );
-  if (playground) for (const [path, route] of playground.routes) routes.set(path, route);
-  routes.set('/healthz', (_request, response) => {
+  for (const [path, route] of playground.routes) table.set(path, route);
+  table.set('/healthz', (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ status: 'ok', mode: config.mode }));
   });
-  if (config.push) {
-    const pushLogger = logger.child({ component: 'push' });
-    const handler = createPushHandler({
-      token: config.push.token,
-      aesKey: config.push.aesKey ?? undefined,
-      appId,
-      replayWindowSeconds: config.push.replayWindowSeconds,
-      requireEncryption: config.push.requireEncryption,
-      dedup: {
-        firstSeen: (key, ttl) => stores.pushDedup.firstSeen(`${appId}:${key}`, ttl),
-        release: (key) => stores.pushDedup.forget(`${appId}:${key}`),
-      },
-      replay: {
-        firstSeen: (key, ttl) => stores.pushDedup.firstSeen(`${appId}:replay:${key}`, ttl),
-        release: (key) => stores.pushDedup.forget(`${appId}:replay:${key}`),
-      },
-      sink: new SubscribeEventSink({
-        appId,
-        catalog,
-        ledger: stores.ledger,
-        messages: stores.messages,
-        ledgerSource,
-        logger,
-      }),
-      logger: pushLogger,
-    });
-    routes.set(config.push.path, createPushRoute(handler, pushLogger));
+  for (const app of parts.apps.all() as readonly AppRuntime[]) {
+    if (app.push) table.set(app.push.path, createPushEndpoint(app, app.push, parts));
   }
-  const router = createRouter(routes, playground?.assets ?? null, logger);
+  return { table, assets: playground.assets };
+}
 
-  const server: Server = createServer((request, response) => void router(request, response));
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const drainable = trackForDrain(server);
-  closers.push(() => drainable.drain(config.operations.shutdownGraceSeconds * 1000));
-  const { port } = server.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  if (sandbox) {
-    // Closers run last-in first-out: the pushes stop before the server closes.
-    const stopPushes = sandbox.connectPush(url);
-    closers.push(stopPushes);
-  }
-  return {
-    url,
-    graphqlUrl: `${url}/graphql`,
-    mode: config.mode,
-    store: redis ? 'redis' : 'memory',
+function createPushEndpoint(app: AppRuntime, push: PushConfig, parts: RouteParts): Route {
+  const { stores, logger } = parts;
+  const { appId, catalog } = app;
+  const pushLogger = logger.child({ component: 'push', app: app.name });
+  const handler = createPushHandler({
+    token: push.token,
+    aesKey: push.aesKey ?? undefined,
     appId,
-    playgroundUrl: playground ? `${url}/graphql` : null,
-    pushUrl: config.push ? `${url}${config.push.path}` : null,
-    simulator: sandbox?.simulator ?? null,
-    auth: config.apiKeys.length > 0,
-    retention,
-    close,
-  };
+    replayWindowSeconds: push.replayWindowSeconds,
+    requireEncryption: push.requireEncryption,
+    // Dedup keys are shared by every app in one store: the app id keeps them apart.
+    dedup: {
+      firstSeen: (key, ttl) => stores.pushDedup.firstSeen(`${appId}:${key}`, ttl),
+      release: (key) => stores.pushDedup.release(`${appId}:${key}`),
+    },
+    replay: {
+      firstSeen: (key, ttl) => stores.pushDedup.firstSeen(`${appId}:replay:${key}`, ttl),
+      release: (key) => stores.pushDedup.release(`${appId}:replay:${key}`),
+    },
+    sink: new SubscribeEventSink({
+      appId,
+      catalog,
+      ledger: stores.ledger,
+      messages: stores.messages,
+      ledgerSource: app.config.ledgerSource,
+      logger: pushLogger,
+    }),
+    logger: pushLogger,
+  });
+  return createPushRoute(handler, pushLogger);
+}
+
+/** Starts serving; resolves to the URL clients reach it at. */
+async function listen(
+  config: Config,
+  edge: EdgeServer,
+  router: ReturnType<typeof createRouter>,
+  logger: Logger,
+): Promise<string> {
+  edge.serve(router);
+  await startListening(edge.server, config.port, config.host, logger);
+  const { port } = edge.server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -1,8 +1,12 @@
 import { startGateway } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { installLastResortHandlers } from './infra/last-resort.js';
+import { createLogger } from './infra/pino-logger.js';
 
 /** The process boundary: the only place that reads process.env, prints and exits. */
 async function main(): Promise<void> {
+  // At 'error' whatever LOG_LEVEL says: a crash is never silent.
+  installLastResortHandlers(process, createLogger('error'), (code) => process.exit(code));
   let config;
   try {
     config = loadConfig(process.env);
@@ -31,7 +35,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    const graceSeconds = config.operations.shutdownGraceSeconds;
+    const graceSeconds = config.shutdownGraceSeconds;
     console.log(`${signal}: shutting down (requests in flight get up to ${graceSeconds} s)`);
     // Past the grace period connections are cut; if closing Redis or WeChat still hangs after
     // that, exit anyway rather than hold the process hostage.

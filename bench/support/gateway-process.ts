@@ -14,7 +14,7 @@ const config = loadConfig(process.env);
 const gateway = await startGateway(config);
 const profiler = createProfiler();
 serveParent(
-  { graphqlUrl: gateway.graphqlUrl, store: gateway.store, transport: config.wechat.transport },
+  { graphqlUrl: gateway.graphqlUrl, store: gateway.store, transport: config.transport },
   {
     cpu: () => {
       const { user, system } = process.cpuUsage();

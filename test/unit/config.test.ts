@@ -14,23 +14,26 @@ describe('loadConfig', () => {
       port: 4000,
       host: '127.0.0.1',
       mode: 'sandbox',
-      wechat: {
-        appId: null,
-        appSecret: null,
-        apiBase: 'https://api.weixin.qq.com',
-        tokenMode: 'stable',
-        transport: 'undici',
-      },
+      transport: 'undici',
       redisUrl: null,
       logLevel: 'info',
-      quotaPolicy: 'track',
       playground: true,
+      apiKeys: [],
+      defaultApp: 'shop',
+    });
+    expect(config.apps.map((app) => app.name)).toEqual(['shop', 'clinic']);
+    expect(config.apps[0]).toMatchObject({
+      appId: null,
+      appSecret: null,
+      apiBase: 'https://api.weixin.qq.com',
+      tokenMode: 'stable',
+      quotaPolicy: 'track',
       push: null,
       ledgerSource: 'client',
-      apiKeys: [],
+      sendRateLimit: { max: 100, perSeconds: 1 },
     });
     expect(Object.isFrozen(config)).toBe(true);
-    expect(Object.isFrozen(config.wechat)).toBe(true);
+    expect(Object.isFrozen(config.apps[0])).toBe(true);
   });
 
   it('reads every variable', () => {
@@ -54,19 +57,27 @@ describe('loadConfig', () => {
       port: 8080,
       host: '0.0.0.0',
       mode: 'live',
-      wechat: { apiBase: 'http://127.0.0.1:9999', tokenMode: 'classic', transport: 'got' },
+      transport: 'got',
       redisUrl: 'redis://127.0.0.1:6379/2',
       logLevel: 'debug',
+      playground: false,
+      defaultApp: 'default',
+    });
+    expect(config.apps).toHaveLength(1);
+    expect(config.apps[0]).toMatchObject({
+      name: 'default',
+      appId: 'wx1234567890abcdef',
+      apiBase: 'http://127.0.0.1:9999',
+      tokenMode: 'classic',
       quotaPolicy: 'enforce',
       templatesFile: 'templates/demo.json',
       templatesSync: true,
-      playground: false,
       push: { path: '/wechat/push', token: 'pushtoken123', replayWindowSeconds: 300 },
       ledgerSource: 'events',
     });
     expect(config.apiKeys).toEqual([
-      { role: 'admin', key: 'admin-key-0123456789' },
-      { role: 'reader', key: 'reader-key-0123456789' },
+      { role: 'admin', key: 'admin-key-0123456789', apps: null },
+      { role: 'reader', key: 'reader-key-0123456789', apps: null },
     ]);
   });
 
@@ -123,8 +134,10 @@ describe('loadConfig', () => {
       ...push,
       WECHAT_PUSH_AES_KEY: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
     });
-    expect(config.push?.requireEncryption).toBe(true);
-    expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123' }).push?.requireEncryption).toBe(false);
+    expect(config.apps[0]!.push?.requireEncryption).toBe(true);
+    expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123' }).apps[0]!.push?.requireEncryption).toBe(
+      false,
+    );
   });
 
   it('refuses plaintext pushes by default once an AES key is set, unless explicitly allowed', () => {
@@ -132,25 +145,24 @@ describe('loadConfig', () => {
       WECHAT_PUSH_TOKEN: 'abc123',
       WECHAT_PUSH_AES_KEY: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
     };
-    expect(loadConfig(push).push?.requireEncryption).toBe(true);
+    expect(loadConfig(push).apps[0]!.push?.requireEncryption).toBe(true);
     expect(
-      loadConfig({ ...push, WECHAT_PUSH_REQUIRE_ENCRYPTION: 'false' }).push?.requireEncryption,
+      loadConfig({ ...push, WECHAT_PUSH_REQUIRE_ENCRYPTION: 'false' }).apps[0]!.push
+        ?.requireEncryption,
     ).toBe(false);
   });
 
   it('reads the recovery and housekeeping settings, with their defaults', () => {
     expect(loadConfig({}).operations).toEqual({
       idempotencyLeaseSeconds: 30,
-      shutdownGraceSeconds: 25,
       messageRetentionDays: 90,
     });
     expect(
       loadConfig({
         IDEMPOTENCY_LEASE_SECONDS: '5',
-        SHUTDOWN_GRACE_SECONDS: '0',
         MESSAGE_RETENTION_DAYS: '7',
       }).operations,
-    ).toEqual({ idempotencyLeaseSeconds: 5, shutdownGraceSeconds: 0, messageRetentionDays: 7 });
+    ).toEqual({ idempotencyLeaseSeconds: 5, messageRetentionDays: 7 });
     expect(() =>
       loadConfig({ IDEMPOTENCY_LEASE_SECONDS: '0', MESSAGE_RETENTION_DAYS: 'forever' }),
     ).toThrow(/IDEMPOTENCY_LEASE_SECONDS must be an integer[\s\S]*MESSAGE_RETENTION_DAYS/);
@@ -158,8 +170,59 @@ describe('loadConfig', () => {
 
   it('needs the push endpoint for LEDGER_SOURCE=events', () => {
     expect(() => loadConfig({ LEDGER_SOURCE: 'events' })).toThrow(/WECHAT_PUSH_TOKEN/);
-    expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123', LEDGER_SOURCE: 'client' }).ledgerSource).toBe(
-      'client',
+    expect(
+      loadConfig({ WECHAT_PUSH_TOKEN: 'abc123', LEDGER_SOURCE: 'client' }).apps[0]!.ledgerSource,
+    ).toBe('client');
+  });
+});
+
+describe('loadConfig: HTTP limits', () => {
+  it('has explicit defaults: 100 KiB bodies, a 30 s request timeout', () => {
+    expect(loadConfig({}).http).toEqual({
+      maxBodyBytes: 102_400,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 4096,
+    });
+  });
+
+  it('reads every limit', () => {
+    expect(
+      loadConfig({
+        MAX_BODY_BYTES: '2048',
+        HTTP_HEADERS_TIMEOUT_MS: '500',
+        HTTP_REQUEST_TIMEOUT_MS: '1500',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000',
+        HTTP_MAX_CONNECTIONS: '10',
+      }).http,
+    ).toEqual({
+      maxBodyBytes: 2048,
+      headersTimeoutMs: 500,
+      requestTimeoutMs: 1500,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 10,
+    });
+    // A short request timeout pulls the default headers timeout down with it.
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '300' }).http.headersTimeoutMs).toBe(300);
+  });
+
+  it('reports bad limits together', () => {
+    let message = '';
+    try {
+      loadConfig({
+        MAX_BODY_BYTES: '100kb',
+        HTTP_HEADERS_TIMEOUT_MS: '20000',
+        HTTP_REQUEST_TIMEOUT_MS: '1000',
+        HTTP_MAX_CONNECTIONS: '0',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('MAX_BODY_BYTES must be an integer');
+    expect(message).toContain('HTTP_MAX_CONNECTIONS must be an integer');
+    expect(message).toContain(
+      'HTTP_HEADERS_TIMEOUT_MS (20000) must not exceed HTTP_REQUEST_TIMEOUT_MS (1000)',
     );
   });
 });

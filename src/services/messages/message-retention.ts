@@ -12,7 +12,7 @@ export interface RetentionStats {
 }
 
 export interface MessageRetentionDeps {
-  appId: string;
+  appIds: readonly string[];
   messages: MessageStore;
   /** One prune at a time across every gateway sharing the store. */
   lock: DistributedLock;
@@ -26,8 +26,8 @@ export interface MessageRetentionDeps {
 }
 
 const DAY_MS = 86_400_000;
-// A run stops after this many batches and leaves the rest to the next one, so it never outlives
-// its lock by much.
+// A run stops after this many batches per app and leaves the rest to the next one, so it never
+// outlives its lock by much.
 const MAX_BATCHES_PER_RUN = 200;
 const LOCK_TTL_MS = 5 * 60_000;
 
@@ -64,16 +64,18 @@ export class MessageRetention {
     const { deps } = this;
     const now = (deps.now ?? (() => new Date()))();
     const cutoff = new Date(now.getTime() - deps.retentionDays * DAY_MS);
-    const handle = await deps.lock.tryAcquire(`retention:${deps.appId}`, LOCK_TTL_MS);
+    const handle = await deps.lock.tryAcquire('retention', LOCK_TTL_MS);
     if (handle === null) return null;
     const started = Date.now();
     const batchSize = deps.batchSize ?? 500;
     let pruned = 0;
     try {
-      for (let batch = 0; batch < MAX_BATCHES_PER_RUN && !this.stopped; batch++) {
-        const count = await deps.messages.prune(deps.appId, cutoff, batchSize);
-        pruned += count;
-        if (count < batchSize) break;
+      for (const appId of deps.appIds) {
+        for (let batch = 0; batch < MAX_BATCHES_PER_RUN && !this.stopped; batch++) {
+          const count = await deps.messages.prune(appId, cutoff, batchSize);
+          pruned += count;
+          if (count < batchSize) break;
+        }
       }
     } finally {
       this.totals.prunedTotal += pruned;

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../shared/clock.js';
 import { createHash } from 'node:crypto';
 import type { QuotaPolicy } from '../../config.js';
 import {
@@ -48,7 +49,7 @@ export interface SendServiceDeps {
   userMutex: KeyedMutex;
   quotaPolicy: QuotaPolicy;
   logger: Logger;
-  now?: () => Date;
+  now?: Clock;
   /** How long a finished request's key is remembered; default 24 h. */
   idempotencyTtlSeconds?: number;
   /** How long a claim holds without renewal, i.e. how soon a dead owner's key frees; default 30 s. */
@@ -66,10 +67,14 @@ const MAX_PAGE_LENGTH = 1024;
  * A WeChat refusal is a recorded outcome (FAILED), not an exception.
  */
 export class SendService {
-  private readonly now: () => Date;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: SendServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.clock = deps.now ?? systemClock;
+  }
+
+  private now(): Date {
+    return new Date(this.clock());
   }
 
   async send(request: SendRequest): Promise<MessageRecord> {

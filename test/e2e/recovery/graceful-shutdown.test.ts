@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { newOpenid, VALID_DATA } from '../../helpers/api.js';
+import { newOpenid } from '../../helpers/api.js';
+import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { adminGql, liveEnv, startGatewayProcess } from '../../helpers/live-gateway.js';
 import { SEND } from '../../helpers/operations.js';
 import { startWeChatStub, type WeChatStub } from '../../helpers/wechat-stub.js';

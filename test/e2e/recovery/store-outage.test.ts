@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { startGateway, type Gateway } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
-import { newOpenid, VALID_DATA } from '../../helpers/api.js';
+import { newOpenid } from '../../helpers/api.js';
+import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { adminGql, liveEnv } from '../../helpers/live-gateway.js';
 import { MESSAGES, SEND } from '../../helpers/operations.js';
 import { startPrivateRedis, type PrivateRedis } from '../../helpers/private-redis.js';

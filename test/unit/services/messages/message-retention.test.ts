@@ -60,7 +60,7 @@ describe('MessageRetention', () => {
     const young = await fill(store);
     const logger = recordingLogger();
     const retention = new MessageRetention({
-      appId: APP,
+      appIds: [APP],
       messages: store,
       lock: new MemoryLock(),
       retentionDays: 90,
@@ -84,7 +84,7 @@ describe('MessageRetention', () => {
     expect(
       () =>
         new MessageRetention({
-          appId: APP,
+          appIds: [APP],
           messages: new MemoryMessageStore(),
           lock: new MemoryLock(),
           retentionDays: 0,
@@ -108,17 +108,17 @@ describeRedis('MessageRetention on Redis', () => {
   it('prunes in one process at a time: a run finding the lock held does nothing', async () => {
     const store = new RedisMessageStore({ client, prefix });
     await fill(store);
-    const lock = new RedisLock(client, prefix);
+    const lock = new RedisLock({ client, prefix });
     const make = () =>
       new MessageRetention({
-        appId: APP,
+        appIds: [APP],
         messages: store,
         lock,
         retentionDays: 90,
         logger: recordingLogger(),
         now: () => NOW,
       });
-    const other = await lock.tryAcquire(`retention:${APP}`, 60_000);
+    const other = await lock.tryAcquire('retention', 60_000);
     expect(other).not.toBeNull();
     const blocked = make();
     expect(await blocked.runOnce()).toBeNull();

@@ -1,114 +1,93 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { MemoryMessageStore } from '../../../../src/services/messages/memory-message-store.js';
 import { RedisMessageStore } from '../../../../src/services/messages/redis-message-store.js';
 import { newMessageId } from '../../../../src/services/messages/message-store.js';
-import type { RedisClient } from '../../../../src/infra/redis/redis-connection.js';
-import {
-  connectTestRedis,
-  deletePrefix,
-  describeRedis,
-  uniquePrefix,
-} from '../../../helpers/redis.js';
+import { deletePrefix, uniquePrefix } from '../../../helpers/redis.js';
+import { runStoreContract } from '../../../helpers/store-contract.js';
 import { messageStoreContract } from '../../../contracts/message.contract.js';
 
-messageStoreContract('memory', async () => ({
-  store: new MemoryMessageStore(),
-  cleanup: async () => undefined,
-}));
+runStoreContract(messageStoreContract, {
+  redisTitle: 'RedisMessageStore',
+  memory: () => ({ store: new MemoryMessageStore() }),
+  redis: (client, prefix) => ({ store: new RedisMessageStore({ client, prefix }) }),
+  redisOnly: (client) => {
+    it('leaves no key behind once every message of an app is pruned', async () => {
+      const prefix = uniquePrefix('messages-prune');
+      try {
+        const store = new RedisMessageStore({ client: client(), prefix });
+        const createdAt = new Date(Date.UTC(2024, 0, 1));
+        for (let i = 0; i < 30; i++) {
+          await store.create({
+            id: newMessageId(createdAt),
+            appId: 'wxprune',
+            openid: `oUser${i % 4}`,
+            templateId: `tpl${i % 3}`,
+            status: i % 2 ? 'SENT' : 'DELIVERED',
+            errcode: null,
+            errmsg: null,
+            msgid: String(5000 + i),
+            attempts: 1,
+            data: { thing1: 'x' },
+            page: null,
+            miniprogramState: 'formal',
+            lang: 'zh_CN',
+            idempotencyKey: null,
+            createdAt,
+            sentAt: createdAt,
+            deliveredAt: null,
+            deliveryErrorCode: null,
+            deliveryErrorStatus: null,
+          });
+        }
+        let pruned = 0;
+        for (let batch = -1; batch !== 0; pruned += batch) {
+          batch = await store.prune('wxprune', new Date(createdAt.getTime() + 1), 7);
+        }
+        expect(pruned).toBe(30);
+        const left: string[] = [];
+        for await (const keys of client().scanIterator({ MATCH: `${prefix}*`, COUNT: 500 }))
+          left.push(...keys);
+        expect(left).toEqual([]);
+      } finally {
+        await deletePrefix(client(), prefix);
+      }
+    });
 
-describeRedis('RedisMessageStore', () => {
-  let client: RedisClient;
-  beforeAll(async () => {
-    client = await connectTestRedis();
-  });
-  afterAll(async () => {
-    await client.close();
-  });
-
-  messageStoreContract('redis', async () => {
-    const prefix = uniquePrefix('messages');
-    return {
-      store: new RedisMessageStore({ client, prefix }),
-      cleanup: () => deletePrefix(client, prefix),
-    };
-  });
-
-  it('leaves no key behind once every message of an app is pruned', async () => {
-    const prefix = uniquePrefix('messages-prune');
-    try {
-      const store = new RedisMessageStore({ client, prefix });
-      const createdAt = new Date(Date.UTC(2024, 0, 1));
-      for (let i = 0; i < 30; i++) {
+    it('stores the msgid as a string, never as a number', async () => {
+      const prefix = uniquePrefix('messages-msgid');
+      try {
+        const store = new RedisMessageStore({ client: client(), prefix });
+        const id = newMessageId();
         await store.create({
-          id: newMessageId(createdAt),
-          appId: 'wxprune',
-          openid: `oUser${i % 4}`,
-          templateId: `tpl${i % 3}`,
-          status: i % 2 ? 'SENT' : 'DELIVERED',
-          errcode: null,
-          errmsg: null,
-          msgid: String(5000 + i),
+          id,
+          appId: 'wxmsgid',
+          openid: 'o1',
+          templateId: 't1',
+          status: 'SENT',
+          errcode: 0,
+          errmsg: 'ok',
+          msgid: '2097683633284153344',
           attempts: 1,
-          data: { thing1: 'x' },
+          data: {},
           page: null,
           miniprogramState: 'formal',
           lang: 'zh_CN',
           idempotencyKey: null,
-          createdAt,
-          sentAt: createdAt,
+          createdAt: new Date(1),
+          sentAt: new Date(2),
           deliveredAt: null,
           deliveryErrorCode: null,
           deliveryErrorStatus: null,
         });
+        expect(await client().hGet(`${prefix}:wxmsgid:msg:rec:${id}`, 'msgid')).toBe(
+          '2097683633284153344',
+        );
+        expect(await client().hGet(`${prefix}:wxmsgid:msg:msgid`, '2097683633284153344')).toBe(id);
+      } finally {
+        await deletePrefix(client(), prefix);
       }
-      let pruned = 0;
-      for (let batch = -1; batch !== 0; pruned += batch) {
-        batch = await store.prune('wxprune', new Date(createdAt.getTime() + 1), 7);
-      }
-      expect(pruned).toBe(30);
-      const left: string[] = [];
-      for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 }))
-        left.push(...keys);
-      expect(left).toEqual([]);
-    } finally {
-      await deletePrefix(client, prefix);
-    }
-  });
-
-  it('stores the msgid as a string, never as a number', async () => {
-    const prefix = uniquePrefix('messages-msgid');
-    try {
-      const store = new RedisMessageStore({ client, prefix });
-      const id = newMessageId();
-      await store.create({
-        id,
-        appId: 'wxmsgid',
-        openid: 'o1',
-        templateId: 't1',
-        status: 'SENT',
-        errcode: 0,
-        errmsg: 'ok',
-        msgid: '2097683633284153344',
-        attempts: 1,
-        data: {},
-        page: null,
-        miniprogramState: 'formal',
-        lang: 'zh_CN',
-        idempotencyKey: null,
-        createdAt: new Date(1),
-        sentAt: new Date(2),
-        deliveredAt: null,
-        deliveryErrorCode: null,
-        deliveryErrorStatus: null,
-      });
-      expect(await client.hGet(`${prefix}:wxmsgid:msg:rec:${id}`, 'msgid')).toBe(
-        '2097683633284153344',
-      );
-      expect(await client.hGet(`${prefix}:wxmsgid:msg:msgid`, '2097683633284153344')).toBe(id);
-    } finally {
-      await deletePrefix(client, prefix);
-    }
-  });
+    });
+  },
 });
 
 describe('newMessageId', () => {
