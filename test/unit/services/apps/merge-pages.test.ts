@@ -26,7 +26,10 @@ describe('mergePages', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const page = mergePages([shop(3, after), clinic(3, after)], { first: 3, ...order });
+      const page: Page<string> = mergePages([shop(3, after), clinic(3, after)], {
+        first: 3,
+        ...order,
+      });
       expect(page.totalCount).toBe(11);
       seen.push(...page.items);
       pages += 1;
