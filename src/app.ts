@@ -237,6 +237,8 @@ async function createApp(
       idempotency: stores.idempotency,
       userMutex: new ChainedKeyedMutex({
         shared: redis ? new RedisLock({ client: redis, prefix: config.redisPrefix }) : undefined,
+        // The same lease as the idempotency key: a crashed send frees its user as soon.
+        ttlMs: config.operations.idempotencyLeaseSeconds * 1000,
       }),
       quotaPolicy: app.quotaPolicy,
       logger,

@@ -9,6 +9,11 @@ const RELEASE = new LuaScript(
   `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`,
 );
 
+// Resets the TTL only while the key still holds our owner id.
+const EXTEND = new LuaScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`,
+);
+
 /** SET NX PX with an owner id; shared by every gateway process on the same Redis. */
 export class RedisLock implements DistributedLock {
   private readonly client: RedisClient;
@@ -33,6 +38,8 @@ export class RedisLock implements DistributedLock {
       release: async () => {
         await RELEASE.run(this.client, [redisKey], [owner]);
       },
+      extend: async (ttl) =>
+        (await EXTEND.run(this.client, [redisKey], [owner, String(ttl)])) === 1,
     };
   }
 }
