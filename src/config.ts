@@ -59,6 +59,11 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly apiKeys: readonly ApiKey[];
   readonly playground: boolean;
+  /**
+   * Sandbox mode: where the first demo app's simulator listens (the next ones on the following
+   * ports); 0 picks free ports.
+   */
+  readonly sandboxSimulatorPort: number;
   /** How long in-flight requests may run on after SIGTERM before their connections are cut. */
   readonly shutdownGraceSeconds: number;
   readonly http: HttpLimits;
@@ -174,6 +179,7 @@ export function loadConfig(
     logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     apiKeys,
     playground: reader.boolean('PLAYGROUND', mode === 'sandbox'),
+    sandboxSimulatorPort: reader.integer('SANDBOX_SIMULATOR_PORT', 0, 0, 65_535),
     shutdownGraceSeconds: reader.integer('SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
     http: parseHttpLimits(reader),
     operations: {
