@@ -22,6 +22,8 @@ export interface WeChatStub {
   msgid: string;
   /** Latency of each token reply, to widen races. */
   tokenDelayMs: number;
+  /** Latency of each send reply: keeps sends in flight (counted in `counts.sends` on arrival). */
+  sendDelayMs: number;
   /** When true, stable_token keeps returning the current token even after it was revoked. */
   stableSticky: boolean;
   lastSendBody: unknown;
@@ -40,7 +42,7 @@ const ERRMSG: Record<number, string> = {
 };
 
 export async function startWeChatStub(
-  init: Partial<Pick<WeChatStub, 'expiresIn' | 'msgid' | 'tokenDelayMs'>> = {},
+  init: Partial<Pick<WeChatStub, 'expiresIn' | 'msgid' | 'tokenDelayMs' | 'sendDelayMs'>> = {},
 ): Promise<WeChatStub> {
   let serial = 0;
   let stableToken: string | null = null;
@@ -86,6 +88,7 @@ export async function startWeChatStub(
     expiresIn: init.expiresIn ?? 7200,
     msgid: init.msgid ?? '2097683633284153344',
     tokenDelayMs: init.tokenDelayMs ?? 0,
+    sendDelayMs: init.sendDelayMs ?? 0,
     stableSticky: false,
     lastSendBody: undefined,
     revoke: (token) => void valid.delete(token),
@@ -133,6 +136,7 @@ export async function startWeChatStub(
         req.socket.destroy();
         return;
       }
+      if (stub.sendDelayMs) await new Promise((r) => setTimeout(r, stub.sendDelayMs));
       const token = url.searchParams.get('access_token') ?? '';
       if (!valid.has(token)) return error(res, 40001);
       const code = stub.sendErrors.shift() ?? stub.sendErrorAlways;
