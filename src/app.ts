@@ -16,6 +16,7 @@ import { buildGatewaySchema } from './build-schema.js';
 import type { GatewayContext, GatewayServices } from './schema/context.js';
 import { createFormatError } from './schema/format-error.js';
 import { LiveSchema } from './schema/live-schema.js';
+import { withGraphQLLimits } from './schema/limits/index.js';
 import { SubscribeEventSink } from './services/push/subscribe-event-sink.js';
 import type { Logger } from './shared/logger.js';
 import { createPushHandler } from './services/push/handler.js';
@@ -153,17 +154,18 @@ async function assemble(
   };
 
   liveSchema = new LiveSchema(await buildGatewaySchema(catalog.registry.list()));
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway: liveSchema,
-    formatError: createFormatError(logger),
-    includeStacktraceInErrorResponses: false,
-    // main.ts owns shutdown; Apollo's own signal handlers would race it.
-    stopOnTerminationSignals: false,
-    introspection: true,
-    // No cache hints are used, and Apollo's own landing page would load its IDE from a CDN: the
-    // playground (self-hosted) is ours, served before Apollo sees the request.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
-  });
+  const apollo = new ApolloServer<GatewayContext>(
+    withGraphQLLimits(config.graphqlLimits, {
+      gateway: liveSchema,
+      formatError: createFormatError(logger),
+      includeStacktraceInErrorResponses: false,
+      // main.ts owns shutdown; Apollo's own signal handlers would race it.
+      stopOnTerminationSignals: false,
+      // No cache hints are used, and Apollo's own landing page would load its IDE from a CDN: the
+      // playground (self-hosted) is ours, served before Apollo sees the request.
+      plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+    }),
+  );
   await apollo.start();
   closers.push(() => apollo.stop());
 

@@ -24,6 +24,18 @@ export interface PushConfig {
   readonly requireEncryption: boolean;
 }
 
+/** Bounds on one GraphQL operation, checked before it runs (see README, Limits). */
+export interface GraphQLLimits {
+  readonly maxAliases: number;
+  readonly maxDepth: number;
+  readonly maxTokens: number;
+  readonly maxDirectives: number;
+  readonly maxCost: number;
+  readonly maxSendsPerRequest: number;
+  /** For authenticated callers; anonymous callers never get it. */
+  readonly introspection: boolean;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -47,6 +59,8 @@ export interface Config {
   readonly playground: boolean;
   readonly push: PushConfig | null;
   readonly ledgerSource: LedgerSourceSetting;
+  /** Null only when code (a benchmark) turns every limit off; no env setting gives it. */
+  readonly graphqlLimits: GraphQLLimits | null;
 }
 
 export class ConfigError extends Error {
@@ -179,6 +193,18 @@ function parsePush(reader: Reader): PushConfig | null {
   return { path, token, aesKey, replayWindowSeconds, requireEncryption };
 }
 
+function parseGraphQLLimits(reader: Reader): GraphQLLimits {
+  return {
+    maxAliases: reader.integer('GRAPHQL_MAX_ALIASES', 15, 1, 10_000),
+    maxDepth: reader.integer('GRAPHQL_MAX_DEPTH', 10, 1, 1_000),
+    maxTokens: reader.integer('GRAPHQL_MAX_TOKENS', 1_000, 100, 1_000_000),
+    maxDirectives: reader.integer('GRAPHQL_MAX_DIRECTIVES', 20, 0, 10_000),
+    maxCost: reader.integer('GRAPHQL_MAX_COST', 10_000, 1, 100_000_000),
+    maxSendsPerRequest: reader.integer('MAX_SENDS_PER_REQUEST', 10, 1, 10_000),
+    introspection: reader.boolean('GRAPHQL_INTROSPECTION', true),
+  };
+}
+
 export function loadConfig(env: Env): Config {
   const reader = new Reader(env);
   const appId = reader.raw('WECHAT_APP_ID') ?? null;
@@ -225,6 +251,7 @@ export function loadConfig(env: Env): Config {
       ['client', 'events'],
       push ? 'events' : 'client',
     ),
+    graphqlLimits: parseGraphQLLimits(reader),
   };
   if (config.ledgerSource === 'events' && push === null && reader.raw('LEDGER_SOURCE')) {
     reader.problems.push('LEDGER_SOURCE=events needs the push endpoint: set WECHAT_PUSH_TOKEN');

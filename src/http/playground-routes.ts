@@ -8,7 +8,7 @@ import type { Route } from './router.js';
 const ASSETS_PATH = '/playground/assets';
 
 /** The example operations (examples/operations.graphql), one tab each, with sample variables. */
-function exampleTabs(): PlaygroundTab[] {
+export function exampleTabs(): PlaygroundTab[] {
   const document = parse(readFileSync(projectFile('examples', 'operations.graphql'), 'utf8'));
   const variables = JSON.parse(
     readFileSync(projectFile('examples', 'operations.variables.json'), 'utf8'),

@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { ErrorCode, GatewayError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { limitErrorOf } from './limits/index.js';
 
 /** Codes Apollo itself assigns to requests that never reached a resolver: passed through. */
 const APOLLO_CODES = new Set([
@@ -22,6 +23,8 @@ const APOLLO_CODES = new Set([
  */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const limit = limitErrorOf(formatted, error);
+    if (limit) return limit;
     const original = unwrapResolverError(error);
     const base = {
       message: formatted.message,

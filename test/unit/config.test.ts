@@ -28,6 +28,15 @@ describe('loadConfig', () => {
       push: null,
       ledgerSource: 'client',
       apiKeys: [],
+      graphqlLimits: {
+        maxAliases: 15,
+        maxDepth: 10,
+        maxTokens: 1000,
+        maxDirectives: 20,
+        maxCost: 10_000,
+        maxSendsPerRequest: 10,
+        introspection: true,
+      },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.wechat)).toBe(true);
@@ -125,6 +134,15 @@ describe('loadConfig', () => {
     });
     expect(config.push?.requireEncryption).toBe(true);
     expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123' }).push?.requireEncryption).toBe(false);
+  });
+
+  it('reads the GraphQL limits and reports bad ones together', () => {
+    expect(
+      loadConfig({ MAX_SENDS_PER_REQUEST: '3', GRAPHQL_INTROSPECTION: 'false' }).graphqlLimits,
+    ).toMatchObject({ maxSendsPerRequest: 3, introspection: false });
+    expect(() => loadConfig({ MAX_SENDS_PER_REQUEST: '0', GRAPHQL_MAX_COST: 'lots' })).toThrow(
+      /GRAPHQL_MAX_COST must be an integer[\s\S]*MAX_SENDS_PER_REQUEST must be an integer from 1/,
+    );
   });
 
   it('needs the push endpoint for LEDGER_SOURCE=events', () => {
