@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { ErrorCode, GatewayError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { boundMessage } from './bound-message.js';
 import { limitErrorOf } from './limits/index.js';
 
 /** Codes Apollo itself assigns to requests that never reached a resolver: passed through. */
@@ -34,7 +35,7 @@ export function createFormatError(logger: Logger) {
     if (original instanceof GatewayError) {
       return {
         ...base,
-        message: original.message,
+        message: boundMessage(original.message),
         extensions: { ...original.extensions, code: original.code },
       };
     }
@@ -51,7 +52,7 @@ export function createFormatError(logger: Logger) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && APOLLO_CODES.has(code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: boundMessage(formatted.message), extensions };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL request');
     return {
