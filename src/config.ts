@@ -61,6 +61,8 @@ export interface Config {
   readonly ledgerSource: LedgerSourceSetting;
   /** Null only when code (a benchmark) turns every limit off; no env setting gives it. */
   readonly graphqlLimits: GraphQLLimits | null;
+  /** How long in-flight requests may run on after SIGTERM before their connections are cut. */
+  readonly shutdownGraceSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -252,6 +254,7 @@ export function loadConfig(env: Env): Config {
       push ? 'events' : 'client',
     ),
     graphqlLimits: parseGraphQLLimits(reader),
+    shutdownGraceSeconds: reader.integer('SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
   };
   if (config.ledgerSource === 'events' && push === null && reader.raw('LEDGER_SOURCE')) {
     reader.problems.push('LEDGER_SOURCE=events needs the push endpoint: set WECHAT_PUSH_TOKEN');

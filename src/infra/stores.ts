@@ -26,8 +26,8 @@ export function createMemoryStores(opts: { now?: () => number } = {}): Stores {
   return {
     ledger: new MemoryLedgerStore(),
     messages: new MemoryMessageStore(),
-    idempotency: new MemoryIdempotencyStore(now),
-    pushDedup: new MemoryPushDedup(now),
+    idempotency: new MemoryIdempotencyStore({ now }),
+    pushDedup: new MemoryPushDedup({ now }),
   };
 }
 

@@ -30,15 +30,7 @@ export class MessageResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
-    const resolved = { ...filter };
-    if (resolved.templateId !== undefined) {
-      resolved.templateId =
-        services.catalog.registry.find(resolved.templateId)?.id ?? resolved.templateId;
-    }
-    const page = await services.messages.list(services.appId, resolved, {
-      first: first ?? 20,
-      after,
-    });
+    const page = await services.messages.list({ ...filter }, { first: first ?? 20, after });
     return toConnection(page, (message) => encodeMessageCursor(message.id));
   }
 
@@ -48,7 +40,7 @@ export class MessageResolver {
     @Ctx() { services }: GatewayContext,
     @Arg('id', () => ID) id: string,
   ): Promise<MessageRecord | null> {
-    return services.messages.get(services.appId, id);
+    return services.messages.get(id);
   }
 
   @Authorized('sender')
@@ -68,6 +60,6 @@ export class MessageResolver {
     @Root() message: MessageRecord,
     @Ctx() { services }: GatewayContext,
   ): DomainTemplate | null {
-    return services.catalog.registry.find(message.templateId) ?? null;
+    return services.messages.templateOf(message);
   }
 }

@@ -56,7 +56,7 @@ export class SubscriptionResolver {
     @Root() record: SubscriptionRecord,
     @Ctx() { services }: GatewayContext,
   ): DomainTemplate | null {
-    return services.catalog.registry.find(record.templateId) ?? null;
+    return services.subscriptions.templateOf(record);
   }
 
   @FieldResolver(() => Boolean)

@@ -1,10 +1,6 @@
 import { UpstreamUnavailableError } from '../shared/errors.js';
 import type { TemplateCatalog } from '../services/templates/template-catalog.js';
-import type { SubscribeResult } from '../services/ledger/subscription-service.js';
-
-export interface TapMirror {
-  tap(openid: string, results: readonly SubscribeResult[]): Promise<void>;
-}
+import type { SubscribeResult, TapMirror } from '../services/ledger/subscription-service.js';
 
 const TAP_LIMIT = 5;
 
@@ -15,15 +11,12 @@ const TAP_LIMIT = 5;
  * ids, one-time and long-term never mixed), so results are grouped into valid taps.
  */
 export class SimulatorTapMirror implements TapMirror {
-  constructor(
-    private readonly simulatorUrl: string,
-    private readonly catalog: TemplateCatalog,
-  ) {}
+  constructor(private readonly deps: { simulatorUrl: string; catalog: TemplateCatalog }) {}
 
   async tap(openid: string, results: readonly SubscribeResult[]): Promise<void> {
     const groups = new Map<string, Record<string, string>[]>();
     for (const result of results) {
-      const template = this.catalog.registry.require(result.templateId);
+      const template = this.deps.catalog.registry.require(result.templateId);
       const taps = groups.get(template.type) ?? [{}];
       let current = taps[taps.length - 1]!;
       if (template.id in current || Object.keys(current).length >= TAP_LIMIT) {
@@ -41,7 +34,7 @@ export class SimulatorTapMirror implements TapMirror {
   private async post(openid: string, results: Record<string, string>): Promise<void> {
     let response: Response;
     try {
-      response = await fetch(`${this.simulatorUrl}/__sim/subscribe`, {
+      response = await fetch(`${this.deps.simulatorUrl}/__sim/subscribe`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ openid, results }),

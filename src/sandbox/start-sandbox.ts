@@ -2,11 +2,16 @@ import type { Config } from '../config.js';
 import type { Logger } from '../shared/logger.js';
 import { createSimulator, DEMO_APP_ID, type Simulator } from '../simulator/index.js';
 import { PushSender } from '../simulator/push/index.js';
+import { defaultTemplatesFile } from '../simulator/default-templates-file.js';
+
+export type { Simulator };
 
 export interface Sandbox {
   simulator: { url: string; instance: Simulator };
   /** What the gateway uses in place of WECHAT_APP_ID, WECHAT_APP_SECRET and WECHAT_API_BASE. */
   wechat: { appId: string; appSecret: string; apiBase: string };
+  /** The demo templates, used when TEMPLATES_FILE is not set. */
+  templatesFile: string;
   /**
    * Points the simulator's event pushes at the gateway, once its URL is known; the returned
    * function stops them (pending retries included) and must run before the gateway closes.
@@ -41,6 +46,7 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
   return {
     simulator: { url, instance },
     wechat: { appId: instance.appId, appSecret: instance.appSecret, apiBase: url },
+    templatesFile: defaultTemplatesFile(),
     connectPush(gatewayUrl) {
       if (!sender || !push) return async () => undefined;
       sender.setTarget(`${gatewayUrl}${push.path}`);

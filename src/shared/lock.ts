@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from './clock.js';
 
 /**
  * A lease-style mutual exclusion lock. A holder that dies loses the lock when its TTL runs out;
@@ -26,7 +27,11 @@ export class LockTimeoutError extends Error {
 export class MemoryLock implements DistributedLock {
   private readonly held = new Map<string, { owner: string; expiresAt: number }>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  private readonly now: Clock;
+
+  constructor(deps: { now?: Clock } = {}) {
+    this.now = deps.now ?? systemClock;
+  }
 
   async tryAcquire(key: string, ttlMs: number): Promise<LockHandle | null> {
     const current = this.held.get(key);

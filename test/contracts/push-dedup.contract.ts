@@ -40,13 +40,13 @@ export function pushDedupContract(name: string, makeStore: MakePushDedup): void 
     );
 
     it(
-      'sees a key anew after forget',
+      'sees a key anew after release',
       withStore(async ({ store }) => {
         expect(await store.firstSeen('wxapp:k', 600)).toBe(true);
-        await store.forget('wxapp:k');
+        await store.release('wxapp:k');
         expect(await store.firstSeen('wxapp:k', 600)).toBe(true);
         expect(await store.firstSeen('wxapp:k', 600)).toBe(false);
-        await store.forget('wxapp:never-seen');
+        await store.release('wxapp:never-seen');
       }),
     );
 

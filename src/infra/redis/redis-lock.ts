@@ -10,10 +10,13 @@ const RELEASE = new LuaScript(
 
 /** SET NX PX with an owner id; shared by every gateway process on the same Redis. */
 export class RedisLock implements DistributedLock {
-  constructor(
-    private readonly client: RedisClient,
-    private readonly prefix: string,
-  ) {}
+  private readonly client: RedisClient;
+  private readonly prefix: string;
+
+  constructor(deps: { client: RedisClient; prefix: string }) {
+    this.client = deps.client;
+    this.prefix = deps.prefix;
+  }
 
   async tryAcquire(key: string, ttlMs: number): Promise<LockHandle | null> {
     const owner = randomUUID();

@@ -9,7 +9,8 @@ import type {
 } from './ledger-store.js';
 import type { Page, PageRequest } from '../../shared/page.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
-import type { TapMirror } from '../../sandbox/simulator-tap-mirror.js';
+import type { Template } from '../templates/types.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 
 export interface SubscribeResult {
   /** WeChat id or template name. */
@@ -19,23 +20,31 @@ export interface SubscribeResult {
 
 const MAX_RESULTS = 20;
 
+/**
+ * Replays a user's tap where the sandbox needs it: in production the tap reaches WeChat on the
+ * phone before the mini-program reports it; the sandbox has no phone.
+ */
+export interface TapMirror {
+  tap(openid: string, results: readonly SubscribeResult[]): Promise<void>;
+}
+
+export interface SubscriptionServiceDeps {
+  appId: string;
+  catalog: TemplateCatalog;
+  ledger: LedgerStore;
+  /** Where the ledger's credits come from; with `events`, a client report grants nothing. */
+  ledgerSource: LedgerSource;
+  /** Sandbox: replay the tap on the simulator first, as the user's phone would have. */
+  mirror?: TapMirror;
+  now?: Clock;
+}
+
 /** Records what the subscribe popup returned, and answers who can still receive what. */
 export class SubscriptionService {
-  constructor(
-    private readonly appId: string,
-    private readonly catalog: TemplateCatalog,
-    private readonly ledger: LedgerStore,
-    private readonly options: {
-      /** Where the ledger's credits come from; with `events`, a client report grants nothing. */
-      ledgerSource: LedgerSource;
-      /** Sandbox: replay the tap on the simulator first, as the user's phone would have. */
-      mirror?: TapMirror;
-      now?: () => Date;
-    } = { ledgerSource: 'client' },
-  ) {}
+  constructor(private readonly deps: SubscriptionServiceDeps) {}
 
   private now(): Date {
-    return this.options.now?.() ?? new Date();
+    return new Date((this.deps.now ?? systemClock)());
   }
 
   /**
@@ -55,20 +64,20 @@ export class SubscriptionService {
         'results',
       );
     }
-    const registry = this.catalog.registry;
+    const registry = this.deps.catalog.registry;
     const unknown = results.map((r) => r.templateId).filter((id) => !registry.find(id));
     if (unknown.length > 0) throw new TemplateNotFoundError([...new Set(unknown)]);
-    await this.options.mirror?.tap(openid, results);
+    await this.deps.mirror?.tap(openid, results);
     // With events as the source of truth the push carries the credit; counting this report too
     // would count one tap twice. FILTER records that the report arrived and grants nothing.
-    const reportOnly = this.options.ledgerSource === 'events';
+    const reportOnly = this.deps.ledgerSource === 'events';
     const at = this.now();
     const records: SubscriptionRecord[] = [];
     for (const result of results) {
       const template = registry.require(result.templateId);
       records.push(
-        await this.ledger.record(
-          { appId: this.appId, openid, templateId: template.id },
+        await this.deps.ledger.record(
+          { appId: this.deps.appId, openid, templateId: template.id },
           {
             status: reportOnly ? 'FILTER' : result.status,
             longTerm: template.type === 'LONG_TERM',
@@ -86,9 +95,9 @@ export class SubscriptionService {
     templateId: string,
     source: LedgerSource,
   ): Promise<SubscriptionRecord | null> {
-    const template = this.catalog.registry.require(templateId);
-    return this.ledger.revoke(
-      { appId: this.appId, openid, templateId: template.id },
+    const template = this.deps.catalog.registry.require(templateId);
+    return this.deps.ledger.revoke(
+      { appId: this.deps.appId, openid, templateId: template.id },
       { source, at: this.now() },
     );
   }
@@ -97,8 +106,14 @@ export class SubscriptionService {
     const resolved = { ...filter };
     if (filter.templateId !== undefined) {
       // An unknown name cannot match anything, but an id of a since-deleted template still can.
-      resolved.templateId = this.catalog.registry.find(filter.templateId)?.id ?? filter.templateId;
+      resolved.templateId =
+        this.deps.catalog.registry.find(filter.templateId)?.id ?? filter.templateId;
     }
-    return this.ledger.list(this.appId, resolved, page);
+    return this.deps.ledger.list(this.deps.appId, resolved, page);
+  }
+
+  /** The record's template as the gateway knows it now; null once it left the catalogue. */
+  templateOf(record: SubscriptionRecord): Template | null {
+    return this.deps.catalog.registry.find(record.templateId) ?? null;
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../../shared/logger.js';
-import type { PushDedup } from './dedup.js';
+import type { PushDedup } from './dedup-store/push-dedup.js';
 import { parseEnvelope, type PushDocument } from './envelope.js';
 import { normalizeEvent } from './normalize-event.js';
 import { PushCrypto } from './push-crypto.js';
@@ -87,8 +87,7 @@ export function pushDedupKey(event: SubscribeEvent): string {
  * - A body with `Encrypt` but no `encrypt_type=aes` is refused (`unexpected_encrypt`) rather than
  *   read as plaintext: there is no msg_signature to check it against.
  * - Dedup: the delivery key is claimed (firstSeen) before the sink runs, so concurrent retries
- *   apply it once; if the sink throws the claim is released so the retry applies it. A dedup
- *   port without `release` makes a failed delivery at-most-once (its retry is acknowledged).
+ *   apply it once; if the sink throws the claim is released so the retry applies it.
  */
 export function createPushHandler(deps: PushHandlerDeps): PushHandler {
   if (typeof deps.token !== 'string' || deps.token.length === 0) {
@@ -205,13 +204,6 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
   }
 
   async function releaseClaim(key: string): Promise<void> {
-    if (dedup.release === undefined) {
-      logger.error(
-        {},
-        'push dedup has no release(): the retry of this delivery will be dropped as a duplicate',
-      );
-      return;
-    }
     try {
       await dedup.release(key);
     } catch (err) {

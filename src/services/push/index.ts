@@ -24,7 +24,8 @@ export {
   type SentItem,
   type SubscribeEvent,
 } from './subscribe-event.js';
-export { memoryPushDedup, type PushDedup, type ReleasablePushDedup } from './dedup.js';
+export { type PushDedup } from './dedup-store/push-dedup.js';
+export { MemoryPushDedup } from './dedup-store/memory-push-dedup.js';
 export { checkFreshness, verifyUrlSignature, type SignedQuery } from './verify-request.js';
 export {
   createPushHandler,

@@ -13,10 +13,13 @@ export interface KeyedMutex {
 export class ChainedKeyedMutex implements KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
 
-  constructor(
-    private readonly shared?: DistributedLock,
-    private readonly options: { ttlMs: number; waitMs: number } = { ttlMs: 30_000, waitMs: 30_000 },
-  ) {}
+  private readonly shared: DistributedLock | undefined;
+  private readonly options: { ttlMs: number; waitMs: number };
+
+  constructor(deps: { shared?: DistributedLock; ttlMs?: number; waitMs?: number } = {}) {
+    this.shared = deps.shared;
+    this.options = { ttlMs: deps.ttlMs ?? 30_000, waitMs: deps.waitMs ?? 30_000 };
+  }
 
   async runExclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();

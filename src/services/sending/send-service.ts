@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../shared/clock.js';
 import { createHash } from 'node:crypto';
 import type { QuotaPolicy } from '../../config.js';
 import {
@@ -49,7 +50,7 @@ export interface SendServiceDeps {
   userMutex: KeyedMutex;
   quotaPolicy: QuotaPolicy;
   logger: Logger;
-  now?: () => Date;
+  now?: Clock;
   idempotencyTtlSeconds?: number;
   /** How long a duplicate request waits for the original one to finish. */
   duplicateWaitMs?: number;
@@ -62,10 +63,14 @@ export interface SendServiceDeps {
  * A WeChat refusal is a recorded outcome (FAILED), not an exception.
  */
 export class SendService {
-  private readonly now: () => Date;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: SendServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.clock = deps.now ?? systemClock;
+  }
+
+  private now(): Date {
+    return new Date(this.clock());
   }
 
   async send(request: SendRequest): Promise<MessageRecord> {

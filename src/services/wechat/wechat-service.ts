@@ -23,12 +23,22 @@ export interface SendOutcome {
  * may have reached WeChat and got no answer is not retried: it surfaces as UPSTREAM_UNAVAILABLE.
  */
 export class WeChatService {
-  constructor(
-    private readonly client: WeChatClient,
-    private readonly tokens: AccessTokenService,
-    private readonly logger: Logger,
-    private readonly options: WeChatServiceOptions = {},
-  ) {}
+  private readonly client: WeChatClient;
+  private readonly tokens: AccessTokenService;
+  private readonly logger: Logger;
+  private readonly options: WeChatServiceOptions;
+
+  constructor(deps: {
+    client: WeChatClient;
+    tokens: AccessTokenService;
+    logger: Logger;
+    options?: WeChatServiceOptions;
+  }) {
+    this.client = deps.client;
+    this.tokens = deps.tokens;
+    this.logger = deps.logger;
+    this.options = deps.options ?? {};
+  }
 
   get appId(): string {
     return this.client.appId;

@@ -49,21 +49,23 @@ export function createWeChatStack(options: WeChatStackOptions): WeChatStack {
         ? createUndiciTransport({ baseUrl: options.apiBase })
         : createGotTransport({ baseUrl: options.apiBase });
   const logger = options.logger.child({ appId: options.appId });
-  const client = new WeChatClient(
+  const client = new WeChatClient({
     transport,
-    { appId: options.appId, appSecret: options.appSecret },
+    credentials: { appId: options.appId, appSecret: options.appSecret },
     logger,
-  );
+  });
   const keyv = createKeyv({ redis: options.redis, namespace: options.prefix });
   const tokens = new AccessTokenService({
     ...options.token,
     mode: options.tokenMode,
     fetcher: client,
-    store: new TokenStore(keyv, logger),
-    lock: options.redis ? new RedisLock(options.redis, options.prefix) : new MemoryLock(),
+    store: new TokenStore({ keyv, logger }),
+    lock: options.redis
+      ? new RedisLock({ client: options.redis, prefix: options.prefix })
+      : new MemoryLock(),
     logger,
   });
-  const wechat = new WeChatService(client, tokens, logger, options.service);
+  const wechat = new WeChatService({ client, tokens, logger, options: options.service });
   return {
     client,
     tokens,

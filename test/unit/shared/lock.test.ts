@@ -59,5 +59,8 @@ describeRedis('redis lock', () => {
     await deletePrefix(redis, prefix);
     await redis.close();
   });
-  lockContract(() => new RedisLock(redis, `${prefix}:${Math.random().toString(36).slice(2)}`));
+  lockContract(
+    () =>
+      new RedisLock({ client: redis, prefix: `${prefix}:${Math.random().toString(36).slice(2)}` }),
+  );
 });

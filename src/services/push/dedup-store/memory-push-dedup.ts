@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../../shared/clock.js';
 import { ExpiringMap } from '../../../infra/memory/expiring-map.js';
 import { assertDedupKey, assertTtl, type PushDedup } from './push-dedup.js';
 
@@ -5,8 +6,8 @@ import { assertDedupKey, assertTtl, type PushDedup } from './push-dedup.js';
 export class MemoryPushDedup implements PushDedup {
   private readonly seen: ExpiringMap<true>;
 
-  constructor(now: () => number = Date.now) {
-    this.seen = new ExpiringMap(now);
+  constructor(deps: { now?: Clock } = {}) {
+    this.seen = new ExpiringMap(deps.now ?? systemClock);
   }
 
   async firstSeen(key: string, ttlSeconds: number): Promise<boolean> {
@@ -17,7 +18,7 @@ export class MemoryPushDedup implements PushDedup {
     return true;
   }
 
-  async forget(key: string): Promise<void> {
+  async release(key: string): Promise<void> {
     assertDedupKey(key);
     this.seen.delete(key);
   }

@@ -6,7 +6,7 @@ export interface PushDedup {
   /** True exactly once per key while it is remembered (ttlSeconds from the first sighting). */
   firstSeen(key: string, ttlSeconds: number): Promise<boolean>;
   /** Lets the key be seen again, e.g. when handling the push failed and WeChat should retry. */
-  forget(key: string): Promise<void>;
+  release(key: string): Promise<void>;
 }
 
 export function assertDedupKey(key: string): void {

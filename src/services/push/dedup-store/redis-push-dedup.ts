@@ -23,7 +23,7 @@ export class RedisPushDedup implements PushDedup {
     return reply === 'OK';
   }
 
-  async forget(key: string): Promise<void> {
+  async release(key: string): Promise<void> {
     assertDedupKey(key);
     await this.options.client.del(this.key(key));
   }

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../../shared/clock.js';
 import { ExpiringMap } from '../../../infra/memory/expiring-map.js';
 import {
   assertClaim,
@@ -10,8 +11,8 @@ import {
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly entries: ExpiringMap<{ fingerprint: string; messageId: string }>;
 
-  constructor(now: () => number = Date.now) {
-    this.entries = new ExpiringMap(now);
+  constructor(deps: { now?: Clock } = {}) {
+    this.entries = new ExpiringMap(deps.now ?? systemClock);
   }
 
   async claim(

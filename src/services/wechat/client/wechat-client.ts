@@ -37,11 +37,19 @@ type Body = Record<string, unknown>;
  * the token service's business. Bodies are decoded with 64-bit integers kept exact.
  */
 export class WeChatClient {
-  constructor(
-    private readonly transport: HttpTransport,
-    private readonly credentials: { appId: string; appSecret: string },
-    private readonly logger: Logger,
-  ) {}
+  private readonly transport: HttpTransport;
+  private readonly credentials: { appId: string; appSecret: string };
+  private readonly logger: Logger;
+
+  constructor(deps: {
+    transport: HttpTransport;
+    credentials: { appId: string; appSecret: string };
+    logger: Logger;
+  }) {
+    this.transport = deps.transport;
+    this.credentials = deps.credentials;
+    this.logger = deps.logger;
+  }
 
   get appId(): string {
     return this.credentials.appId;

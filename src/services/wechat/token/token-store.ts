@@ -22,10 +22,13 @@ export interface ForceRefreshLog {
 export class TokenStore {
   private unreachable = false;
 
-  constructor(
-    private readonly keyv: Keyv,
-    private readonly logger: Logger,
-  ) {}
+  private readonly keyv: Keyv;
+  private readonly logger: Logger;
+
+  constructor(deps: { keyv: Keyv; logger: Logger }) {
+    this.keyv = deps.keyv;
+    this.logger = deps.logger;
+  }
 
   get available(): boolean {
     return !this.unreachable;

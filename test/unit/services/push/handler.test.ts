@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   PushCrypto,
   createPushHandler,
-  memoryPushDedup,
+  MemoryPushDedup,
   pushSignature,
   type PushDedup,
   type PushHandlerDeps,
@@ -40,13 +40,13 @@ function setup(overrides: Partial<PushHandlerDeps> = {}) {
   };
   const logger = recordingLogger();
   const dedupCalls: string[] = [];
-  const memory = memoryPushDedup({ now: () => NOW_MS });
+  const memory = new MemoryPushDedup({ now: () => NOW_MS });
   const dedup: PushDedup = {
     firstSeen: (key, ttl) => {
       dedupCalls.push(key);
       return memory.firstSeen(key, ttl);
     },
-    release: memory.release,
+    release: (key) => memory.release(key),
   };
   const handler = createPushHandler({
     token: TOKEN,
@@ -524,9 +524,16 @@ describe('push handler: sink failures', () => {
     expect(applied).toHaveLength(1);
   });
 
-  it('without release(), acknowledges the retry of a failed delivery without applying it', async () => {
-    const memory = memoryPushDedup();
-    const { handler, applied, sink, logger } = setup({ dedup: { firstSeen: memory.firstSeen } });
+  it('when release() fails, logs it and acknowledges the retry without applying it', async () => {
+    const memory = new MemoryPushDedup();
+    const { handler, applied, sink, logger } = setup({
+      dedup: {
+        firstSeen: (key, ttl) => memory.firstSeen(key, ttl),
+        release: async () => {
+          throw new Error('dedup store unreachable');
+        },
+      },
+    });
     sink.failures = 1;
     expect((await handler(plainPost(fixture('sent.xml'), 'text/xml'))).status).toBe(500);
     expect(
@@ -534,14 +541,17 @@ describe('push handler: sink failures', () => {
         .at('error')
         .map((l) => l.msg)
         .join('\n'),
-    ).toMatch(/no release\(\)/);
+    ).toMatch(/release failed/);
     expect((await handler(plainPost(fixture('sent.xml'), 'text/xml'))).body).toBe('success');
     expect(applied).toHaveLength(0);
   });
 
   it('replies 500 when the dedup store is down, without applying', async () => {
     const { handler, applied, logger } = setup({
-      dedup: { firstSeen: () => Promise.reject(new Error('redis down')) },
+      dedup: {
+        firstSeen: () => Promise.reject(new Error('redis down')),
+        release: () => Promise.resolve(),
+      },
     });
     expect((await handler(plainPost(fixture('sent.xml'), 'text/xml'))).status).toBe(500);
     expect(applied).toHaveLength(0);

@@ -32,11 +32,11 @@ describe.each(['got', 'undici'] as const)('WeChatClient over %s', (kind) => {
         ? createGotTransport({ baseUrl: stub.url })
         : createUndiciTransport({ baseUrl: stub.url });
     close = () => transport.close();
-    client = new WeChatClient(
+    client = new WeChatClient({
       transport,
-      { appId: stub.appId, appSecret: stub.appSecret },
-      silentLogger,
-    );
+      credentials: { appId: stub.appId, appSecret: stub.appSecret },
+      logger: silentLogger,
+    });
   });
   afterAll(async () => {
     await close();
@@ -93,11 +93,11 @@ describe.each(['got', 'undici'] as const)('WeChatClient over %s', (kind) => {
       kind === 'got'
         ? createGotTransport({ baseUrl: 'http://127.0.0.1:9' })
         : createUndiciTransport({ baseUrl: 'http://127.0.0.1:9' });
-    const dead = new WeChatClient(
+    const dead = new WeChatClient({
       transport,
-      { appId: 'a', appSecret: 'super-secret-value' },
-      silentLogger,
-    );
+      credentials: { appId: 'a', appSecret: 'super-secret-value' },
+      logger: silentLogger,
+    });
     const error = await dead
       .sendSubscribeMessage('secret-token-value', { touser: 'o', templateId: 't', data: {} })
       .catch((e: unknown) => e);

@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 pushDedupContract('memory', async () => {
   let now = Date.UTC(2024, 0, 1);
   return {
-    store: new MemoryPushDedup(() => now),
+    store: new MemoryPushDedup({ now: () => now }),
     cleanup: async () => undefined,
     passTime: async (ms) => {
       now += ms;
@@ -26,7 +26,7 @@ pushDedupContract('memory', async () => {
 describe('MemoryPushDedup expiry', () => {
   it('remembers a key until exactly its TTL has passed on the injected clock', async () => {
     let now = 0;
-    const dedup = new MemoryPushDedup(() => now);
+    const dedup = new MemoryPushDedup({ now: () => now });
     expect(await dedup.firstSeen('k', 5)).toBe(true);
     now = 4_999;
     expect(await dedup.firstSeen('k', 5)).toBe(false);
@@ -36,7 +36,7 @@ describe('MemoryPushDedup expiry', () => {
 
   it('drops expired keys that are never read again', async () => {
     let now = 0;
-    const dedup = new MemoryPushDedup(() => now);
+    const dedup = new MemoryPushDedup({ now: () => now });
     for (let i = 0; i < 5000; i++) {
       await dedup.firstSeen(`old-${i}`, 1);
     }

@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 idempotencyStoreContract('memory', async () => {
   let now = Date.UTC(2024, 0, 1);
   return {
-    store: new MemoryIdempotencyStore(() => now),
+    store: new MemoryIdempotencyStore({ now: () => now }),
     cleanup: async () => undefined,
     passTime: async (ms) => {
       now += ms;
@@ -26,7 +26,7 @@ idempotencyStoreContract('memory', async () => {
 describe('MemoryIdempotencyStore expiry', () => {
   it('holds a key until exactly its TTL has passed on the injected clock', async () => {
     let now = 1_000_000;
-    const store = new MemoryIdempotencyStore(() => now);
+    const store = new MemoryIdempotencyStore({ now: () => now });
     await store.claim('wxapp', 'k', { fingerprint: 'f', messageId: 'A', ttlSeconds: 10 });
     now += 9_999;
     expect(
