@@ -201,7 +201,7 @@ function parseGraphQLLimits(reader: Reader): GraphQLLimits {
     maxDepth: reader.integer('GRAPHQL_MAX_DEPTH', 10, 1, 1_000),
     maxTokens: reader.integer('GRAPHQL_MAX_TOKENS', 1_000, 100, 1_000_000),
     maxDirectives: reader.integer('GRAPHQL_MAX_DIRECTIVES', 20, 0, 10_000),
-    maxCost: reader.integer('GRAPHQL_MAX_COST', 10_000, 1, 100_000_000),
+    maxCost: reader.integer('GRAPHQL_MAX_COST', 5_000, 1, 100_000_000),
     maxSendsPerRequest: reader.integer('MAX_SENDS_PER_REQUEST', 10, 1, 10_000),
     introspection: reader.boolean('GRAPHQL_INTROSPECTION', true),
   };

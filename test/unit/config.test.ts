@@ -33,7 +33,7 @@ describe('loadConfig', () => {
         maxDepth: 10,
         maxTokens: 1000,
         maxDirectives: 20,
-        maxCost: 10_000,
+        maxCost: 5_000,
         maxSendsPerRequest: 10,
         introspection: true,
       },

@@ -92,14 +92,14 @@ describe('GraphQL limits with the default settings', () => {
     dataOf(await gateway().gql(ids(20)));
   });
 
-  it('refuses an operation costlier than GRAPHQL_MAX_COST (10000), counting first', async () => {
+  it('refuses an operation costlier than GRAPHQL_MAX_COST (5000), counting first', async () => {
     const error = refusedBy(
-      await gateway().gql(`{\n${aliased(4, FULL_MESSAGES)}\n}`),
+      await gateway().gql(`{\n${aliased(2, FULL_MESSAGES)}\n}`),
       'COST_LIMIT_EXCEEDED',
     );
     expect(error.message).toContain('GRAPHQL_MAX_COST');
-    expect(error.extensions!.found).toBeGreaterThan(10_000);
-    dataOf(await gateway().gql(`{\n${aliased(3, FULL_MESSAGES)}\n}`));
+    expect(error.extensions!.found).toBeGreaterThan(5_000);
+    dataOf(await gateway().gql(`{\n${aliased(1, FULL_MESSAGES)}\n}`));
   });
 
   it('weighs a first given by a variable as the largest page, and an omitted first as its default', async () => {
@@ -175,6 +175,17 @@ describe('GraphQL limits with the default settings', () => {
       const variables = tab.variables ? (JSON.parse(tab.variables) as Record<string, unknown>) : {};
       noLimitHit(await gateway().gql(tab.query, variables));
     }
+  });
+
+  it('accepts the example lists, 100 messages and 100 subscriptions, in one operation', async () => {
+    const lists = `query($first: Int) {
+      messages(first: $first) { ${FULL_MESSAGES.replace(/^messages\(first: 100\) \{|\}$/g, '')} }
+      subscriptions(first: $first) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor node { id openid templateId status remaining accepted sent hasQuota source template { name title } } }
+      }
+    }`;
+    dataOf(await gateway().gql(lists, { first: 100 }));
   });
 
   it("accepts GraphiQL's introspection query", async () => {
