@@ -68,6 +68,8 @@ const COSTLIEST = aliased(
 );
 /** The largest document the token limit lets through, identical fields: parse and validate. */
 const LARGEST = `{ templates { ${Array.from({ length: 994 }, () => 'id').join(' ')} } }`;
+/** The floor: a cheap query in the same loop shows what any second busy client costs the sends. */
+const CHEAP = '{ templates { id } }';
 const REFUSED = aliased(10_000, 'messages(first: 100) { edges { node { id } } }');
 
 interface GatewayReady {
@@ -313,14 +315,17 @@ try {
   const quiet: RunResult[] = [];
   const costly: (RunResult & { attack: AttackResult })[] = [];
   const large: (RunResult & { attack: AttackResult })[] = [];
+  const cheap: (RunResult & { attack: AttackResult })[] = [];
   for (let round = 1; round <= rounds; round++) {
     quiet.push(await loadSends(withLimits, stub, requests));
     costly.push(await underAttack(attacker, withLimits, stub, { query: COSTLIEST, fresh: false }));
     large.push(await underAttack(attacker, withLimits, stub, { query: LARGEST, fresh: true }));
+    cheap.push(await underAttack(attacker, withLimits, stub, { query: CHEAP, fresh: false }));
     console.log(
       `p99 round ${round}: quiet ${fmt(quiet.at(-1)!.p99Ms)} ms, costliest query ${fmt(costly.at(-1)!.p99Ms)} ms ` +
         `(${costly.at(-1)!.attack.requests} queries), largest fresh document ${fmt(large.at(-1)!.p99Ms)} ms ` +
-        `(${large.at(-1)!.attack.requests} documents)`,
+        `(${large.at(-1)!.attack.requests} documents), cheap query ${fmt(cheap.at(-1)!.p99Ms)} ms ` +
+        `(${cheap.at(-1)!.attack.requests} queries)`,
     );
   }
   const p99Ratio = (attacked: RunResult[]) =>
@@ -359,6 +364,11 @@ try {
             'send p99 under the largest fresh document ÷ quiet',
             `${fmtRatio(p99Ratio(large))} (${fmt(median(large.map((r) => r.p99Ms)))} ms; ${fmt(attackRate(large), 1)} documents/s)`,
             '≤ 2',
+          ],
+          [
+            'send p99 under a cheap query in the same loop ÷ quiet',
+            `${fmtRatio(p99Ratio(cheap))} (${fmt(median(cheap.map((r) => r.p99Ms)))} ms; ${fmt(attackRate(cheap), 1)} queries/s)`,
+            'the floor',
           ],
           [
             `gateway RSS, ${uploads} anonymous ${uploadKiB} KiB slow uploads`,

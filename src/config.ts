@@ -32,6 +32,8 @@ export interface GraphQLLimits {
   readonly maxDirectives: number;
   readonly maxCost: number;
   readonly maxSendsPerRequest: number;
+  /** Read work (query cost, characters of fresh documents) per second, shared by all callers. */
+  readonly readCostPerSecond: number;
   /** For authenticated callers; anonymous callers never get it. */
   readonly introspection: boolean;
 }
@@ -203,6 +205,7 @@ function parseGraphQLLimits(reader: Reader): GraphQLLimits {
     maxDirectives: reader.integer('GRAPHQL_MAX_DIRECTIVES', 20, 0, 10_000),
     maxCost: reader.integer('GRAPHQL_MAX_COST', 5_000, 1, 100_000_000),
     maxSendsPerRequest: reader.integer('MAX_SENDS_PER_REQUEST', 10, 1, 10_000),
+    readCostPerSecond: reader.integer('GRAPHQL_READ_COST_PER_SECOND', 20_000, 100, 100_000_000),
     introspection: reader.boolean('GRAPHQL_INTROSPECTION', true),
   };
 }

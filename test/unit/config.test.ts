@@ -35,6 +35,7 @@ describe('loadConfig', () => {
         maxDirectives: 20,
         maxCost: 5_000,
         maxSendsPerRequest: 10,
+        readCostPerSecond: 20_000,
         introspection: true,
       },
     });

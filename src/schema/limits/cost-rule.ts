@@ -6,6 +6,7 @@ import {
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLNamedType,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
@@ -40,6 +41,9 @@ function itemsRequested(field: GraphQLField<unknown, unknown>, value: ValueNode 
  * omitted `first` (default 20) counts as 1 there, which would let the same query through at a
  * hundredth of its cost.
  */
+/** Each validated operation's cost, for the read budget (documents are cached, so are these). */
+export const operationCosts = new WeakMap<OperationDefinitionNode, number>();
+
 export function operationCostRule(maxCost: number): ValidationRule {
   return (context: ValidationContext) => {
     const schema = context.getSchema();
@@ -96,6 +100,7 @@ export function operationCostRule(maxCost: number): ValidationRule {
       OperationDefinition(operation) {
         const root = schema.getRootType(operation.operation);
         const cost = selectionCost(operation.selectionSet, root, new Set());
+        operationCosts.set(operation, cost);
         if (cost > maxCost) {
           context.reportError(
             new GraphQLLimitError(

@@ -3,6 +3,7 @@ import type { GraphQLLimits } from '../../config.js';
 import { anonymousCallersPlugin } from './anonymous-callers.js';
 import { armorRules } from './armor-rules.js';
 import { operationCostRule } from './cost-rule.js';
+import { readBudgetPlugin } from './read-budget-plugin.js';
 import { sendCountRule } from './send-count-rule.js';
 
 export { GraphQLLimitError, LimitCode, limitErrorOf } from './limit-error.js';
@@ -31,6 +32,10 @@ export function withGraphQLLimits<Context extends BaseContext & { role?: unknown
       operationCostRule(limits.maxCost),
       sendCountRule(limits.maxSendsPerRequest),
     ],
-    plugins: [...(options.plugins ?? []), anonymousCallersPlugin<Context>()],
+    plugins: [
+      ...(options.plugins ?? []),
+      anonymousCallersPlugin<Context>(),
+      readBudgetPlugin(limits.readCostPerSecond, limits.maxTokens),
+    ],
   };
 }

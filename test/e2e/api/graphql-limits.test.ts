@@ -255,3 +255,40 @@ describe('field suggestions and introspection with GATEWAY_API_KEYS', () => {
     dataOf(await gateway().gql('{ __schema { queryType { name } } }', {}, { key: READER }));
   });
 });
+
+describe('the read budget (GRAPHQL_READ_COST_PER_SECOND)', () => {
+  const gateway = useGateway('memory', {
+    GRAPHQL_READ_COST_PER_SECOND: '100',
+    SHUTDOWN_GRACE_SECONDS: '0',
+  });
+
+  it('makes a costly read wait its turn, never a send', async () => {
+    const t = gateway();
+    const openid = newOpenid();
+    await grantCredits(t, openid, 'AuditResult', 1);
+    // Cost 8 × 601: about 47 s of a 100-per-second budget.
+    const costly = `{\n${aliased(8, 'messages(first: 100) { edges { node { id status data createdAt } } }')}\n}`;
+    const abort = new AbortController();
+    let settled = false;
+    const read = fetch(t.gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: costly }),
+      signal: abort.signal,
+    })
+      .catch(() => undefined)
+      .finally(() => {
+        settled = true;
+      });
+    const sent = dataOf(
+      await t.gql<{ sendAuditResult: { status: string } }>(
+        `mutation($input: SendAuditResultInput!) { sendAuditResult(input: $input) { status } }`,
+        { input: { openid, data: VALID_DATA.AuditResult } },
+      ),
+    );
+    expect(sent.sendAuditResult.status).toBe('SENT');
+    expect(settled).toBe(false);
+    abort.abort();
+    await read;
+  });
+});
