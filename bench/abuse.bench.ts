@@ -299,8 +299,14 @@ try {
   const off: RunResult[] = [];
   const on: RunResult[] = [];
   for (let round = 1; round <= rounds; round++) {
-    off.push(await loadSends(withoutLimits, stub, requests));
-    on.push(await loadSends(withLimits, stub, requests));
+    // Alternate which goes first, so a drift in the machine's load favours neither.
+    if (round % 2) {
+      off.push(await loadSends(withoutLimits, stub, requests));
+      on.push(await loadSends(withLimits, stub, requests));
+    } else {
+      on.push(await loadSends(withLimits, stub, requests));
+      off.push(await loadSends(withoutLimits, stub, requests));
+    }
     console.log(
       `cpu round ${round}: without limits ${fmt(cpuPerMessage(off.at(-1)!.sample))} µs/send, ` +
         `with ${fmt(cpuPerMessage(on.at(-1)!.sample))} µs/send`,
