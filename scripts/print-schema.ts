@@ -6,27 +6,40 @@ import { buildGatewaySchema } from '../src/build-schema.js';
 import { loadTemplatesFile } from '../src/services/templates/index.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const DEFAULT_TEMPLATES_FILE = join(PROJECT_ROOT, 'templates', 'demo.json');
+/** The sandbox's demo apps and their templates: what the committed schema.graphql shows. */
+export const DEMO_APPS = [
+  { app: 'shop', file: join(PROJECT_ROOT, 'templates', 'demo.json') },
+  { app: 'clinic', file: join(PROJECT_ROOT, 'templates', 'demo-clinic.json') },
+];
 export const SCHEMA_FILE = join(PROJECT_ROOT, 'schema.graphql');
 
 /**
- * The text of `schema.graphql` for a templates file. Sorted so that the order in which
- * type-graphql happens to register types never shows up as a diff; the header names the source
- * with a project-relative path so the file is the same on every machine.
+ * The text of `schema.graphql` for one app's templates file, or for the sandbox's demo apps.
+ * Sorted so that the order in which type-graphql happens to register types never shows up as a
+ * diff; the header names the sources with project-relative paths so the file is the same on every
+ * machine.
  */
-export async function renderSchemaFile(
-  templatesFile: string = DEFAULT_TEMPLATES_FILE,
-): Promise<string> {
-  const schema = await buildGatewaySchema(await loadTemplatesFile(templatesFile));
-  const source = relative(PROJECT_ROOT, resolve(templatesFile)).split('\\').join('/');
+export async function renderSchemaFile(templatesFile?: string): Promise<string> {
+  const apps = templatesFile ? [{ app: 'default', file: templatesFile }] : DEMO_APPS;
+  const schema = await buildGatewaySchema(
+    await Promise.all(
+      apps.map(async ({ app, file }) => ({ app, templates: await loadTemplatesFile(file) })),
+    ),
+  );
+  const source = apps
+    .map(({ file }) => relative(PROJECT_ROOT, resolve(file)).split('\\').join('/'))
+    .join(' and ');
   const header = `# Generated from ${source} by \`npm run schema:print\`; do not edit, regenerate instead.`;
   return `${header}\n\n${printSchema(lexicographicSortSchema(schema))}\n`;
 }
 
 async function main(): Promise<void> {
-  const templatesFile = process.argv[2] ? resolve(process.argv[2]) : DEFAULT_TEMPLATES_FILE;
-  await writeFile(SCHEMA_FILE, await renderSchemaFile(templatesFile), 'utf8');
-  process.stdout.write(`Wrote ${relative(process.cwd(), SCHEMA_FILE)} from ${templatesFile}\n`);
+  // An explicit file (argument or TEMPLATES_FILE) prints one app's schema; else the demo apps'.
+  const file = process.argv[2] ?? process.env.TEMPLATES_FILE;
+  await writeFile(SCHEMA_FILE, await renderSchemaFile(file ? resolve(file) : undefined), 'utf8');
+  process.stdout.write(
+    `Wrote ${relative(process.cwd(), SCHEMA_FILE)} from ${file ?? 'the demo apps’ templates'}\n`,
+  );
 }
 
 // Run only when executed (`tsx scripts/print-schema.ts`), not when the snapshot test imports it.

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -8,8 +8,9 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildGatewaySchema } from './build-schema.js';
-import type { Config } from './config.js';
+import type { AppConfig, Config, PushConfig } from './config.js';
 import { createAuthenticator } from './http/authenticate.js';
+import { createEdgeServer, startListening, type EdgeServer } from './http/edge-server.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
 import { createPlaygroundRoutes } from './http/playground-routes.js';
 import { createPushRoute } from './http/push-route.js';
@@ -18,9 +19,15 @@ import { createLogger } from './infra/pino-logger.js';
 import { connectRedis, type RedisClient } from './infra/redis/redis-connection.js';
 import { RedisLock } from './infra/redis/redis-lock.js';
 import { createMemoryStores, createRedisStores, type Stores } from './infra/stores.js';
-import { startSandbox, type Sandbox, type Simulator } from './sandbox/start-sandbox.js';
+import {
+  startSandbox,
+  type Sandbox,
+  type SandboxApp,
+  type Simulator,
+} from './sandbox/start-sandbox.js';
 import { SimulatorTapMirror } from './sandbox/simulator-tap-mirror.js';
-import type { GatewayContext, GatewayServices } from './schema/context.js';
+import type { AppServices, GatewayContext } from './schema/context.js';
+import { AppDirectory } from './services/apps/app-directory.js';
 import { createFormatError } from './schema/format-error.js';
 import { withGraphQLLimits } from './schema/limits/index.js';
 import { LiveSchema } from './schema/live-schema.js';
@@ -50,11 +57,16 @@ export interface Gateway {
   graphqlUrl: string;
   mode: Config['mode'];
   store: 'memory' | 'redis';
+  /** The default app's WeChat app id (the only app's, with one app). */
   appId: string;
+  apps: { name: string; appId: string; pushUrl: string | null }[];
   playgroundUrl: string | null;
+  /** The default app's push endpoint. */
   pushUrl: string | null;
-  /** Sandbox mode: the embedded WeChat simulator. */
+  /** Sandbox mode: the default app's embedded WeChat simulator. */
   simulator: { url: string; instance: Simulator } | null;
+  /** Sandbox mode: every demo app's simulator, by app name. */
+  simulators: ReadonlyMap<string, { url: string; instance: Simulator }>;
   auth: boolean;
   /** Lets in-flight requests finish (up to SHUTDOWN_GRACE_SECONDS), then closes everything. */
   close(): Promise<void>;
@@ -98,44 +110,39 @@ async function assemble(
   const sandbox = await startSandboxStep(config, logger, cleanups);
   const redis = await connectStorage(config, logger, cleanups);
   const stores = redis ? createRedisStores(redis, config.redisPrefix) : createMemoryStores();
-  const wechat = createWeChat(config, deps, { sandbox, redis, logger }, cleanups);
-  const catalog = await loadTemplates(config, sandbox, wechat);
-  const liveSchema = new LiveSchema(await buildGatewaySchema(catalog.registry.list()));
-  const syncTemplates = async () => {
-    await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
-    liveSchema.update(await buildGatewaySchema(catalog.registry.list()));
-  };
-  if (catalog.registry.list().length === 0) {
-    logger.warn(
-      'no templates yet: set TEMPLATES_FILE or TEMPLATES_SYNC=true, or run syncTemplates',
-    );
-  }
-  const services = createServices(config, { sandbox, redis, stores, wechat, catalog, logger });
-  const server = createServer();
-  const apollo = await startApollo(config, { liveSchema, server, logger }, cleanups);
-  const routes = createRoutes(config, {
-    services: { ...services, syncTemplates },
-    apollo,
-    stores,
-    logger,
-  });
-  const url = await listen(config, server, createRouter(routes.table, routes.assets, logger));
+  const shared = { config, deps, sandbox, redis, stores, logger };
+  const apps: AppRuntime[] = [];
+  for (const app of config.apps) apps.push(await createApp(app, shared, cleanups));
+  const schemaOf = () =>
+    buildGatewaySchema(apps.map((a) => ({ app: a.name, templates: a.catalog.registry.list() })));
+  const liveSchema = new LiveSchema(await schemaOf());
+  for (const app of apps) app.onTemplatesChanged = async () => liveSchema.update(await schemaOf());
+  const directory = new AppDirectory<AppServices>(apps, config.defaultApp);
+  const edge = createEdgeServer({ limits: config.http, logger });
+  const apollo = await startApollo(config, { liveSchema, server: edge.server, logger }, cleanups);
+  const routes = createRoutes(config, { apps: directory, apollo, stores, logger });
+  const url = await listen(config, edge, createRouter(routes.table, routes.assets, logger), logger);
   if (sandbox) cleanups.add(sandbox.connectPush(url));
+  const main = config.defaultApp ? directory.one({ apps: null }, config.defaultApp) : apps[0]!;
+  const simulators = new Map([...(sandbox?.apps ?? [])].map(([name, a]) => [name, a.simulator]));
+  const pushUrlOf = (app: AppRuntime) => (app.push ? `${url}${app.push.path}` : null);
   return {
     url,
     graphqlUrl: `${url}/graphql`,
     mode: config.mode,
     store: redis ? 'redis' : 'memory',
-    appId: wechat.wechat.appId,
-    playgroundUrl: routes.playground ? `${url}/graphql` : null,
-    pushUrl: config.push ? `${url}${config.push.path}` : null,
-    simulator: sandbox?.simulator ?? null,
+    appId: main.appId,
+    apps: apps.map((app) => ({ name: app.name, appId: app.appId, pushUrl: pushUrlOf(app) })),
+    playgroundUrl: config.playground ? `${url}/graphql` : null,
+    pushUrl: pushUrlOf(main as AppRuntime),
+    simulator: simulators.get(main.name) ?? null,
+    simulators,
     auth: config.apiKeys.length > 0,
     close: () => cleanups.run(),
   };
 }
 
-/** Sandbox mode: the embedded simulator stands in for WeChat. */
+/** Sandbox mode: the embedded simulators stand in for WeChat. */
 async function startSandboxStep(
   config: Config,
   logger: Logger,
@@ -166,87 +173,116 @@ async function connectStorage(
   return redis;
 }
 
-function createWeChat(
-  config: Config,
-  deps: GatewayDeps,
-  parts: { sandbox: Sandbox | null; redis: RedisClient | undefined; logger: Logger },
-  cleanups: Cleanups,
-): WeChatStack {
-  const credentials =
-    parts.sandbox?.wechat ??
-    (config.wechat as { appId: string; appSecret: string; apiBase: string });
-  const stack = createWeChatStack({
-    apiBase: credentials.apiBase,
-    appId: credentials.appId,
-    appSecret: credentials.appSecret,
-    tokenMode: config.wechat.tokenMode,
-    logger: parts.logger,
-    redis: parts.redis,
-    prefix: config.redisPrefix,
-    transport: deps.transport ?? config.wechat.transport,
-  });
-  cleanups.add(() => stack.close());
-  return stack;
-}
-
-/** The templates file, then WeChat's own list when syncing (the sandbox always syncs). */
-async function loadTemplates(
-  config: Config,
-  sandbox: Sandbox | null,
-  wechat: WeChatStack,
-): Promise<TemplateCatalog> {
-  const file = config.templatesFile ?? sandbox?.templatesFile ?? null;
-  const catalog = new TemplateCatalog(
-    new TemplateRegistry(file ? await loadTemplatesFile(file) : []),
-  );
-  if (config.templatesSync || config.mode === 'sandbox') {
-    await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
-  }
-  return catalog;
-}
-
-interface ServiceParts {
+/** What every app is built from. */
+interface SharedParts {
+  config: Config;
+  deps: GatewayDeps;
   sandbox: Sandbox | null;
   redis: RedisClient | undefined;
   stores: Stores;
-  wechat: WeChatStack;
-  catalog: TemplateCatalog;
   logger: Logger;
 }
 
-function createServices(
-  config: Config,
-  parts: ServiceParts,
-): Omit<GatewayServices, 'syncTemplates'> {
-  const { sandbox, redis, stores, catalog, logger } = parts;
-  const appId = parts.wechat.wechat.appId;
-  return {
+/** One app's services, with what the composition root still needs of it. */
+interface AppRuntime extends AppServices {
+  readonly push: AppConfig['push'];
+  readonly config: AppConfig;
+  /** Set once the schema exists: rebuilds it after a sync changed the app's templates. */
+  onTemplatesChanged: () => Promise<void>;
+}
+
+async function createApp(
+  app: AppConfig,
+  shared: SharedParts,
+  cleanups: Cleanups,
+): Promise<AppRuntime> {
+  const sandboxApp = shared.sandbox?.apps.get(app.name) ?? null;
+  const logger = shared.logger.child({ app: app.name });
+  const wechat = createWeChat(app, sandboxApp, shared, logger, cleanups);
+  const catalog = await loadTemplates(app, sandboxApp, wechat);
+  if (catalog.registry.list().length === 0) {
+    logger.warn(
+      'no templates yet: set the templates file or templatesSync (TEMPLATES_FILE, TEMPLATES_SYNC=true), or run syncTemplates',
+    );
+  }
+  const appId = wechat.wechat.appId;
+  const { stores, redis, config } = shared;
+  const runtime: AppRuntime = {
+    name: app.name,
     appId,
+    config: app,
+    push: app.push,
     catalog,
     subscriptions: new SubscriptionService({
       appId,
       catalog,
       ledger: stores.ledger,
-      ledgerSource: config.ledgerSource,
-      mirror: sandbox
-        ? new SimulatorTapMirror({ simulatorUrl: sandbox.simulator.url, catalog })
+      ledgerSource: app.ledgerSource,
+      mirror: sandboxApp
+        ? new SimulatorTapMirror({ simulatorUrl: sandboxApp.simulator.url, catalog })
         : undefined,
     }),
     sending: new SendService({
       appId,
       catalog,
-      sender: parts.wechat.wechat,
+      sender: wechat.wechat,
       ledger: stores.ledger,
       messages: stores.messages,
       idempotency: stores.idempotency,
       userMutex: new ChainedKeyedMutex({
         shared: redis ? new RedisLock({ client: redis, prefix: config.redisPrefix }) : undefined,
       }),
-      quotaPolicy: config.quotaPolicy,
+      quotaPolicy: app.quotaPolicy,
       logger,
     }),
     messages: new MessageService({ appId, catalog, store: stores.messages }),
+    syncTemplates: async () => {
+      await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
+      await runtime.onTemplatesChanged();
+    },
+    onTemplatesChanged: async () => undefined,
   };
+  return runtime;
+}
+
+function createWeChat(
+  app: AppConfig,
+  sandboxApp: SandboxApp | null,
+  shared: SharedParts,
+  logger: Logger,
+  cleanups: Cleanups,
+): WeChatStack {
+  const credentials = sandboxApp?.wechat ?? {
+    appId: app.appId!,
+    appSecret: app.appSecret!,
+    apiBase: app.apiBase,
+  };
+  const stack = createWeChatStack({
+    ...credentials,
+    tokenMode: app.tokenMode,
+    logger,
+    redis: shared.redis,
+    prefix: shared.config.redisPrefix,
+    transport: shared.deps.transport ?? shared.config.transport,
+  });
+  cleanups.add(() => stack.close());
+  return stack;
+}
+
+/** The app's templates file, then WeChat's own list when syncing (the sandbox always syncs). */
+async function loadTemplates(
+  app: AppConfig,
+  sandboxApp: SandboxApp | null,
+  wechat: WeChatStack,
+): Promise<TemplateCatalog> {
+  const file = app.templatesFile ?? sandboxApp?.templatesFile ?? null;
+  const catalog = new TemplateCatalog(
+    new TemplateRegistry(file ? await loadTemplatesFile(file) : []),
+  );
+  if (app.templatesSync || sandboxApp) {
+    await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
+  }
+  return catalog;
 }
 
 /** Apollo drains the HTTP server on stop, so in-flight requests finish before it closes. */
@@ -280,42 +316,44 @@ async function startApollo(
 }
 
 interface RouteParts {
-  services: GatewayServices;
+  apps: AppDirectory<AppServices>;
   apollo: ApolloServer<GatewayContext>;
   stores: Stores;
   logger: Logger;
 }
 
 function createRoutes(config: Config, parts: RouteParts) {
-  const { services } = parts;
   const graphql = createGraphQLHandler({
     apollo: parts.apollo,
-    services,
+    apps: parts.apps,
     authenticate: createAuthenticator(config.apiKeys),
+    maxBodyBytes: config.http.maxBodyBytes,
   });
   const table = new Map<string, Route>();
-  const playground = config.playground
-    ? createPlaygroundRoutes({ sandbox: config.mode === 'sandbox' })
-    : null;
+  const playground = createPlaygroundRoutes({
+    sandbox: config.mode === 'sandbox',
+    enabled: config.playground,
+  });
   table.set('/graphql', (request, response, url) =>
-    playground?.wantsPage(request)
+    playground.wantsPage(request)
       ? playground.page(request, response, url)
       : graphql(request, response, url),
   );
-  if (playground) for (const [path, route] of playground.routes) table.set(path, route);
+  for (const [path, route] of playground.routes) table.set(path, route);
   table.set('/healthz', (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ status: 'ok', mode: config.mode }));
   });
-  if (config.push) table.set(config.push.path, createPushEndpoint(config, parts));
-  return { table, assets: playground?.assets ?? null, playground };
+  for (const app of parts.apps.all() as readonly AppRuntime[]) {
+    if (app.push) table.set(app.push.path, createPushEndpoint(app, app.push, parts));
+  }
+  return { table, assets: playground.assets };
 }
 
-function createPushEndpoint(config: Config, parts: RouteParts): Route {
-  const push = config.push!;
-  const { services, stores, logger } = parts;
-  const { appId, catalog } = services;
-  const pushLogger = logger.child({ component: 'push' });
+function createPushEndpoint(app: AppRuntime, push: PushConfig, parts: RouteParts): Route {
+  const { stores, logger } = parts;
+  const { appId, catalog } = app;
+  const pushLogger = logger.child({ component: 'push', app: app.name });
   const handler = createPushHandler({
     token: push.token,
     aesKey: push.aesKey ?? undefined,
@@ -332,8 +370,8 @@ function createPushEndpoint(config: Config, parts: RouteParts): Route {
       catalog,
       ledger: stores.ledger,
       messages: stores.messages,
-      ledgerSource: config.ledgerSource,
-      logger,
+      ledgerSource: app.config.ledgerSource,
+      logger: pushLogger,
     }),
     logger: pushLogger,
   });
@@ -343,16 +381,13 @@ function createPushEndpoint(config: Config, parts: RouteParts): Route {
 /** Starts serving; resolves to the URL clients reach it at. */
 async function listen(
   config: Config,
-  server: Server,
+  edge: EdgeServer,
   router: ReturnType<typeof createRouter>,
+  logger: Logger,
 ): Promise<string> {
-  server.on('request', (request, response) => void router(request, response));
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  edge.serve(router);
+  await startListening(edge.server, config.port, config.host, logger);
+  const { port } = edge.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -2,21 +2,55 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import { AppResolver } from './resolvers/app.resolver.js';
 import { MessageResolver } from './resolvers/message.resolver.js';
 import { SubscriptionResolver } from './resolvers/subscription.resolver.js';
 import { TemplateResolver } from './resolvers/template.resolver.js';
 import { buildTypedSendResolver } from './resolvers/typed-send.resolver.js';
-import type { Template } from './services/templates/types.js';
 import { authChecker } from './schema/auth.js';
+import type { Template } from './services/templates/types.js';
 
-/** The gateway's schema for a set of templates: fixed types plus one typed send per template. */
-export function buildGatewaySchema(templates: readonly Template[]): Promise<GraphQLSchema> {
+/** The templates of one app, as the schema sees them. */
+export interface AppTemplates {
+  app: string;
+  templates: readonly Template[];
+}
+
+export class TemplateNameClashError extends Error {
+  constructor(clashes: readonly string[]) {
+    super(
+      `Template names must be unique across apps (each names a typed send mutation): ${clashes.join('; ')}. Give one of each pair another "name" in its templates file.`,
+    );
+    this.name = 'TemplateNameClashError';
+  }
+}
+
+/**
+ * The gateway's schema for a set of apps' templates: fixed types plus one typed send per template,
+ * which knows its app. A name used by two apps would make one mutation mean two templates.
+ */
+export function buildGatewaySchema(apps: readonly AppTemplates[]): Promise<GraphQLSchema> {
+  const owner = new Map<string, string>();
+  const clashes: string[] = [];
+  for (const { app, templates } of apps) {
+    for (const template of templates) {
+      const other = owner.get(template.name);
+      if (other !== undefined && other !== app) {
+        clashes.push(`${template.name} is a template of both ${other} and ${app}`);
+      }
+      owner.set(template.name, app);
+    }
+  }
+  if (clashes.length > 0) return Promise.reject(new TemplateNameClashError(clashes));
   return buildSchema({
     resolvers: [
+      AppResolver,
       TemplateResolver,
       SubscriptionResolver,
       MessageResolver,
-      buildTypedSendResolver(templates),
+      buildTypedSendResolver(
+        apps.flatMap(({ app, templates }) => templates.map((template) => ({ app, template }))),
+      ),
     ],
     authChecker,
     authMode: 'error',

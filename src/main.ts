@@ -1,8 +1,12 @@
 import { startGateway } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { installLastResortHandlers } from './infra/last-resort.js';
+import { createLogger } from './infra/pino-logger.js';
 
 /** The process boundary: the only place that reads process.env, prints and exits. */
 async function main(): Promise<void> {
+  // At 'error' whatever LOG_LEVEL says: a crash is never silent.
+  installLastResortHandlers(process, createLogger('error'), (code) => process.exit(code));
   let config;
   try {
     config = loadConfig(process.env);

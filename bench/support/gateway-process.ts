@@ -21,7 +21,7 @@ serveParent(
   {
     graphqlUrl: gateway.graphqlUrl,
     store: gateway.store,
-    transport: config.wechat.transport,
+    transport: config.transport,
     limits: config.graphqlLimits !== null,
   },
   {

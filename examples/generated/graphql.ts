@@ -62,6 +62,8 @@ export type SendAuditResultInput = {
 };
 
 export type SendSubscribeMessageInput = {
+  /** The app (name or WeChat app id); may be left out when the key sees one app or DEFAULT_APP is set. */
+  app?: string | number | null | undefined;
   /** Keyword values: { "thing3": "text" } (or WeChat’s { "thing3": { "value": "text" } }). For compile-time checking use the typed send<Name> mutations. */
   data: Record<string, unknown>;
   /** The same key within 24 h returns the same Message without a second send; reusing it with different input is an error. */
@@ -77,6 +79,8 @@ export type SendSubscribeMessageInput = {
 };
 
 export type SubscribeInput = {
+  /** The app (name or WeChat app id); may be left out when the key sees one app or DEFAULT_APP is set. */
+  app?: string | number | null | undefined;
   openid: string;
   results: Array<SubscribeResultInput>;
 };

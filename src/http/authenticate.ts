@@ -1,7 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiKey, Role } from '../config.js';
 
-export type AuthResult = { ok: true; role: Role } | { ok: false; reason: string };
+export type AuthResult =
+  | {
+      ok: true;
+      role: Role;
+      /** App names the key may see; null for all. */ apps: readonly string[] | null;
+    }
+  | { ok: false; reason: string };
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -14,9 +20,9 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export function createAuthenticator(
   keys: readonly ApiKey[],
 ): (authorization: string | undefined) => AuthResult {
-  const known = keys.map((k) => ({ role: k.role, digest: digest(k.key) }));
+  const known = keys.map((k) => ({ role: k.role, apps: k.apps, digest: digest(k.key) }));
   return (authorization) => {
-    if (known.length === 0) return { ok: true, role: 'admin' };
+    if (known.length === 0) return { ok: true, role: 'admin', apps: null };
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) {
       return {
@@ -27,10 +33,12 @@ export function createAuthenticator(
       };
     }
     const presented = digest(match[1]!);
-    let role: Role | null = null;
+    let found: (typeof known)[number] | null = null;
     for (const key of known) {
-      if (timingSafeEqual(key.digest, presented)) role = key.role;
+      if (timingSafeEqual(key.digest, presented)) found = key;
     }
-    return role ? { ok: true, role } : { ok: false, reason: 'Unknown API key' };
+    return found
+      ? { ok: true, role: found.role, apps: found.apps }
+      : { ok: false, reason: 'Unknown API key' };
   };
 }

@@ -1,38 +1,64 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { GraphQLError } from 'graphql';
-import type { GatewayContext, GatewayServices } from '../schema/context.js';
+import type { AppServices, GatewayContext } from '../schema/context.js';
+import type { AppDirectory } from '../services/apps/app-directory.js';
 import { ErrorCode } from '../shared/errors.js';
 import type { AuthResult } from './authenticate.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 
-const MAX_BODY_BYTES = 1024 * 1024;
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   response.end(JSON.stringify(body));
 }
 
 /**
- * Apollo Server on a bare node:http server (no framework): one body read, one JSON parse, and
- * the caller's role resolved before execution, so an unknown key is a 401 with no work done.
+ * Apollo Server on a bare node:http server (no framework): the key checked from the headers
+ * before a byte of body is read (an anonymous upload costs the server nothing), one bounded body
+ * read, one JSON parse.
  */
 export function createGraphQLHandler(options: {
   apollo: ApolloServer<GatewayContext>;
-  services: GatewayServices;
+  apps: AppDirectory<AppServices>;
   authenticate: (authorization: string | undefined) => AuthResult;
+  /** Largest request body accepted (MAX_BODY_BYTES). */
+  maxBodyBytes: number;
 }) {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    const auth = options.authenticate(request.headers.authorization);
+    if (!auth.ok) {
+      // The unread body stays on the wire; closing is the only way not to read it.
+      return sendJson(
+        response,
+        401,
+        { errors: [{ message: auth.reason, extensions: { code: ErrorCode.UNAUTHENTICATED } }] },
+        { 'www-authenticate': 'Bearer', connection: 'close' },
+      );
+    }
     let body: unknown;
     if (request.method === 'POST') {
       let raw: Buffer;
       try {
-        raw = await readBody(request, MAX_BODY_BYTES);
+        raw = await readBody(request, options.maxBodyBytes, response);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
-          return sendJson(response, 413, {
-            errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }],
-          });
+          return sendJson(
+            response,
+            413,
+            {
+              errors: [
+                {
+                  message: `${error.message} (MAX_BODY_BYTES)`,
+                  extensions: { code: 'PAYLOAD_TOO_LARGE', limit: error.limit },
+                },
+              ],
+            },
+            { connection: 'close' },
+          );
         }
         throw error;
       }
@@ -57,19 +83,11 @@ export function createGraphQLHandler(options: {
     }
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: async () => {
-        const auth = options.authenticate(request.headers.authorization);
-        if (!auth.ok) {
-          throw new GraphQLError(auth.reason, {
-            extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
-          });
-        }
-        return { role: auth.role, services: options.services };
-      },
+      context: () =>
+        Promise.resolve({ role: auth.role, scope: { apps: auth.apps }, apps: options.apps }),
     });
     const responseHeaders: Record<string, string> = {};
     for (const [name, value] of result.headers) responseHeaders[name] = value;
-    if (result.status === 401) responseHeaders['www-authenticate'] = 'Bearer';
     response.writeHead(result.status ?? 200, responseHeaders);
     if (result.body.kind === 'complete') {
       response.end(result.body.string);

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Kind, parse, print, type DefinitionNode } from 'graphql';
 import { projectFile } from '../shared/project-file.js';
 import { createPlayground, wantsPlayground, type PlaygroundTab } from './playground/index.js';
+import { homeRoute, playgroundOffRoute } from './front-door.js';
 import type { Route } from './router.js';
 
 const ASSETS_PATH = '/playground/assets';
@@ -26,7 +27,21 @@ export function exampleTabs(): PlaygroundTab[] {
   });
 }
 
-export function createPlaygroundRoutes(options: { sandbox: boolean }) {
+/**
+ * What a browser gets from the gateway: the playground at `GET /graphql` when it is on, a page
+ * saying how to turn it on when it is off, and a pointer at `GET /` either way.
+ */
+export function createPlaygroundRoutes(options: { sandbox: boolean; enabled: boolean }) {
+  const wantsPage = (request: IncomingMessage) =>
+    wantsPlayground(request.method ?? 'GET', request.headers.accept);
+  if (!options.enabled) {
+    return {
+      wantsPage,
+      page: playgroundOffRoute,
+      assets: null,
+      routes: new Map<string, Route>([['/', homeRoute(false)]]),
+    };
+  }
   const playground = createPlayground({
     endpoint: '/graphql',
     assetsPath: ASSETS_PATH,
@@ -55,10 +70,12 @@ export function createPlaygroundRoutes(options: { sandbox: boolean }) {
     response.end();
   };
   return {
-    wantsPage: (request: IncomingMessage) =>
-      wantsPlayground(request.method ?? 'GET', request.headers.accept),
+    wantsPage,
     page,
-    assets,
-    routes: new Map<string, Route>([['/playground', redirect]]),
+    assets: assets as Route | null,
+    routes: new Map<string, Route>([
+      ['/playground', redirect],
+      ['/', homeRoute(true)],
+    ]),
   };
 }

@@ -10,7 +10,10 @@ export function createPushRoute(handler: PushHandler, logger: Logger): Route {
   return async (request, response, url) => {
     let body: Buffer;
     try {
-      body = request.method === 'POST' ? await readBody(request, MAX_PUSH_BYTES) : Buffer.alloc(0);
+      body =
+        request.method === 'POST'
+          ? await readBody(request, MAX_PUSH_BYTES, response)
+          : Buffer.alloc(0);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
       logger.warn(

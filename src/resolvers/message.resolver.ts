@@ -10,37 +10,60 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
+import { App } from '../schema/app.type.js';
 import { ConnectionOf, toConnection } from '../schema/connection.type.js';
-import type { GatewayContext } from '../schema/context.js';
+import type { AppServices, GatewayContext } from '../schema/context.js';
 import { Message } from '../schema/message.type.js';
 import { MessageFilter, SendSubscribeMessageInput } from '../schema/send.input.js';
 import { Template } from '../schema/template.type.js';
+import { mergePages } from '../services/apps/merge-pages.js';
 import { encodeMessageCursor, type MessageRecord } from '../services/messages/message-store.js';
 import type { Template as DomainTemplate } from '../services/templates/types.js';
+import { AppArg } from './app-arg.js';
+import { appOfRecord } from './app-of-record.js';
 
 export const MessageConnection = ConnectionOf(Message, 'Message');
+
+const cursorOf = (message: MessageRecord) => encodeMessageCursor(message.id);
 
 @Resolver(() => Message)
 export class MessageResolver {
   @Authorized('reader')
   @Query(() => MessageConnection, { description: 'The message log, newest first.' })
   async messages(
-    @Ctx() { services }: GatewayContext,
+    @Ctx() { apps, scope }: GatewayContext,
     @Arg('filter', () => MessageFilter, { nullable: true }) filter: MessageFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @AppArg() app: string | null,
   ) {
-    const page = await services.messages.list({ ...filter }, { first: first ?? 20, after });
-    return toConnection(page, (message) => encodeMessageCursor(message.id));
+    const request = { first: first ?? 20, after };
+    const pages = await Promise.all(
+      apps.forList(scope, app).map((one) => one.messages.list({ ...filter }, request)),
+    );
+    const page = mergePages(pages, {
+      first: request.first,
+      positionOf: (message) => message.id,
+      cursorOf,
+      descending: true,
+    });
+    return toConnection(page, cursorOf);
   }
 
   @Authorized('reader')
-  @Query(() => Message, { nullable: true })
-  message(
-    @Ctx() { services }: GatewayContext,
+  @Query(() => Message, {
+    nullable: true,
+    description: 'A message by id (ids are unique across apps); null for another app’s message.',
+  })
+  async message(
+    @Ctx() { apps, scope }: GatewayContext,
     @Arg('id', () => ID) id: string,
   ): Promise<MessageRecord | null> {
-    return services.messages.get(id);
+    for (const app of apps.visible(scope)) {
+      const found = await app.messages.get(id);
+      if (found) return found;
+    }
+    return null;
   }
 
   @Authorized('sender')
@@ -49,17 +72,20 @@ export class MessageResolver {
       'Validates data against the template, sends it through WeChat and logs the outcome. A WeChat refusal is a FAILED Message, not an error.',
   })
   sendSubscribeMessage(
-    @Ctx() { services }: GatewayContext,
+    @Ctx() { apps, scope }: GatewayContext,
     @Arg('input', () => SendSubscribeMessageInput) input: SendSubscribeMessageInput,
   ): Promise<MessageRecord> {
-    return services.sending.send(input);
+    const { app, ...send } = input;
+    return apps.one(scope, app).sending.send(send);
   }
 
   @FieldResolver(() => Template, { nullable: true })
-  template(
-    @Root() message: MessageRecord,
-    @Ctx() { services }: GatewayContext,
-  ): DomainTemplate | null {
-    return services.messages.templateOf(message);
+  template(@Root() message: MessageRecord, @Ctx() { apps }: GatewayContext): DomainTemplate | null {
+    return appOfRecord(apps, message).messages.templateOf(message);
+  }
+
+  @FieldResolver(() => App)
+  app(@Root() message: MessageRecord, @Ctx() { apps }: GatewayContext): AppServices {
+    return appOfRecord(apps, message);
   }
 }

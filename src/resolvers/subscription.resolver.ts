@@ -9,19 +9,25 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
+import { App } from '../schema/app.type.js';
 import { ConnectionOf, toConnection } from '../schema/connection.type.js';
-import type { GatewayContext } from '../schema/context.js';
+import type { AppServices, GatewayContext } from '../schema/context.js';
 import { SubscribeInput, SubscriptionFilter } from '../schema/subscribe.input.js';
 import { TemplateSubscription } from '../schema/subscription.type.js';
 import { Template } from '../schema/template.type.js';
+import { mergePages } from '../services/apps/merge-pages.js';
 import { encodeLedgerCursor, ledgerPosition } from '../services/ledger/ledger-order.js';
 import { hasQuota, type SubscriptionRecord } from '../services/ledger/ledger-store.js';
 import type { Template as DomainTemplate } from '../services/templates/types.js';
+import { AppArg } from './app-arg.js';
+import { appOfRecord } from './app-of-record.js';
 
 export const TemplateSubscriptionConnection = ConnectionOf(
   TemplateSubscription,
   'TemplateSubscription',
 );
+
+const cursorOf = (record: SubscriptionRecord) => encodeLedgerCursor(ledgerPosition(record));
 
 @Resolver(() => TemplateSubscription)
 export class SubscriptionResolver {
@@ -30,13 +36,23 @@ export class SubscriptionResolver {
     description: 'The credit ledger: who can still receive what.',
   })
   async subscriptions(
-    @Ctx() { services }: GatewayContext,
+    @Ctx() { apps, scope }: GatewayContext,
     @Arg('filter', () => SubscriptionFilter, { nullable: true }) filter: SubscriptionFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @AppArg() app: string | null,
   ) {
-    const page = await services.subscriptions.list({ ...filter }, { first: first ?? 20, after });
-    return toConnection(page, (record) => encodeLedgerCursor(ledgerPosition(record)));
+    const request = { first: first ?? 20, after };
+    const pages = await Promise.all(
+      apps.forList(scope, app).map((one) => one.subscriptions.list({ ...filter }, request)),
+    );
+    const page = mergePages(pages, {
+      first: request.first,
+      positionOf: ledgerPosition,
+      cursorOf,
+      descending: false,
+    });
+    return toConnection(page, cursorOf);
   }
 
   @Authorized('sender')
@@ -45,18 +61,23 @@ export class SubscriptionResolver {
       'Records what wx.requestSubscribeMessage returned for a user: each ACCEPT of a one-time template adds one credit.',
   })
   subscribe(
-    @Ctx() { services }: GatewayContext,
+    @Ctx() { apps, scope }: GatewayContext,
     @Arg('input', () => SubscribeInput) input: SubscribeInput,
   ): Promise<SubscriptionRecord[]> {
-    return services.subscriptions.subscribe(input.openid, input.results);
+    return apps.one(scope, input.app).subscriptions.subscribe(input.openid, input.results);
   }
 
   @FieldResolver(() => Template, { nullable: true })
   template(
     @Root() record: SubscriptionRecord,
-    @Ctx() { services }: GatewayContext,
+    @Ctx() { apps }: GatewayContext,
   ): DomainTemplate | null {
-    return services.subscriptions.templateOf(record);
+    return appOfRecord(apps, record).subscriptions.templateOf(record);
+  }
+
+  @FieldResolver(() => App)
+  app(@Root() record: SubscriptionRecord, @Ctx() { apps }: GatewayContext): AppServices {
+    return appOfRecord(apps, record);
   }
 
   @FieldResolver(() => Boolean)

@@ -30,9 +30,12 @@ function fieldDescription(field: Template['fields'][number]): string {
  * missing or misspelt keyword fails to compile; @oneOf would generate a union of optional members
  * and still need the template chosen at run time.
  */
-export function buildTypedSendResolver(templates: readonly Template[]): new () => object {
+export function buildTypedSendResolver(
+  templates: readonly { app: string; template: Template }[],
+): new () => object {
   const resolver = namedClass('TypedSendResolver');
-  for (const template of templates) {
+  const severalApps = new Set(templates.map((entry) => entry.app)).size > 1;
+  for (const { app, template } of templates) {
     if (RESERVED_NAMES.has(template.name)) {
       throw new Error(
         `Template name ${template.name} (${template.id}) collides with the fixed schema; give it another "name"`,
@@ -57,7 +60,10 @@ export function buildTypedSendResolver(templates: readonly Template[]): new () =
         context: GatewayContext,
         input: SendOptionsInput & { data: Record<string, string> },
       ): Promise<MessageRecord> {
-        return context.services.sending.send({ ...input, templateId, data: { ...input.data } });
+        // The mutation knows its app; a key of another app is FORBIDDEN here.
+        return context.apps
+          .one(context.scope, app)
+          .sending.send({ ...input, templateId, data: { ...input.data } });
       },
       writable: true,
       configurable: true,
@@ -65,7 +71,7 @@ export function buildTypedSendResolver(templates: readonly Template[]): new () =
     const descriptor = Object.getOwnPropertyDescriptor(resolver.prototype, method)!;
     Authorized('sender')(resolver.prototype, method, descriptor);
     Mutation(() => Message, {
-      description: `Sends “${template.title}” (${template.id}, ${template.type === 'LONG_TERM' ? 'long-term' : 'one-time'}) with typed keyword data.`,
+      description: `Sends “${template.title}” (${template.id}, ${template.type === 'LONG_TERM' ? 'long-term' : 'one-time'})${severalApps ? ` of app ${app}` : ''} with typed keyword data.`,
     })(resolver.prototype, method, descriptor);
     Ctx()(resolver.prototype, method, 0);
     Arg('input', () => SendInput)(resolver.prototype, method, 1);

@@ -1,57 +1,104 @@
-import type { Config } from '../config.js';
+import type { AppConfig, Config } from '../config.js';
+import { projectFile } from '../shared/project-file.js';
 import type { Logger } from '../shared/logger.js';
-import { createSimulator, DEMO_APP_ID, type Simulator } from '../simulator/index.js';
+import {
+  createSimulator,
+  DEMO_APP_ID,
+  DEMO_APP_SECRET,
+  type Simulator,
+} from '../simulator/index.js';
 import { PushSender } from '../simulator/push/index.js';
-import { defaultTemplatesFile } from '../simulator/default-templates-file.js';
 
 export type { Simulator };
 
-export interface Sandbox {
+/** One demo app's stand-in for WeChat. */
+export interface SandboxApp {
   simulator: { url: string; instance: Simulator };
-  /** What the gateway uses in place of WECHAT_APP_ID, WECHAT_APP_SECRET and WECHAT_API_BASE. */
+  /** What the gateway uses in place of the app's id, secret and WECHAT_API_BASE. */
   wechat: { appId: string; appSecret: string; apiBase: string };
-  /** The demo templates, used when TEMPLATES_FILE is not set. */
+  /** The app's templates: its TEMPLATES_FILE, else its demo templates. */
   templatesFile: string;
+}
+
+export interface Sandbox {
+  apps: ReadonlyMap<string, SandboxApp>;
   /**
-   * Points the simulator's event pushes at the gateway, once its URL is known; the returned
+   * Points the simulators' event pushes at the gateway, once its URL is known; the returned
    * function stops them (pending retries included) and must run before the gateway closes.
    */
   connectPush(gatewayUrl: string): () => Promise<void>;
   close(): Promise<void>;
 }
 
+/** Demo credentials and templates per demo app, in SANDBOX_APP_NAMES order. */
+const DEMO_APPS = [
+  { appId: DEMO_APP_ID, appSecret: DEMO_APP_SECRET, templates: 'demo.json' },
+  {
+    appId: 'wxsandbox000000002',
+    appSecret: '5ad8b0c5ec2e7000000000000000cafe',
+    templates: 'demo-clinic.json',
+  },
+];
+
 /**
- * Sandbox mode: the embedded WeChat simulator on a loopback port stands in for WeChat, reached
- * through the same client code as production. With the push endpoint on, the simulator pushes
- * every tap, send and unsubscribe to the gateway for real (signed; safe mode when
- * WECHAT_PUSH_AES_KEY is set; XML, WeChat's default format), so the playground shows the loop.
+ * Sandbox mode: an embedded WeChat simulator per demo app, on loopback ports, stands in for
+ * WeChat, reached through the same client code as production; each serves its app's own
+ * templates. With the push endpoint on, each simulator pushes every tap, send and unsubscribe to
+ * its app's push path for real (signed; safe mode when WECHAT_PUSH_AES_KEY is set; XML, WeChat's
+ * default format), so the playground shows the loop.
  */
 export async function startSandbox(config: Config, logger: Logger): Promise<Sandbox> {
-  const push = config.push;
-  const sender = push
-    ? new PushSender({
-        token: push.token,
-        aesKey: push.aesKey,
-        appId: DEMO_APP_ID,
-        format: 'xml',
-        logger: logger.child({ component: 'sandbox-push' }),
-      })
-    : null;
-  const instance = createSimulator({
-    appId: DEMO_APP_ID,
-    logger: logger.child({ component: 'simulator' }),
-    ...sender?.hooks(),
-  });
-  const url = await instance.listen(0, '127.0.0.1');
+  const started: { app: AppConfig; sandboxApp: SandboxApp; sender: PushSender | null }[] = [];
+  const closeAll = () => Promise.all(started.map((s) => s.sandboxApp.simulator.instance.close()));
+  try {
+    for (const [index, app] of config.apps.entries()) {
+      const demo = DEMO_APPS[index];
+      if (!demo) throw new Error(`the sandbox has ${DEMO_APPS.length} demo apps, not ${index + 1}`);
+      const { appId } = demo;
+      const templatesFile = app.templatesFile ?? projectFile('templates', demo.templates);
+      const sender = app.push
+        ? new PushSender({
+            token: app.push.token,
+            aesKey: app.push.aesKey,
+            appId,
+            format: 'xml',
+            logger: logger.child({ component: 'sandbox-push', app: app.name }),
+          })
+        : null;
+      const instance = createSimulator({
+        appId,
+        appSecret: demo.appSecret,
+        templatesFile,
+        logger: logger.child({ component: 'simulator', app: app.name }),
+        ...sender?.hooks(),
+      });
+      const url = await instance.listen(0, '127.0.0.1');
+      started.push({
+        app,
+        sender,
+        sandboxApp: {
+          simulator: { url, instance },
+          wechat: { appId: instance.appId, appSecret: instance.appSecret, apiBase: url },
+          templatesFile,
+        },
+      });
+    }
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
   return {
-    simulator: { url, instance },
-    wechat: { appId: instance.appId, appSecret: instance.appSecret, apiBase: url },
-    templatesFile: defaultTemplatesFile(),
+    apps: new Map(started.map((s) => [s.app.name, s.sandboxApp])),
     connectPush(gatewayUrl) {
-      if (!sender || !push) return async () => undefined;
-      sender.setTarget(`${gatewayUrl}${push.path}`);
-      return () => sender.close();
+      for (const { app, sender } of started) {
+        if (sender && app.push) sender.setTarget(`${gatewayUrl}${app.push.path}`);
+      }
+      return async () => {
+        await Promise.all(started.map(({ sender }) => sender?.close()));
+      };
     },
-    close: () => instance.close(),
+    close: async () => {
+      await closeAll();
+    },
   };
 }

@@ -1,20 +1,25 @@
 import type { Role } from '../config.js';
-import type { SendService } from '../services/sending/send-service.js';
+import type { AppDirectory, AppScope } from '../services/apps/app-directory.js';
 import type { SubscriptionService } from '../services/ledger/subscription-service.js';
 import type { MessageService } from '../services/messages/message-service.js';
+import type { SendService } from '../services/sending/send-service.js';
 import type { TemplateCatalog } from '../services/templates/template-catalog.js';
 
-/** What resolvers may use: the app's services, resolved once at start-up, and the caller's role. */
-export interface GatewayServices {
-  appId: string;
+/** One mini-program's services, resolved once at start-up. */
+export interface AppServices {
+  readonly name: string;
+  readonly appId: string;
   catalog: TemplateCatalog;
   subscriptions: SubscriptionService;
   sending: SendService;
   messages: MessageService;
+  /** Re-reads the app's templates from WeChat and swaps in a schema with their typed sends. */
   syncTemplates(): Promise<void>;
 }
 
+/** What resolvers may use: the apps, and who is calling (role and the apps their key may see). */
 export interface GatewayContext {
   role: Role;
-  services: GatewayServices;
+  scope: AppScope;
+  apps: AppDirectory<AppServices>;
 }

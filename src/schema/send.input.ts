@@ -30,6 +30,13 @@ export class SendOptionsInput {
 
 @InputType()
 export class SendSubscribeMessageInput extends SendOptionsInput {
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The app (name or WeChat app id); may be left out when the key sees one app or DEFAULT_APP is set.',
+  })
+  app?: string | null;
+
   @Field(() => ID, { description: 'WeChat template id or template name.' })
   templateId!: string;
 

@@ -14,6 +14,13 @@ export class SubscribeResultInput {
 
 @InputType()
 export class SubscribeInput {
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The app (name or WeChat app id); may be left out when the key sees one app or DEFAULT_APP is set.',
+  })
+  app?: string | null;
+
   @Field(() => String)
   openid!: string;
 

@@ -69,6 +69,12 @@ export class NoSubscriptionError extends GatewayError {
   }
 }
 
+export class ForbiddenError extends GatewayError {
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super(ErrorCode.FORBIDDEN, message, extensions);
+  }
+}
+
 export class UpstreamUnavailableError extends GatewayError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.UPSTREAM_UNAVAILABLE, message, {}, options);

@@ -54,6 +54,12 @@ export const TEMPLATE_IDS = {
 
 export type DemoTemplate = keyof typeof TEMPLATE_IDS;
 
+/** WeChat ids of templates/demo-clinic.json: the sandbox's second demo app, `clinic`. */
+export const CLINIC_TEMPLATE_IDS = {
+  VisitReminder: 'Kc7nV2pQe9Lw3RtY8uZa1bXs4dFg6hJk0mNoPqRsTuv',
+  LabReportReady: 'Wq3eR5tY7uI9oP1aS3dF5gH7jK9lZ1xC3vB5nM7qW9e',
+} as const;
+
 /** Values WeChat accepts for every keyword of each demo template. */
 export const VALID_DATA: Record<DemoTemplate, Record<string, string>> = {
   AuditResult: { phrase2: '已通过', thing3: '资料齐全' },

@@ -14,33 +14,45 @@ describe('loadConfig', () => {
       port: 4000,
       host: '127.0.0.1',
       mode: 'sandbox',
-      wechat: {
-        appId: null,
-        appSecret: null,
-        apiBase: 'https://api.weixin.qq.com',
-        tokenMode: 'stable',
-        transport: 'undici',
-      },
+      transport: 'undici',
       redisUrl: null,
       logLevel: 'info',
-      quotaPolicy: 'track',
       playground: true,
+      apiKeys: [],
+      defaultApp: 'shop',
+    });
+    expect(config.apps.map((app) => app.name)).toEqual(['shop', 'clinic']);
+    expect(config.apps[0]).toMatchObject({
+      appId: null,
+      appSecret: null,
+      apiBase: 'https://api.weixin.qq.com',
+      tokenMode: 'stable',
+      quotaPolicy: 'track',
       push: null,
       ledgerSource: 'client',
-      apiKeys: [],
-      graphqlLimits: {
-        maxAliases: 15,
-        maxDepth: 10,
-        maxTokens: 1000,
-        maxDirectives: 20,
-        maxCost: 5_000,
-        maxSendsPerRequest: 10,
-        readCostPerSecond: 20_000,
-        introspection: true,
-      },
+      sendRateLimit: { max: 100, perSeconds: 1 },
     });
     expect(Object.isFrozen(config)).toBe(true);
-    expect(Object.isFrozen(config.wechat)).toBe(true);
+    expect(Object.isFrozen(config.apps[0])).toBe(true);
+  });
+
+  it('reads the GraphQL limits, with defaults, and reports bad ones together', () => {
+    expect(loadConfig({}).graphqlLimits).toEqual({
+      maxAliases: 15,
+      maxDepth: 10,
+      maxTokens: 1000,
+      maxDirectives: 20,
+      maxCost: 5_000,
+      maxSendsPerRequest: 10,
+      readCostPerSecond: 20_000,
+      introspection: true,
+    });
+    expect(
+      loadConfig({ MAX_SENDS_PER_REQUEST: '3', GRAPHQL_INTROSPECTION: 'false' }).graphqlLimits,
+    ).toMatchObject({ maxSendsPerRequest: 3, introspection: false });
+    expect(() => loadConfig({ MAX_SENDS_PER_REQUEST: '0', GRAPHQL_MAX_COST: 'lots' })).toThrow(
+      /GRAPHQL_MAX_COST must be an integer[\s\S]*MAX_SENDS_PER_REQUEST must be an integer from 1/,
+    );
   });
 
   it('reads every variable', () => {
@@ -64,19 +76,27 @@ describe('loadConfig', () => {
       port: 8080,
       host: '0.0.0.0',
       mode: 'live',
-      wechat: { apiBase: 'http://127.0.0.1:9999', tokenMode: 'classic', transport: 'got' },
+      transport: 'got',
       redisUrl: 'redis://127.0.0.1:6379/2',
       logLevel: 'debug',
+      playground: false,
+      defaultApp: 'default',
+    });
+    expect(config.apps).toHaveLength(1);
+    expect(config.apps[0]).toMatchObject({
+      name: 'default',
+      appId: 'wx1234567890abcdef',
+      apiBase: 'http://127.0.0.1:9999',
+      tokenMode: 'classic',
       quotaPolicy: 'enforce',
       templatesFile: 'templates/demo.json',
       templatesSync: true,
-      playground: false,
       push: { path: '/wechat/push', token: 'pushtoken123', replayWindowSeconds: 300 },
       ledgerSource: 'events',
     });
     expect(config.apiKeys).toEqual([
-      { role: 'admin', key: 'admin-key-0123456789' },
-      { role: 'reader', key: 'reader-key-0123456789' },
+      { role: 'admin', key: 'admin-key-0123456789', apps: null },
+      { role: 'reader', key: 'reader-key-0123456789', apps: null },
     ]);
   });
 
@@ -133,23 +153,67 @@ describe('loadConfig', () => {
       ...push,
       WECHAT_PUSH_AES_KEY: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
     });
-    expect(config.push?.requireEncryption).toBe(true);
-    expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123' }).push?.requireEncryption).toBe(false);
-  });
-
-  it('reads the GraphQL limits and reports bad ones together', () => {
-    expect(
-      loadConfig({ MAX_SENDS_PER_REQUEST: '3', GRAPHQL_INTROSPECTION: 'false' }).graphqlLimits,
-    ).toMatchObject({ maxSendsPerRequest: 3, introspection: false });
-    expect(() => loadConfig({ MAX_SENDS_PER_REQUEST: '0', GRAPHQL_MAX_COST: 'lots' })).toThrow(
-      /GRAPHQL_MAX_COST must be an integer[\s\S]*MAX_SENDS_PER_REQUEST must be an integer from 1/,
+    expect(config.apps[0]!.push?.requireEncryption).toBe(true);
+    expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123' }).apps[0]!.push?.requireEncryption).toBe(
+      false,
     );
   });
 
   it('needs the push endpoint for LEDGER_SOURCE=events', () => {
     expect(() => loadConfig({ LEDGER_SOURCE: 'events' })).toThrow(/WECHAT_PUSH_TOKEN/);
-    expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123', LEDGER_SOURCE: 'client' }).ledgerSource).toBe(
-      'client',
+    expect(
+      loadConfig({ WECHAT_PUSH_TOKEN: 'abc123', LEDGER_SOURCE: 'client' }).apps[0]!.ledgerSource,
+    ).toBe('client');
+  });
+});
+
+describe('loadConfig: HTTP limits', () => {
+  it('has explicit defaults: 100 KiB bodies, a 30 s request timeout', () => {
+    expect(loadConfig({}).http).toEqual({
+      maxBodyBytes: 102_400,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 4096,
+    });
+  });
+
+  it('reads every limit', () => {
+    expect(
+      loadConfig({
+        MAX_BODY_BYTES: '2048',
+        HTTP_HEADERS_TIMEOUT_MS: '500',
+        HTTP_REQUEST_TIMEOUT_MS: '1500',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000',
+        HTTP_MAX_CONNECTIONS: '10',
+      }).http,
+    ).toEqual({
+      maxBodyBytes: 2048,
+      headersTimeoutMs: 500,
+      requestTimeoutMs: 1500,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 10,
+    });
+    // A short request timeout pulls the default headers timeout down with it.
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '300' }).http.headersTimeoutMs).toBe(300);
+  });
+
+  it('reports bad limits together', () => {
+    let message = '';
+    try {
+      loadConfig({
+        MAX_BODY_BYTES: '100kb',
+        HTTP_HEADERS_TIMEOUT_MS: '20000',
+        HTTP_REQUEST_TIMEOUT_MS: '1000',
+        HTTP_MAX_CONNECTIONS: '0',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('MAX_BODY_BYTES must be an integer');
+    expect(message).toContain('HTTP_MAX_CONNECTIONS must be an integer');
+    expect(message).toContain(
+      'HTTP_HEADERS_TIMEOUT_MS (20000) must not exceed HTTP_REQUEST_TIMEOUT_MS (1000)',
     );
   });
 });

@@ -12,7 +12,7 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import { dataOf, type DemoTemplate, TEMPLATE_IDS } from '../../helpers/api.js';
+import { CLINIC_TEMPLATE_IDS, dataOf, type DemoTemplate, TEMPLATE_IDS } from '../../helpers/api.js';
 import { TEMPLATES } from '../../helpers/operations.js';
 import { useGateway } from '../../helpers/stores.js';
 import { ISSUE_3_SDL } from '../../helpers/public-api-sdl.js';
@@ -140,7 +140,9 @@ describe('the GraphQL contract, by introspection over HTTP', () => {
         }[];
       }>(TEMPLATES),
     );
-    expect(templates.map((t) => t.name).sort()).toEqual(Object.keys(TEMPLATE_IDS).sort());
+    expect(templates.map((t) => t.name).sort()).toEqual(
+      [...Object.keys(TEMPLATE_IDS), ...Object.keys(CLINIC_TEMPLATE_IDS)].sort(),
+    );
     for (const template of templates) {
       const input = schema.getType(`${template.name}Data`);
       if (!isInputObjectType(input)) throw new Error(`${template.name}Data is missing`);

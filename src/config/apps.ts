@@ -1,0 +1,268 @@
+import { dirname, resolve } from 'node:path';
+import type { Env, Reader } from './reader.js';
+import {
+  APP_NAME,
+  type AppConfig,
+  type LedgerSourceSetting,
+  type PushConfig,
+  type QuotaPolicy,
+  type RateLimitConfig,
+  type TokenMode,
+} from './types.js';
+
+export const DEFAULT_APP_NAME = 'default';
+/** The sandbox's demo apps, served by the embedded simulator; the first is the default. */
+export const SANDBOX_APP_NAMES = ['shop', 'clinic'] as const;
+export const DEFAULT_SEND_RATE_LIMIT = '100/1s';
+
+const TOKEN_MODES: readonly TokenMode[] = ['stable', 'classic'];
+const QUOTA_POLICIES: readonly QuotaPolicy[] = ['track', 'enforce'];
+const LEDGER_SOURCES: readonly LedgerSourceSetting[] = ['client', 'events'];
+const APP_FIELDS = new Set([
+  'name',
+  'appId',
+  'appSecret',
+  'apiBase',
+  'templatesFile',
+  'templatesSync',
+  'tokenMode',
+  'quotaPolicy',
+  'sendRateLimit',
+  'push',
+  'ledgerSource',
+]);
+const PUSH_FIELDS = new Set(['token', 'aesKey', 'requireEncryption']);
+
+/** `100/1s`, `100/s`, `6000/1m`: sends allowed per window. */
+export function parseRateLimit(value: string): RateLimitConfig | null {
+  const match = /^(\d{1,6})\/(\d{0,4})(s|m)$/.exec(value.trim());
+  if (!match) return null;
+  const max = Number(match[1]);
+  const count = match[2] === '' ? 1 : Number(match[2]);
+  const perSeconds = count * (match[3] === 'm' ? 60 : 1);
+  return max >= 1 && perSeconds >= 1 && perSeconds <= 3600 ? { max, perSeconds } : null;
+}
+
+/** Settings every app shares unless its own entry says otherwise. */
+export interface AppDefaults {
+  apiBase: string;
+  tokenMode: TokenMode;
+  quotaPolicy: QuotaPolicy;
+  templatesSync: boolean;
+  replayWindowSeconds: number;
+  requireEncryption: boolean | null;
+}
+
+export function validatePush(
+  problems: string[],
+  where: string,
+  push: Omit<PushConfig, 'requireEncryption'> & { requireEncryption: boolean | null },
+): PushConfig {
+  if (!/^[A-Za-z0-9]{3,32}$/.test(push.token)) {
+    problems.push(`${where}token must be 3 to 32 letters or digits (WeChat’s rule)`);
+  }
+  if (push.aesKey !== null && !/^[A-Za-z0-9+/]{43}$/.test(push.aesKey)) {
+    problems.push(`${where}aesKey must be the 43-character EncodingAESKey`);
+  }
+  if (push.requireEncryption === true && push.aesKey === null) {
+    problems.push(`${where}requireEncryption needs an AES key`);
+  }
+  return { ...push, requireEncryption: push.requireEncryption ?? false };
+}
+
+/**
+ * `WECHAT_APPS_FILE`: `{ "apps": [ { "name": …, "appId": …, "appSecret": "${VAR}", … } ] }`.
+ * `${VAR}` in any string is read from the environment, so no secret has to live in the file.
+ * Every problem is reported with the app's name and the field; no value is echoed.
+ */
+export function parseAppsFile(
+  reader: Reader,
+  env: Env,
+  path: string,
+  readText: (path: string) => string,
+  defaults: AppDefaults,
+): AppConfig[] {
+  const problems = reader.problems;
+  let document: unknown;
+  try {
+    document = JSON.parse(readText(path));
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+    problems.push(`WECHAT_APPS_FILE ${path} ${reason}`);
+    return [];
+  }
+  const list = (document as { apps?: unknown } | null)?.apps;
+  if (!Array.isArray(list) || list.length === 0) {
+    problems.push(`WECHAT_APPS_FILE ${path} must be { "apps": [ … ] } with at least one app`);
+    return [];
+  }
+  const apps: AppConfig[] = [];
+  list.forEach((entry: unknown, index) => {
+    const app = parseAppEntry(problems, env, entry, index, defaults, dirname(resolve(path)));
+    if (app) apps.push(app);
+  });
+  for (const field of ['name', 'appId'] as const) {
+    const seen = new Map<string, number>();
+    apps.forEach((app, index) => {
+      const value = app[field];
+      if (value === null) return;
+      if (seen.has(value)) {
+        problems.push(
+          `WECHAT_APPS_FILE: apps[${index}] repeats the ${field} of apps[${seen.get(value)}]: each app needs its own`,
+        );
+      } else seen.set(value, index);
+    });
+  }
+  return apps;
+}
+
+function parseAppEntry(
+  problems: string[],
+  env: Env,
+  entry: unknown,
+  index: number,
+  defaults: AppDefaults,
+  baseDir: string,
+): AppConfig | null {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    problems.push(`WECHAT_APPS_FILE: apps[${index}] must be an object`);
+    return null;
+  }
+  const raw = entry as Record<string, unknown>;
+  const label = typeof raw.name === 'string' && APP_NAME.test(raw.name) ? `"${raw.name}" ` : '';
+  const where = `WECHAT_APPS_FILE: app ${label}(apps[${index}]) `;
+  const before = problems.length;
+  for (const key of Object.keys(raw)) {
+    if (!APP_FIELDS.has(key))
+      problems.push(`${where}has an unknown field ${JSON.stringify(key.slice(0, 40))}`);
+  }
+  const text = (field: string): string | undefined => {
+    const value = raw[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') {
+      problems.push(`${where}${field} must be a string`);
+      return undefined;
+    }
+    return interpolate(problems, env, value, `${where}${field}`);
+  };
+  const choice = <T extends string>(field: string, allowed: readonly T[], fallback: T): T => {
+    const value = text(field);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(`${where}${field} must be one of ${allowed.join(', ')}`);
+    return fallback;
+  };
+  const flag = (value: unknown, field: string, fallback: boolean): boolean => {
+    if (value === undefined) return fallback;
+    if (typeof value === 'boolean') return value;
+    problems.push(`${where}${field} must be true or false`);
+    return fallback;
+  };
+
+  const name = text('name');
+  if (name === undefined || !APP_NAME.test(name)) {
+    problems.push(
+      `${where}name must be a letter then up to 31 letters, digits or _ (it names the app in GraphQL and in push paths)`,
+    );
+  }
+  const appId = text('appId');
+  if (appId === undefined || !/^wx[A-Za-z0-9]{6,30}$/.test(appId)) {
+    problems.push(`${where}appId must be the mini-program's app id (wx…)`);
+  }
+  const appSecret = text('appSecret');
+  if (appSecret === undefined || appSecret.length === 0) {
+    problems.push(
+      `${where}appSecret is required (write "\${SOME_VAR}" to read it from the environment)`,
+    );
+  }
+  const apiBase = text('apiBase') ?? defaults.apiBase;
+  if (!/^https?:\/\/[^\s]+$/.test(apiBase))
+    problems.push(`${where}apiBase must be an http or https URL`);
+  const templatesFile = text('templatesFile');
+  const rate = text('sendRateLimit') ?? DEFAULT_SEND_RATE_LIMIT;
+  const sendRateLimit = parseRateLimit(rate);
+  if (!sendRateLimit) problems.push(`${where}sendRateLimit must look like 100/1s or 6000/1m`);
+  const push = parsePushEntry(problems, env, raw.push, where, name ?? '', defaults);
+  const ledgerSource = choice('ledgerSource', LEDGER_SOURCES, push ? 'events' : 'client');
+  if (ledgerSource === 'events' && !push) problems.push(`${where}ledgerSource events needs push`);
+  if (problems.length > before) return null;
+  return {
+    name: name!,
+    appId: appId!,
+    appSecret: appSecret!,
+    apiBase: apiBase.replace(/\/+$/, ''),
+    tokenMode: choice('tokenMode', TOKEN_MODES, defaults.tokenMode),
+    templatesFile: templatesFile === undefined ? null : resolve(baseDir, templatesFile),
+    templatesSync: flag(raw.templatesSync, 'templatesSync', defaults.templatesSync),
+    quotaPolicy: choice('quotaPolicy', QUOTA_POLICIES, defaults.quotaPolicy),
+    sendRateLimit: sendRateLimit!,
+    push,
+    ledgerSource,
+  };
+}
+
+function parsePushEntry(
+  problems: string[],
+  env: Env,
+  value: unknown,
+  where: string,
+  name: string,
+  defaults: AppDefaults,
+): PushConfig | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.push(`${where}push must be an object { token, aesKey? }`);
+    return null;
+  }
+  const raw = value as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!PUSH_FIELDS.has(key))
+      problems.push(`${where}push has an unknown field ${JSON.stringify(key.slice(0, 40))}`);
+  }
+  const secret = (field: string): string | null => {
+    const v = raw[field];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'string') {
+      problems.push(`${where}push.${field} must be a string`);
+      return null;
+    }
+    return interpolate(problems, env, v, `${where}push.${field}`) ?? null;
+  };
+  const token = secret('token');
+  if (token === null) {
+    problems.push(`${where}push.token is required when push is set`);
+    return null;
+  }
+  const requireEncryption = raw.requireEncryption;
+  if (requireEncryption !== undefined && typeof requireEncryption !== 'boolean') {
+    problems.push(`${where}push.requireEncryption must be true or false`);
+  }
+  return validatePush(problems, `${where}push.`, {
+    path: `/wechat/push/${name}`,
+    token,
+    aesKey: secret('aesKey'),
+    replayWindowSeconds: defaults.replayWindowSeconds,
+    requireEncryption:
+      typeof requireEncryption === 'boolean' ? requireEncryption : defaults.requireEncryption,
+  });
+}
+
+/** Replaces `${VAR}` with the environment's value; a missing variable is a problem naming it. */
+function interpolate(
+  problems: string[],
+  env: Env,
+  value: string,
+  where: string,
+): string | undefined {
+  let missing = false;
+  const result = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, variable: string) => {
+    const found = env[variable];
+    if (found === undefined || found === '') {
+      problems.push(`${where} reads \${${variable}}, which is not set in the environment`);
+      missing = true;
+      return '';
+    }
+    return found;
+  });
+  return missing ? undefined : result;
+}

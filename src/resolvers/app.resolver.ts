@@ -1,0 +1,19 @@
+import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { App } from '../schema/app.type.js';
+import type { AppServices, GatewayContext } from '../schema/context.js';
+import { Template } from '../schema/template.type.js';
+import type { Template as DomainTemplate } from '../services/templates/types.js';
+
+@Resolver(() => App)
+export class AppResolver {
+  @Authorized('reader')
+  @Query(() => [App], { description: 'The mini-programs this API key may see.' })
+  apps(@Ctx() { apps, scope }: GatewayContext): AppServices[] {
+    return apps.visible(scope);
+  }
+
+  @FieldResolver(() => [Template])
+  templates(@Root() app: AppServices): readonly DomainTemplate[] {
+    return app.catalog.registry.list();
+  }
+}
