@@ -344,10 +344,12 @@ try {
   const attackRate = (runs: (RunResult & { attack: AttackResult })[]) =>
     median(runs.map((r) => r.attack.requests / (r.sample.wallMs / 1000)));
 
-  // 3. RSS under slow anonymous uploads (last: it may leave the gateway's heap larger).
-  const rssBefore = (await withLimits.call<{ rssBytes: number }>('cpu')).rssBytes;
-  const uploading = slowUploads(withLimits.ready.graphqlUrl, uploads, uploadKiB);
-  const rssPeak = await peakRssDuring(withLimits, uploading);
+  // 3. RSS under slow anonymous uploads, on a gateway of its own that has served nothing else:
+  // the others' heaps have grown with the message log and the load.
+  const fresh = await startGateway(true);
+  const rssBefore = (await fresh.call<{ rssBytes: number }>('cpu')).rssBytes;
+  const uploading = slowUploads(fresh.ready.graphqlUrl, uploads, uploadKiB);
+  const rssPeak = await peakRssDuring(fresh, uploading);
   const sockets = await uploading;
   const answered = sockets.filter((s) => s.destroyed || s.readableEnded).length;
   for (const socket of sockets) socket.destroy();
