@@ -27,18 +27,7 @@ import type {
   TokenMode,
 } from './config/types.js';
 
-export type {
-  ApiKey,
-  AppConfig,
-  HttpTransportKind,
-  LedgerSourceSetting,
-  LogLevel,
-  PushConfig,
-  QuotaPolicy,
-  RateLimitConfig,
-  Role,
-  TokenMode,
-} from './config/types.js';
+export type * from './config/types.js';
 export { DEFAULT_APP_NAME, SANDBOX_APP_NAMES } from './config/apps.js';
 export type { GraphQLLimits } from './config/graphql-limits.js';
 

@@ -7,9 +7,9 @@ import {
   grantCredits,
   newOpenid,
   sendCalls,
-  VALID_DATA,
   type GqlResult,
 } from '../../helpers/api.js';
+import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { MESSAGE_FIELDS } from '../../helpers/operations.js';
 import { useGateway } from '../../helpers/stores.js';
 

@@ -6,9 +6,9 @@ import {
   newOpenid,
   send,
   sendCalls,
-  VALID_DATA,
   type GqlResult,
 } from '../../helpers/api.js';
+import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { useGateway } from '../../helpers/stores.js';
 
 const SEND_AUDIT_RESULT = `mutation($input: SendAuditResultInput!) { sendAuditResult(input: $input) { id status } }`;
