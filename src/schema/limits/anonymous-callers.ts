@@ -4,8 +4,8 @@ import { suggestionMaskPlugin } from './armor-rules.js';
 
 /**
  * Field suggestions and introspection are for authenticated callers only. Today no anonymous
- * caller reaches this far: with GATEWAY_API_KEYS set, the context function answers 401 before
- * Apollo parses anything, and without keys (sandbox only) every caller is admin. This plugin
+ * caller reaches this far: with GATEWAY_API_KEYS set, the HTTP edge answers 401 before it reads
+ * the body, and without keys (sandbox only) every caller is admin. This plugin
  * holds the rule should that ever change: a request whose context has no role gets "Did you
  * mean" masked out of its errors and its introspection refused.
  */

@@ -13,7 +13,9 @@ export { GraphQLLimitError, LimitCode, limitErrorOf } from './limit-error.js';
  * before it runs: tokens while parsing (graphql-js), aliases, depth and directives
  * (graphql-armor), the cost with `first` weighed and the send and syncTemplates counts (our
  * rules) while validating. Apollo caches validated documents, so a repeated operation pays for
- * none of this again. `null` (benchmarks only) leaves the options as they were before any limit.
+ * none of this again. Reads then share a budget per second (read-budget-plugin.ts), so a client
+ * repeating the costliest permitted query is paced. `null` (benchmarks only) leaves the options
+ * as they were before any limit.
  */
 export function withGraphQLLimits<Context extends BaseContext & { role?: unknown }>(
   limits: GraphQLLimits | null,
