@@ -16,6 +16,8 @@ export interface WeChatStub {
   tokenErrorAlways: number | null;
   sendErrors: number[];
   sendErrorAlways: number | null;
+  /** The next this-many sends are read, then their connection is cut without an answer. */
+  sendHangUps: number;
   expiresIn: number;
   msgid: string;
   /** Latency of each token reply, to widen races. */
@@ -80,6 +82,7 @@ export async function startWeChatStub(
     tokenErrorAlways: null,
     sendErrors: [],
     sendErrorAlways: null,
+    sendHangUps: 0,
     expiresIn: init.expiresIn ?? 7200,
     msgid: init.msgid ?? '2097683633284153344',
     tokenDelayMs: init.tokenDelayMs ?? 0,
@@ -125,6 +128,11 @@ export async function startWeChatStub(
     if (url.pathname === '/cgi-bin/message/subscribe/send') {
       stub.counts.sends++;
       stub.lastSendBody = JSON.parse(body);
+      if (stub.sendHangUps > 0) {
+        stub.sendHangUps--;
+        req.socket.destroy();
+        return;
+      }
       const token = url.searchParams.get('access_token') ?? '';
       if (!valid.has(token)) return error(res, 40001);
       const code = stub.sendErrors.shift() ?? stub.sendErrorAlways;
