@@ -38,6 +38,7 @@ import { SimulatorTapMirror } from './sandbox/simulator-tap-mirror.js';
 import type { AppServices, GatewayContext } from './schema/context.js';
 import { AppDirectory } from './services/apps/app-directory.js';
 import { createFormatError } from './schema/format-error.js';
+import { withGraphQLLimits } from './schema/limits/index.js';
 import { LiveSchema } from './schema/live-schema.js';
 import { SubscriptionService } from './services/ledger/subscription-service.js';
 import { MessageService } from './services/messages/message-service.js';
@@ -358,26 +359,27 @@ async function startApollo(
   },
   cleanups: Cleanups,
 ): Promise<ApolloServer<GatewayContext>> {
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway: parts.liveSchema,
-    formatError: createFormatError(parts.logger),
-    includeStacktraceInErrorResponses: false,
-    // main.ts owns the signals; Apollo's own handlers would race it.
-    stopOnTerminationSignals: false,
-    introspection: true,
-    plugins: [
-      ApolloServerPluginDrainHttpServer({
-        httpServer: parts.server,
-        stopGracePeriodMillis: config.shutdownGraceSeconds * 1000,
-      }),
-      // No cache hints are used, and Apollo's landing page would load its IDE from a CDN: the
-      // playground (self-hosted) is ours, served before Apollo sees the request.
-      ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginLandingPageDisabled(),
-      parts.telemetry,
-      storeUnavailablePlugin(),
-    ],
-  });
+  const apollo = new ApolloServer<GatewayContext>(
+    withGraphQLLimits(config.graphqlLimits, {
+      gateway: parts.liveSchema,
+      formatError: createFormatError(parts.logger),
+      includeStacktraceInErrorResponses: false,
+      // main.ts owns the signals; Apollo's own handlers would race it.
+      stopOnTerminationSignals: false,
+      plugins: [
+        ApolloServerPluginDrainHttpServer({
+          httpServer: parts.server,
+          stopGracePeriodMillis: config.shutdownGraceSeconds * 1000,
+        }),
+        // No cache hints are used, and Apollo's landing page would load its IDE from a CDN: the
+        // playground (self-hosted) is ours, served before Apollo sees the request.
+        ApolloServerPluginCacheControlDisabled(),
+        ApolloServerPluginLandingPageDisabled(),
+        parts.telemetry,
+        storeUnavailablePlugin(),
+      ],
+    }),
+  );
   await apollo.start();
   cleanups.add(() => apollo.stop());
   return apollo;

@@ -14,6 +14,7 @@ import {
   validatePush,
   type AppDefaults,
 } from './config/apps.js';
+import { parseGraphQLLimits, type GraphQLLimits } from './config/graphql-limits.js';
 import { parseOperations, type OperationsSettings } from './config/operations.js';
 import { Reader, type Env } from './config/reader.js';
 import type {
@@ -29,6 +30,7 @@ import type {
 
 export type * from './config/types.js';
 export { DEFAULT_APP_NAME, SANDBOX_APP_NAMES } from './config/apps.js';
+export type { GraphQLLimits } from './config/graphql-limits.js';
 export type { LogFormat } from './config/operations.js';
 
 /** Limits of the HTTP edge: what one client may hold of the server's memory and sockets. */
@@ -71,6 +73,8 @@ export interface Config extends OperationsSettings {
   readonly http: HttpLimits;
   /** Recovery and housekeeping: how crashed sends and old messages are handled. */
   readonly operations: OperationsConfig;
+  /** Null only when code (a benchmark) turns every limit off; no env setting gives it. */
+  readonly graphqlLimits: GraphQLLimits | null;
 }
 
 export interface OperationsConfig {
@@ -189,6 +193,7 @@ export function loadConfig(
       idempotencyLeaseSeconds: reader.integer('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600),
       messageRetentionDays: reader.integer('MESSAGE_RETENTION_DAYS', 90, 1, 36_500),
     },
+    graphqlLimits: parseGraphQLLimits(reader),
   };
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze(config);

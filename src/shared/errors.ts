@@ -1,3 +1,5 @@
+import { clipInput } from './quote-input.js';
+
 /**
  * The gateway's error catalogue. Services throw these; the GraphQL edge maps `code` to
  * `extensions.code` in one place. Anything that is not a GatewayError is unexpected and gets
@@ -47,12 +49,15 @@ export class BadUserInputError extends GatewayError {
 }
 
 export class TemplateNotFoundError extends GatewayError {
-  constructor(readonly templateIds: readonly string[]) {
+  readonly templateIds: readonly string[];
+  constructor(templateIds: readonly string[]) {
+    const shown = templateIds.map((id) => clipInput(id));
     super(
       ErrorCode.TEMPLATE_NOT_FOUND,
-      `Unknown template${templateIds.length > 1 ? 's' : ''}: ${templateIds.join(', ')}`,
-      { templateIds },
+      `Unknown template${shown.length > 1 ? 's' : ''}: ${clipInput(shown.join(', '))}`,
+      { templateIds: shown },
     );
+    this.templateIds = shown;
   }
 }
 

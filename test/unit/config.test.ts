@@ -36,6 +36,25 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.apps[0])).toBe(true);
   });
 
+  it('reads the GraphQL limits, with defaults, and reports bad ones together', () => {
+    expect(loadConfig({}).graphqlLimits).toEqual({
+      maxAliases: 15,
+      maxDepth: 10,
+      maxTokens: 1000,
+      maxDirectives: 20,
+      maxCost: 5_000,
+      maxSendsPerRequest: 10,
+      readCostPerSecond: 20_000,
+      introspection: true,
+    });
+    expect(
+      loadConfig({ MAX_SENDS_PER_REQUEST: '3', GRAPHQL_INTROSPECTION: 'false' }).graphqlLimits,
+    ).toMatchObject({ maxSendsPerRequest: 3, introspection: false });
+    expect(() => loadConfig({ MAX_SENDS_PER_REQUEST: '0', GRAPHQL_MAX_COST: 'lots' })).toThrow(
+      /GRAPHQL_MAX_COST must be an integer[\s\S]*MAX_SENDS_PER_REQUEST must be an integer from 1/,
+    );
+  });
+
   it('reads every variable', () => {
     const config = loadConfig({
       ...live,

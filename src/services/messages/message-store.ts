@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page, PageRequest } from '../../shared/page.js';
 import { decodeCursor, encodeCursor } from '../../shared/page.js';
 import { BadUserInputError } from '../../shared/errors.js';
+import { quoteInput } from '../../shared/quote-input.js';
 import { assertAppId, assertIdentifier } from '../../shared/identifiers.js';
 
 /**
@@ -160,7 +161,7 @@ export function isMessageId(id: unknown): id is string {
 export function assertMessageId(id: string): void {
   if (!isMessageId(id)) {
     throw new BadUserInputError(
-      `message id must be 1-64 URL-safe characters, got ${JSON.stringify(id)}`,
+      `message id must be 1-64 URL-safe characters, got ${quoteInput(id)}`,
       'id',
     );
   }

@@ -24,6 +24,7 @@ import type { SendOutcome } from '../wechat/wechat-service.js';
 import { assertIdentifier } from '../../shared/identifiers.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import { normalizeTemplateData } from './normalize-data.js';
+import { assertMiniProgramPage } from './page-path.js';
 import { SendReport } from './send-report.js';
 
 export interface SendRequest {
@@ -70,8 +71,6 @@ export interface SendServiceDeps {
   /** How long a duplicate request waits for the original one to finish. */
   duplicateWaitMs?: number;
 }
-
-const MAX_PAGE_LENGTH = 1024;
 
 /**
  * One send, end to end: validate against the template before WeChat sees anything, honour the
@@ -243,15 +242,7 @@ export class SendService {
       );
     }
     const page = request.page ?? null;
-    if (
-      page !== null &&
-      (page.length > MAX_PAGE_LENGTH || /[\s]/.test(page) || page.startsWith('/'))
-    ) {
-      throw new BadUserInputError(
-        `page must be a mini-program path like pages/index/index?id=1 (no leading /, no spaces, at most ${MAX_PAGE_LENGTH} characters)`,
-        'page',
-      );
-    }
+    if (page !== null) assertMiniProgramPage(page);
     const message: SubscribeMessage = {
       touser: request.openid,
       templateId: template.id,
