@@ -233,3 +233,34 @@ end
 return items
 `,
 );
+
+/**
+ * ARGV: base, id bound, limit. Deletes the oldest messages whose id sorts below the bound (ids are
+ * time-ordered), up to limit, with every index entry, msgid and key mapping. Returns the count.
+ */
+export const pruneMessages = new LuaScript(
+  PRELUDE +
+    INDEXING +
+    `
+local all = subsetKey(nil, nil, nil)
+local ids = redis.call('ZRANGEBYLEX', all, '-', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do
+  local key = base .. ':rec:' .. id
+  local flat = redis.call('HGETALL', key)
+  if #flat > 0 then
+    local f = toTable(flat)
+    local z, held = memberships(f)
+    for k, _ in pairs(z) do redis.call('ZREM', k, id) end
+    if held then redis.call('SREM', held, id) end
+    local map = base .. ':msgid'
+    if f.msgid and redis.call('HGET', map, f.msgid) == id then redis.call('HDEL', map, f.msgid) end
+    local keys = base .. ':key'
+    if f.key and redis.call('HGET', keys, f.key) == id then redis.call('HDEL', keys, f.key) end
+    redis.call('DEL', key)
+  else
+    redis.call('ZREM', all, id)
+  end
+end
+return #ids
+`,
+);
