@@ -574,31 +574,32 @@ export const messageStoreContract: StoreContract<MessageStore> = (name, makeStor
       );
 
       it(
-        'prunes a message out of every engine lookup too',
+        'prunes a message out of every engine lookup, and keeps messages still waiting',
         withStore(async ({ store }) => {
           const trigger = { name: 'paid', matchKey: 'o-9', timeoutAt: at(100) };
-          const held = message({
+          const stale = message({
             n: 1,
-            status: 'HELD',
-            key: 'held-key',
-            trigger,
+            status: 'SENDING',
+            key: 'stale-key',
             campaignId: 'cmpP',
             scheduleKey: 'sched-p',
           });
-          const due = scheduled(2);
-          await store.create(held);
-          await store.create(due);
-          expect(await store.prune(APP, at(1000), 10)).toBe(2);
-          expect(await store.findByKey(APP, 'held-key')).toBeNull();
-          expect(await store.listHeldByTrigger(APP, 'paid', 'o-9')).toEqual([]);
-          expect(await store.listDue(APP, 'HELD', at(10_000), 10)).toEqual([]);
-          expect(await store.listDue(APP, 'SCHEDULED', at(10_000), 10)).toEqual([]);
+          const held = message({ n: 2, status: 'HELD', key: 'held-key', trigger });
+          const due = scheduled(3);
+          for (const m of [stale, held, due]) await store.create(m);
+          expect(await store.prune(APP, at(1000), 10)).toBe(1);
+          expect(await store.get(APP, stale.id)).toBeNull();
+          expect(await store.findByKey(APP, 'stale-key')).toBeNull();
+          expect(await store.listDue(APP, 'SENDING', at(10_000), 10)).toEqual([]);
           expect((await store.list(APP, { campaignId: 'cmpP' }, { first: 5 })).totalCount).toBe(0);
           expect((await store.list(APP, { scheduleKey: 'sched-p' }, { first: 5 })).totalCount).toBe(
             0,
           );
-          // The key is free again.
-          await store.create(message({ n: 3, key: 'held-key' }));
+          // The key is free again; what still waits to be sent is all there.
+          await store.create(message({ n: 4, key: 'stale-key' }));
+          expect(await store.findByKey(APP, 'held-key')).toEqual(held);
+          expect(await store.listHeldByTrigger(APP, 'paid', 'o-9')).toEqual([held]);
+          expect(await store.listDue(APP, 'SCHEDULED', at(10_000), 10)).toEqual([due]);
         }),
       );
 

@@ -29,6 +29,8 @@ import {
   type TransitionResult,
 } from './message-store.js';
 
+const WAITING: ReadonlySet<MessageStatus> = new Set(['SCHEDULED', 'HELD', 'QUEUED']);
+
 interface AppMessages {
   byId: Map<string, MessageRecord>;
   idByMsgid: Map<string, string>;
@@ -158,7 +160,8 @@ export class MemoryMessageStore implements MessageStore {
     const app = this.apps.get(appId);
     if (app === undefined) return 0;
     const old = [...app.byId.values()]
-      .filter((m) => m.createdAt.getTime() < before.getTime())
+      // Still waiting to be sent: a send may be scheduled further ahead than the retention.
+      .filter((m) => m.createdAt.getTime() < before.getTime() && !WAITING.has(m.status))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .slice(0, limit);
     for (const m of old) {

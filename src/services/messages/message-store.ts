@@ -182,7 +182,8 @@ export interface MessageStore {
   listHeldByTrigger(appId: string, name: string, matchKey: string): Promise<MessageRecord[]>;
   /**
    * Deletes up to `limit` of the app's messages created before `before`, with every index entry
-   * and msgid mapping that points at them, oldest first; returns how many went. Call until it
+   * and msgid mapping that points at them, oldest first; returns how many went. Messages still
+   * waiting to be sent (SCHEDULED, HELD, QUEUED) are kept whatever their age. Call until it
    * returns less than `limit` to prune everything that old.
    */
   prune(appId: string, before: Date, limit: number): Promise<number>;
