@@ -131,7 +131,7 @@ export function campaignMessageId(
     tail = CROCKFORD[Number(bits & 31n)] + tail;
     bits >>= 5n;
   }
-  return messageIdTimePrefix(campaign.createdAt.getTime()) + tail;
+  return messageIdTimePrefix(campaign.createdAt) + tail;
 }
 
 const CURSOR_KIND = 'campaign';

@@ -81,4 +81,8 @@ export class NotifyingMessageStore implements MessageStore {
   ): Promise<Partial<Record<MessageStatus, number>>> {
     return this.inner.countByCampaign(appId, campaignId);
   }
+
+  prune(appId: string, before: Date, limit: number): Promise<number> {
+    return this.inner.prune(appId, before, limit);
+  }
 }
