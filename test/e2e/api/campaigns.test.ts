@@ -199,3 +199,36 @@ describe('campaigns and roles', () => {
     });
   });
 });
+
+describe('campaigns across apps', () => {
+  const KEYS = { all: 'admin-all-Kx7pQ2vR9sT4wY6z', clinic: 'admin-clinic-Lm3nB8cD1fG5hJ0k' };
+  const gateway = useGateway('memory', {
+    GATEWAY_API_KEYS: `admin:${KEYS.all},admin@clinic:${KEYS.clinic}`,
+  });
+  const call = (query: string, variables: Record<string, unknown>, key: string) =>
+    gateway().gql(query, variables, { key }) as Promise<GqlResult<unknown>>;
+
+  it('hides another app’s campaign from a key scoped elsewhere: null to read, FORBIDDEN to change', async () => {
+    const input = {
+      app: 'shop',
+      key: `shop-only-${newOpenid()}`,
+      templateId: 'AuditResult',
+      data: VALID_DATA.AuditResult,
+      audience: { openids: [newOpenid()] },
+      startAt: new Date(Date.now() + 600_000).toISOString(),
+    };
+    const { createCampaign } = dataOf(await call(CREATE, { input }, KEYS.all)) as {
+      createCampaign: CampaignView;
+    };
+    const id = createCampaign.id;
+    expect(dataOf(await call(GET, { id }, KEYS.clinic))).toEqual({ campaign: null });
+    const listed = dataOf(await call(LIST, {}, KEYS.clinic)) as {
+      campaigns: { edges: { node: { id: string } }[] };
+    };
+    expect(listed.campaigns.edges.map((e) => e.node.id)).not.toContain(id);
+    for (const mutation of [PAUSE, RESUME, CANCEL])
+      errorOf(await call(mutation, { id }, KEYS.clinic), 'FORBIDDEN');
+    errorOf(await call(CREATE, { input }, KEYS.clinic), 'FORBIDDEN');
+    expect(dataOf(await call(GET, { id }, KEYS.all))).toMatchObject({ campaign: { id } });
+  });
+});
