@@ -210,6 +210,30 @@ export function campaignContract(kind: EngineChoice): void {
       expect((await h.campaigns.service.progress(done)).sent).toBe(10);
     });
 
+    it('skips recipients still unsent at expiresAt (EXPIRED), then completes', async () => {
+      const h = await start();
+      const audience = openids(12);
+      const created = await h.campaigns.service.create(
+        request(h, {
+          audience: { openids: audience },
+          ratePerSecond: 4,
+          expiresAt: inSeconds(1.2),
+        }),
+      );
+      const done = await h.waitForStatus(created.id, 'COMPLETED');
+      const progress = await h.campaigns.service.progress(done);
+      expect(progress.sent).toBe(h.stub.sendLog.length);
+      expect(progress.sent).toBeGreaterThan(0);
+      expect(progress.skipped).toBe(12 - progress.sent);
+      expect(progress.skipped).toBeGreaterThan(0);
+      const skipped = await h.stores.messages.list(
+        h.appId,
+        { campaignId: created.id, status: 'SKIPPED' },
+        { first: 100 },
+      );
+      expect(new Set(skipped.items.map((m) => m.skipReason))).toEqual(new Set(['EXPIRED']));
+    });
+
     it('queues campaign sends behind other due messages', async () => {
       const h = await start({ rateLimit: { max: 5, perSeconds: 1 } });
       const audience = openids(8);
