@@ -8,8 +8,11 @@ import type { Route } from './router.js';
 
 const ASSETS_PATH = '/playground/assets';
 
+/** Tabs whose sample variables name a sandbox demo app (`clinic`): live apps have other names. */
+const SANDBOX_ONLY_TABS = new Set(['SubscribeInApp']);
+
 /** The example operations (examples/operations.graphql), one tab each, with sample variables. */
-function exampleTabs(): PlaygroundTab[] {
+function exampleTabs(sandbox: boolean): PlaygroundTab[] {
   const document = parse(readFileSync(projectFile('examples', 'operations.graphql'), 'utf8'));
   const variables = JSON.parse(
     readFileSync(projectFile('examples', 'operations.variables.json'), 'utf8'),
@@ -19,6 +22,7 @@ function exampleTabs(): PlaygroundTab[] {
   return document.definitions.flatMap((definition) => {
     if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name) return [];
     const name = definition.name.value;
+    if (!sandbox && SANDBOX_ONLY_TABS.has(name)) return [];
     const query = [definition, ...(usesFragment(definition) ? fragments : [])]
       .map((d) => print(d))
       .join('\n\n');
@@ -48,7 +52,7 @@ export function createPlaygroundRoutes(options: { sandbox: boolean; enabled: boo
     title: options.sandbox
       ? 'wechat-subscribe-gateway · sandbox (embedded WeChat simulator)'
       : 'wechat-subscribe-gateway',
-    tabs: exampleTabs(),
+    tabs: exampleTabs(options.sandbox),
     defaultHeaders: options.sandbox ? '{}' : '{"Authorization": "Bearer <your API key>"}',
   });
   const page: Route = (_request, response) => {
