@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TemplateNameClashError } from '../../../src/build-schema.js';
 import { projectFile } from '../../../src/shared/project-file.js';
+import { dataOf, errorOf, newOpenid, type GqlResult } from '../../helpers/api.js';
 import {
   CLINIC_TEMPLATE_IDS,
-  dataOf,
-  errorOf,
-  newOpenid,
-  TEMPLATE_IDS,
-  type GqlResult,
-} from '../../helpers/api.js';
+  DEMO_TEMPLATE_IDS as TEMPLATE_IDS,
+} from '../../helpers/demo-templates.js';
 import {
   AUDIT_DATA,
   CLINIC_DATA,

@@ -1,12 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { dataOf, errorOf, newOpenid, type GqlResult } from '../../helpers/api.js';
 import {
   CLINIC_TEMPLATE_IDS,
-  dataOf,
-  errorOf,
-  newOpenid,
-  TEMPLATE_IDS,
-  type GqlResult,
-} from '../../helpers/api.js';
+  DEMO_TEMPLATE_IDS as TEMPLATE_IDS,
+} from '../../helpers/demo-templates.js';
 import {
   APPS_QUERY,
   AUDIT_DATA,

@@ -1,5 +1,9 @@
 import { expect, it } from '@jest/globals';
-import { dataOf, newOpenid, TEMPLATE_IDS, CLINIC_TEMPLATE_IDS } from '../../helpers/api.js';
+import { dataOf, newOpenid } from '../../helpers/api.js';
+import {
+  CLINIC_TEMPLATE_IDS,
+  DEMO_TEMPLATE_IDS as TEMPLATE_IDS,
+} from '../../helpers/demo-templates.js';
 import {
   APPS_QUERY,
   AUDIT_DATA,
