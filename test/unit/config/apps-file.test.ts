@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
+import { projectFile } from '../../../src/shared/project-file.js';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 
 const FILE = '/etc/gateway/apps.json';
@@ -225,5 +227,25 @@ describe('WECHAT_APPS_FILE', () => {
       ),
     );
     expect(problems).toEqual([expect.stringMatching(/\/nowhere\/apps.json cannot be read/)]);
+  });
+
+  it('accepts the README’s two-app example and its scoped keys as written', () => {
+    const readme = readFileSync(projectFile('README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Several mini-programs'));
+    const example = /```json\n([\s\S]*?)\n```/.exec(section)![1]!;
+    const config = load(example, {
+      SHOP_APP_SECRET: 's1',
+      SHOP_PUSH_TOKEN: 'ShopToken1',
+      SHOP_PUSH_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+      CLINIC_APP_SECRET: 's2',
+      DEFAULT_APP: 'shop',
+      GATEWAY_API_KEYS:
+        'admin:admin-key-0123456789,sender@shop:shop-key-0123456789,reader@shop+clinic:both-key-0123456789',
+    });
+    expect(config.apps.map((app) => [app.name, app.push?.path ?? null])).toEqual([
+      ['shop', '/wechat/push/shop'],
+      ['clinic', null],
+    ]);
+    expect(config.defaultApp).toBe('shop');
   });
 });
