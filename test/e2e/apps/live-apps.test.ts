@@ -198,6 +198,68 @@ describe('two live apps from WECHAT_APPS_FILE, no DEFAULT_APP', () => {
   });
 });
 
+describe('the single-app variables: one app named default, no app argument needed', () => {
+  let stub: WeChatStub;
+  let t: TestGateway;
+  beforeAll(async () => {
+    stub = await startWeChatStub();
+    t = await startTestGateway({
+      env: {
+        WECHAT_APP_ID: stub.appId,
+        WECHAT_APP_SECRET: stub.appSecret,
+        WECHAT_API_BASE: stub.url,
+        TEMPLATES_FILE: projectFile('templates', 'demo.json'),
+        GATEWAY_API_KEYS: `admin:${ADMIN}`,
+        WECHAT_PUSH_TOKEN: PUSH_TOKENS.shop,
+        LEDGER_SOURCE: 'client',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await stub?.close();
+  });
+
+  it('serves app default at /wechat/push and acts on it without app', async () => {
+    expect(t.gateway.apps).toEqual([
+      { name: 'default', appId: stub.appId, pushUrl: `${t.gateway.url}/wechat/push` },
+    ]);
+    const call = (query: string, variables: Record<string, unknown> = {}) =>
+      t.gql(query, variables, { key: ADMIN });
+    const { apps } = dataOf(
+      (await call('{ apps { name appId } }')) as GqlResult<{ apps: unknown[] }>,
+    );
+    expect(apps).toEqual([{ name: 'default', appId: stub.appId }]);
+    const openid = newOpenid();
+    const [entry] = dataOf(
+      (await call(SUBSCRIBE_IN, {
+        input: { openid, results: [{ templateId: 'AuditResult', status: 'ACCEPT' }] },
+      })) as GqlResult<{ subscribe: AppSubscription[] }>,
+    ).subscribe;
+    expect(entry).toMatchObject({ remaining: 1, app: { name: 'default', appId: stub.appId } });
+    const sent = dataOf(
+      (await call(SEND_IN, {
+        input: { openid, templateId: 'AuditResult', data: AUDIT_DATA },
+      })) as GqlResult<{ sendSubscribeMessage: AppMessage }>,
+    ).sendSubscribeMessage;
+    expect(sent).toMatchObject({ status: 'SENT', app: { name: 'default' } });
+    const found = dataOf(
+      (await call(TEMPLATE_OF, { id: 'AuditResult' })) as GqlResult<{
+        template: { app: { name: string } };
+      }>,
+    );
+    expect(found.template.app.name).toBe('default');
+    const verify = sealRaw('', {
+      format: 'json',
+      mode: 'plaintext',
+      token: PUSH_TOKENS.shop,
+    }).query;
+    verify.set('echostr', '42');
+    const response = await fetch(`${t.gateway.url}/wechat/push?${verify}`);
+    expect(await response.text()).toBe('42');
+  });
+});
+
 describe('template names across apps', () => {
   it('a name used by two apps is a start-up error naming both apps and saying to set a name', async () => {
     const stub = await startWeChatStub({ apps: [SHOP, CLINIC] });

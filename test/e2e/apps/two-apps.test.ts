@@ -12,7 +12,9 @@ import {
   MESSAGE_BY_ID,
   MESSAGES_OF,
   SEND_IN,
+  SEND_AUDIT_RESULT,
   SEND_VISIT_REMINDER,
+  SYNC_OF,
   SUBSCRIBE_IN,
   SUBSCRIPTIONS_OF,
   TEMPLATES_OF,
@@ -179,6 +181,45 @@ describeEachStore('two apps in one gateway', (store) => {
     expect(
       await listOf<AppMessage>(t, MESSAGES_OF, 'messages', { app: 'shop', filter: { openid } }),
     ).toEqual([]);
+  });
+
+  it('idempotency keys are per app: the same key in each app sends twice, once per app', async () => {
+    const t = gateway();
+    const openid = newOpenid();
+    const idempotencyKey = `review-${openid}`;
+    const sendWithKey = async (app: string, templateId: string, data: Record<string, string>) =>
+      dataOf(
+        await t.gql<{ sendSubscribeMessage: AppMessage }>(SEND_IN, {
+          input: { app, openid, templateId, data, idempotencyKey },
+        }),
+      ).sendSubscribeMessage;
+    const inShop = await sendWithKey('shop', 'AuditResult', AUDIT_DATA);
+    const inClinic = await sendWithKey('clinic', 'VisitReminder', CLINIC_DATA.VisitReminder);
+    expect(inShop.id).not.toBe(inClinic.id);
+    expect([inShop.app.name, inClinic.app.name]).toEqual(['shop', 'clinic']);
+    // Within one app the key still answers with the first message.
+    expect((await sendWithKey('clinic', 'VisitReminder', CLINIC_DATA.VisitReminder)).id).toBe(
+      inClinic.id,
+    );
+  });
+
+  it('syncTemplates of one app keeps both apps’ typed sends', async () => {
+    const t = gateway();
+    const synced = dataOf(
+      await t.gql<{ syncTemplates: { name: string; app: AppRef }[] }>(SYNC_OF, { app: 'clinic' }),
+    ).syncTemplates;
+    expect(synced.map((x) => x.app.name)).toEqual(synced.map(() => 'clinic'));
+    expect(synced.map((x) => x.name)).toContain('VisitReminder');
+    const openid = newOpenid();
+    await subscribeIn('clinic', openid, 'VisitReminder');
+    const sent = dataOf(
+      await t.gql<{ sendVisitReminder: AppMessage }>(SEND_VISIT_REMINDER, {
+        input: { openid, data: CLINIC_DATA.VisitReminder },
+      }),
+    ).sendVisitReminder;
+    expect(sent.app.name).toBe('clinic');
+    const audit = await t.gql(SEND_AUDIT_RESULT, { input: { openid, data: AUDIT_DATA } });
+    expect(audit.body.errors).toBeUndefined();
   });
 
   it('pages through a list merged from both apps: every record exactly once, messages newest first', async () => {
