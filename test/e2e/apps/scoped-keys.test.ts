@@ -277,6 +277,21 @@ describeEachStore('API keys scoped to apps', (store) => {
     });
   });
 
+  it('a role too weak is FORBIDDEN naming the role required and the key’s role', async () => {
+    const result = await call(
+      SEND_IN,
+      { input: { openid: shopUser, templateId: 'AuditResult', data: AUDIT_DATA } },
+      KEYS.shopReader,
+    );
+    const error = errorOf(result, 'FORBIDDEN');
+    expect(error.message).toBe(
+      'Mutation.sendSubscribeMessage needs the sender role; this API key is reader',
+    );
+    expect(error.extensions).toMatchObject({ requiredRole: 'sender', role: 'reader' });
+    const sync = errorOf(await call(SYNC_OF, {}, KEYS.shopSender), 'FORBIDDEN');
+    expect(sync.message).toMatch(/needs the admin role; this API key is sender/);
+  });
+
   describe('which app an operation means without app', () => {
     it('a key of one app acts on it, even when it is not DEFAULT_APP', async () => {
       const openid = newOpenid();
