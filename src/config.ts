@@ -14,6 +14,7 @@ import {
   validatePush,
   type AppDefaults,
 } from './config/apps.js';
+import { parseOperations, type OperationsSettings } from './config/operations.js';
 import { Reader, type Env } from './config/reader.js';
 import type {
   ApiKey,
@@ -28,6 +29,7 @@ import type {
 
 export type * from './config/types.js';
 export { DEFAULT_APP_NAME, SANDBOX_APP_NAMES } from './config/apps.js';
+export type { LogFormat } from './config/operations.js';
 
 /** Limits of the HTTP edge: what one client may hold of the server's memory and sockets. */
 export interface HttpLimits {
@@ -40,7 +42,7 @@ export interface HttpLimits {
   readonly maxConnections: number;
 }
 
-export interface Config {
+export interface Config extends OperationsSettings {
   readonly port: number;
   readonly host: string;
   /** `sandbox` when no WeChat credentials are given: the embedded simulator stands in for WeChat. */
@@ -59,6 +61,11 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly apiKeys: readonly ApiKey[];
   readonly playground: boolean;
+  /**
+   * Sandbox mode: where the first demo app's simulator listens (the next ones on the following
+   * ports); 0 picks free ports.
+   */
+  readonly sandboxSimulatorPort: number;
   /** How long in-flight requests may run on after SIGTERM before their connections are cut. */
   readonly shutdownGraceSeconds: number;
   readonly http: HttpLimits;
@@ -165,8 +172,10 @@ export function loadConfig(
     redisUrl: reader.url('REDIS_URL', null, ['redis:', 'rediss:']),
     redisPrefix: reader.string('REDIS_PREFIX', 'wsg'),
     logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
+    ...parseOperations(reader),
     apiKeys,
     playground: reader.boolean('PLAYGROUND', mode === 'sandbox'),
+    sandboxSimulatorPort: reader.integer('SANDBOX_SIMULATOR_PORT', 0, 0, 65_535),
     shutdownGraceSeconds: reader.integer('SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
     http: parseHttpLimits(reader),
   };

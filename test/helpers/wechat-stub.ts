@@ -34,6 +34,8 @@ export interface WeChatStub {
   tokenErrorAlways: number | null;
   sendErrors: number[];
   sendErrorAlways: number | null;
+  /** The next this-many sends are read, then their connection is cut without an answer. */
+  sendHangUps: number;
   expiresIn: number;
   msgid: string;
   /** Latency of each token reply, to widen races. */
@@ -109,6 +111,7 @@ export async function startWeChatStub(
     tokenErrorAlways: null,
     sendErrors: [],
     sendErrorAlways: null,
+    sendHangUps: 0,
     expiresIn: init.expiresIn ?? 7200,
     msgid: init.msgid ?? '2097683633284153344',
     tokenDelayMs: init.tokenDelayMs ?? 0,
@@ -173,6 +176,11 @@ export async function startWeChatStub(
       const tokenApp = valid.get(token);
       count(tokenApp, 'sends');
       stub.lastSendBody = JSON.parse(body);
+      if (stub.sendHangUps > 0) {
+        stub.sendHangUps--;
+        req.socket.destroy();
+        return;
+      }
       if (tokenApp === undefined) return error(res, 40001);
       const code = stub.sendErrors.shift() ?? stub.sendErrorAlways;
       // A scripted token error means what WeChat means by it: this token is dead now.
