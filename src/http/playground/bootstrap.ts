@@ -30,10 +30,14 @@ export const BOOTSTRAP_SCRIPT = `(function () {
       return value;
     }
   }
+  // Set by Reset tour: GraphiQL's debounced save of the edited tabs must not land after the
+  // clear and before the reload, or the reload would bring the edits back.
+  var resetting = false;
   var storage = {
     getItem: function (key) { return localStorage.getItem(key); },
     setItem: function (key, value) {
-      if (key !== PREFIX + 'headers') localStorage.setItem(key, withoutHeaders(value));
+      if (resetting || key === PREFIX + 'headers') return;
+      localStorage.setItem(key, withoutHeaders(value));
     },
     removeItem: function (key) { localStorage.removeItem(key); },
     clear: function () { ownKeys().forEach(function (key) { localStorage.removeItem(key); }); },
@@ -42,6 +46,7 @@ export const BOOTSTRAP_SCRIPT = `(function () {
   var reset = document.getElementById('${RESET_TOUR_ELEMENT_ID}');
   if (reset) {
     reset.addEventListener('click', function () {
+      resetting = true;
       storage.clear();
       location.reload();
     });
