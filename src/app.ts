@@ -24,6 +24,9 @@ import { createRouter, type Route } from './http/router.js';
 import { createLogger } from './infra/pino-logger.js';
 import { connectRedis, type RedisClient } from './infra/redis/redis-connection.js';
 import { RedisLock } from './infra/redis/redis-lock.js';
+import { storeUnavailablePlugin } from './http/store-unavailable-plugin.js';
+import { MessageRetention } from './services/messages/message-retention.js';
+import { MemoryLock } from './shared/lock.js';
 import { createMemoryStores, createRedisStores, type Stores } from './infra/stores.js';
 import {
   startSandbox,
@@ -76,6 +79,8 @@ export interface Gateway {
   auth: boolean;
   /** Readiness fails from now on: the first step of a graceful shutdown (close() does it too). */
   markShuttingDown(): void;
+  /** Message log pruning: its stats() count what was pruned, for metrics and health views. */
+  retention: MessageRetention;
   /** Lets in-flight requests finish (up to SHUTDOWN_GRACE_SECONDS), then closes everything. */
   close(): Promise<void>;
 }
@@ -123,6 +128,7 @@ async function assemble(
   const shared = { config, deps, sandbox, redis, stores, logger, observer };
   const apps: AppRuntime[] = [];
   for (const app of config.apps) apps.push(await createApp(app, shared, cleanups));
+  const retention = startRetention(apps, shared, cleanups);
   const schemaOf = () =>
     buildGatewaySchema(apps.map((a) => ({ app: a.name, templates: a.catalog.registry.list() })));
   const liveSchema = new LiveSchema(await schemaOf());
@@ -161,6 +167,7 @@ async function assemble(
     simulators,
     auth: config.apiKeys.length > 0,
     markShuttingDown: () => ops.markShuttingDown(),
+    retention,
     close: () => cleanups.run(),
   };
 }
@@ -257,10 +264,13 @@ async function createApp(
       idempotency: stores.idempotency,
       userMutex: new ChainedKeyedMutex({
         shared: redis ? new RedisLock({ client: redis, prefix: config.redisPrefix }) : undefined,
+        // The same lease as the idempotency key: a crashed send frees its user as soon.
+        ttlMs: config.operations.idempotencyLeaseSeconds * 1000,
       }),
       quotaPolicy: app.quotaPolicy,
       logger,
       observer: shared.observer,
+      idempotencyLeaseSeconds: config.operations.idempotencyLeaseSeconds,
     }),
     messages: new MessageService({ appId, catalog, store: stores.messages }),
     syncTemplates: async () => {
@@ -275,6 +285,25 @@ async function createApp(
     }),
   };
   return runtime;
+}
+
+/** MESSAGE_RETENTION_DAYS: prunes every app's old messages, one gateway process at a time. */
+function startRetention(
+  apps: readonly AppRuntime[],
+  shared: SharedParts,
+  cleanups: Cleanups,
+): MessageRetention {
+  const { redis, config } = shared;
+  const retention = new MessageRetention({
+    appIds: apps.map((app) => app.appId),
+    messages: shared.stores.messages,
+    lock: redis ? new RedisLock({ client: redis, prefix: config.redisPrefix }) : new MemoryLock(),
+    retentionDays: config.operations.messageRetentionDays,
+    logger: shared.logger,
+  });
+  retention.start();
+  cleanups.add(() => retention.stop());
+  return retention;
 }
 
 function createWeChat(
@@ -346,6 +375,7 @@ async function startApollo(
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       parts.telemetry,
+      storeUnavailablePlugin(),
     ],
   });
   await apollo.start();
@@ -399,6 +429,10 @@ function createPushEndpoint(app: AppRuntime, push: PushConfig, parts: RouteParts
     dedup: {
       firstSeen: (key, ttl) => stores.pushDedup.firstSeen(`${appId}:${key}`, ttl),
       release: (key) => stores.pushDedup.release(`${appId}:${key}`),
+    },
+    replay: {
+      firstSeen: (key, ttl) => stores.pushDedup.firstSeen(`${appId}:replay:${key}`, ttl),
+      release: (key) => stores.pushDedup.release(`${appId}:replay:${key}`),
     },
     sink: new SubscribeEventSink({
       appId,

@@ -69,6 +69,15 @@ export interface Config extends OperationsSettings {
   /** How long in-flight requests may run on after SIGTERM before their connections are cut. */
   readonly shutdownGraceSeconds: number;
   readonly http: HttpLimits;
+  /** Recovery and housekeeping: how crashed sends and old messages are handled. */
+  readonly operations: OperationsConfig;
+}
+
+export interface OperationsConfig {
+  /** How long an idempotency claim holds without renewal: how soon a crashed send frees its key. */
+  readonly idempotencyLeaseSeconds: number;
+  /** Messages older than this leave the message log. */
+  readonly messageRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -178,6 +187,10 @@ export function loadConfig(
     sandboxSimulatorPort: reader.integer('SANDBOX_SIMULATOR_PORT', 0, 0, 65_535),
     shutdownGraceSeconds: reader.integer('SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
     http: parseHttpLimits(reader),
+    operations: {
+      idempotencyLeaseSeconds: reader.integer('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600),
+      messageRetentionDays: reader.integer('MESSAGE_RETENTION_DAYS', 90, 1, 36_500),
+    },
   };
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze(config);

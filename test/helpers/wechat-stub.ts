@@ -40,6 +40,8 @@ export interface WeChatStub {
   msgid: string;
   /** Latency of each token reply, to widen races. */
   tokenDelayMs: number;
+  /** Latency of each send reply: keeps sends in flight (counted in `counts.sends` on arrival). */
+  sendDelayMs: number;
   /** When true, stable_token keeps returning the current token even after it was revoked. */
   stableSticky: boolean;
   lastSendBody: unknown;
@@ -60,7 +62,9 @@ const ERRMSG: Record<number, string> = {
 const zeroCounts = (): StubCounts => ({ classic: 0, stable: 0, forced: 0, sends: 0, sendOk: 0 });
 
 export async function startWeChatStub(
-  init: Partial<Pick<WeChatStub, 'expiresIn' | 'msgid' | 'tokenDelayMs' | 'apps'>> = {},
+  init: Partial<
+    Pick<WeChatStub, 'expiresIn' | 'msgid' | 'tokenDelayMs' | 'sendDelayMs' | 'apps'>
+  > = {},
 ): Promise<WeChatStub> {
   let serial = 0;
   const apps = init.apps ?? [
@@ -115,6 +119,7 @@ export async function startWeChatStub(
     expiresIn: init.expiresIn ?? 7200,
     msgid: init.msgid ?? '2097683633284153344',
     tokenDelayMs: init.tokenDelayMs ?? 0,
+    sendDelayMs: init.sendDelayMs ?? 0,
     stableSticky: false,
     lastSendBody: undefined,
     revoke: (token) => void valid.delete(token),
@@ -181,6 +186,7 @@ export async function startWeChatStub(
         req.socket.destroy();
         return;
       }
+      if (stub.sendDelayMs) await new Promise((r) => setTimeout(r, stub.sendDelayMs));
       if (tokenApp === undefined) return error(res, 40001);
       const code = stub.sendErrors.shift() ?? stub.sendErrorAlways;
       // A scripted token error means what WeChat means by it: this token is dead now.

@@ -140,6 +140,34 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses plaintext pushes by default once an AES key is set, unless explicitly allowed', () => {
+    const push = {
+      WECHAT_PUSH_TOKEN: 'abc123',
+      WECHAT_PUSH_AES_KEY: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
+    };
+    expect(loadConfig(push).apps[0]!.push?.requireEncryption).toBe(true);
+    expect(
+      loadConfig({ ...push, WECHAT_PUSH_REQUIRE_ENCRYPTION: 'false' }).apps[0]!.push
+        ?.requireEncryption,
+    ).toBe(false);
+  });
+
+  it('reads the recovery and housekeeping settings, with their defaults', () => {
+    expect(loadConfig({}).operations).toEqual({
+      idempotencyLeaseSeconds: 30,
+      messageRetentionDays: 90,
+    });
+    expect(
+      loadConfig({
+        IDEMPOTENCY_LEASE_SECONDS: '5',
+        MESSAGE_RETENTION_DAYS: '7',
+      }).operations,
+    ).toEqual({ idempotencyLeaseSeconds: 5, messageRetentionDays: 7 });
+    expect(() =>
+      loadConfig({ IDEMPOTENCY_LEASE_SECONDS: '0', MESSAGE_RETENTION_DAYS: 'forever' }),
+    ).toThrow(/IDEMPOTENCY_LEASE_SECONDS must be an integer[\s\S]*MESSAGE_RETENTION_DAYS/);
+  });
+
   it('needs the push endpoint for LEDGER_SOURCE=events', () => {
     expect(() => loadConfig({ LEDGER_SOURCE: 'events' })).toThrow(/WECHAT_PUSH_TOKEN/);
     expect(

@@ -10,6 +10,7 @@ import {
   assertMessageFilter,
   assertMessageId,
   assertMessageRecord,
+  assertPruneArguments,
   copyMessage,
   decodeMessageCursor,
   DuplicateMessageError,
@@ -30,7 +31,7 @@ interface AppMessages {
 /**
  * Single-process message log, the default when no Redis is configured. Listing filters and sorts
  * the app's messages on each call, which suits development and small deployments; the Redis
- * adapter keeps real indexes. Like it, this log grows until the process ends.
+ * adapter keeps real indexes. Retention (prune) bounds it, like the Redis log.
  */
 export class MemoryMessageStore implements MessageStore {
   private readonly apps = new Map<string, AppMessages>();
@@ -95,6 +96,22 @@ export class MemoryMessageStore implements MessageStore {
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     const result = pageFromSorted(matching, (m) => m.id, first, after, encodeMessageCursor, true);
     return { ...result, items: result.items.map(copyMessage) };
+  }
+
+  async prune(appId: string, before: Date, limit: number): Promise<number> {
+    assertAppId(appId);
+    assertPruneArguments(before, limit);
+    const app = this.apps.get(appId);
+    if (app === undefined) return 0;
+    const old = [...app.byId.values()]
+      .filter((m) => m.createdAt.getTime() < before.getTime())
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit);
+    for (const m of old) {
+      app.byId.delete(m.id);
+      if (m.msgid !== null && app.idByMsgid.get(m.msgid) === m.id) app.idByMsgid.delete(m.msgid);
+    }
+    return old.length;
   }
 
   private app(appId: string): AppMessages {

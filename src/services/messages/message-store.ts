@@ -59,6 +59,29 @@ export interface MessageStore {
   findByMsgid(appId: string, msgid: string): Promise<MessageRecord | null>;
   /** Newest first (by id, which is time-ordered). */
   list(appId: string, filter: MessageFilter, page: PageRequest): Promise<Page<MessageRecord>>;
+  /**
+   * Deletes up to `limit` of the app's messages created before `before`, with every index entry
+   * and msgid mapping that points at them, oldest first; returns how many went. Call until it
+   * returns less than `limit` to prune everything that old.
+   */
+  prune(appId: string, before: Date, limit: number): Promise<number>;
+}
+
+export function assertPruneArguments(before: Date, limit: number): void {
+  if (!(before instanceof Date) || !Number.isFinite(before.getTime()) || before.getTime() < 0) {
+    throw new Error('prune needs a valid cutoff Date');
+  }
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) {
+    throw new Error(`prune limit must be an integer from 1 to 10000, got ${String(limit)}`);
+  }
+}
+
+/**
+ * The id prefix of the instant `at`: ids made by newMessageId before `at` sort below it, ids made
+ * at or after it sort above, so "older than" is a lexical range of ids.
+ */
+export function messageIdTimePrefix(at: Date): string {
+  return base32(BigInt(at.getTime()), 10);
 }
 
 export class MessageNotFoundError extends Error {

@@ -101,3 +101,28 @@ end
 return { redis.call('ZCARD', index), items }
 `,
 );
+
+/**
+ * ARGV: base, id bound, limit. Deletes the oldest messages whose id sorts below the bound (ids are
+ * time-ordered), up to limit, with their index entries and msgid mapping. Returns the count.
+ */
+export const pruneMessages = new LuaScript(
+  PRELUDE +
+    `
+local all = subsetKey(nil, nil, nil)
+local ids = redis.call('ZRANGEBYLEX', all, '-', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do
+  local key = base .. ':rec:' .. id
+  local f = redis.call('HMGET', key, 'openid', 'templateId', 'status', 'msgid')
+  if f[1] then
+    for _, k in ipairs(indexKeys(f[1], f[2], f[3])) do redis.call('ZREM', k, id) end
+    local map = base .. ':msgid'
+    if f[4] and redis.call('HGET', map, f[4]) == id then redis.call('HDEL', map, f[4]) end
+    redis.call('DEL', key)
+  else
+    redis.call('ZREM', all, id)
+  end
+end
+return #ids
+`,
+);

@@ -9,7 +9,7 @@
 // Every zset has score 0 and the message id as member: ids are time-ordered, so reverse lexical
 // order is newest first and a cursor is a BYLEX bound. `:` and `%` in openid/templateId are
 // %-escaped in keys. Writes go through Lua (redis-message-scripts.ts) so that record, indexes and
-// msgid map change together. Nothing expires: retention is the operator's call.
+// msgid map change together. Nothing expires by TTL: prune (retention) removes old messages.
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
 import { validatePageSize, type Page, type PageRequest } from '../../shared/page.js';
 import { assertAppId } from '../../shared/identifiers.js';
@@ -19,18 +19,25 @@ import {
   assertMessageFilter,
   assertMessageId,
   assertMessageRecord,
+  assertPruneArguments,
   decodeMessageCursor,
   DuplicateMessageError,
   encodeMessageCursor,
   isMessageId,
   MessageNotFoundError,
+  messageIdTimePrefix,
   type MessageFilter,
   type MessagePatch,
   type MessageRecord,
   type MessageStatus,
   type MessageStore,
 } from './message-store.js';
-import { createMessage, listMessages, updateMessage } from './redis-message-scripts.js';
+import {
+  createMessage,
+  listMessages,
+  pruneMessages,
+  updateMessage,
+} from './redis-message-scripts.js';
 
 export interface RedisMessageStoreOptions {
   client: RedisClient;
@@ -112,6 +119,18 @@ export class RedisMessageStore implements MessageStore {
       hasNextPage: records.length > first,
       totalCount: reply[0],
     };
+  }
+
+  async prune(appId: string, before: Date, limit: number): Promise<number> {
+    assertAppId(appId);
+    assertPruneArguments(before, limit);
+    const reply = await pruneMessages.run(
+      this.options.client,
+      [],
+      [this.base(appId), messageIdTimePrefix(before), String(limit)],
+    );
+    if (typeof reply !== 'number') throw new Error('unexpected reply from the prune script');
+    return reply;
   }
 
   private base(appId: string): string {
