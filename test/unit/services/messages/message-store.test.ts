@@ -79,10 +79,12 @@ runStoreContract(messageStoreContract, {
           deliveryErrorCode: null,
           deliveryErrorStatus: null,
         });
-        expect(await client().hGet(`${prefix}:wxmsgid:msg:rec:${id}`, 'msgid')).toBe(
+        expect(await client().hGet(`${prefix}:{wxmsgid}:msg:rec:${id}`, 'msgid')).toBe(
           '2097683633284153344',
         );
-        expect(await client().hGet(`${prefix}:wxmsgid:msg:msgid`, '2097683633284153344')).toBe(id);
+        expect(await client().hGet(`${prefix}:{wxmsgid}:msg:msgid`, '2097683633284153344')).toBe(
+          id,
+        );
       } finally {
         await deletePrefix(client(), prefix);
       }
