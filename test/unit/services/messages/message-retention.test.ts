@@ -66,7 +66,7 @@ describe('MessageRetention', () => {
       retentionDays: 90,
       logger,
       batchSize: 2,
-      now: () => NOW,
+      now: () => NOW.getTime(),
     });
     expect(await retention.runOnce()).toBe(5);
     expect(await retention.runOnce()).toBe(0);
@@ -116,7 +116,7 @@ describeRedis('MessageRetention on Redis', () => {
         lock,
         retentionDays: 90,
         logger: recordingLogger(),
-        now: () => NOW,
+        now: () => NOW.getTime(),
       });
     const other = await lock.tryAcquire('retention', 60_000);
     expect(other).not.toBeNull();
