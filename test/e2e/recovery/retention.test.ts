@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RedisMessageStore } from '../../../src/services/messages/redis-message-store.js';
-import { newMessageId, type MessageRecord } from '../../../src/services/messages/message-store.js';
+import type { MessageRecord } from '../../../src/services/messages/message-store.js';
 import { DEMO_APP_ID } from '../../../src/simulator/index.js';
+import { sentMessageRecord } from '../../helpers/message-record.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { parsePrometheus, sumOf } from '../../helpers/prometheus-text.js';
 import {
@@ -14,28 +15,12 @@ import {
 const DAY_MS = 86_400_000;
 
 function oldMessage(daysAgo: number, n: number): MessageRecord {
-  const createdAt = new Date(Date.now() - daysAgo * DAY_MS - n * 1000);
-  return {
-    id: newMessageId(createdAt),
+  return sentMessageRecord({
     appId: DEMO_APP_ID,
     openid: `oRetention${String(n).padStart(18, '0')}`,
     templateId: 'hQoa10bh-Hwmp6sweSoumkXQgCtvBmFDNO8PAtEsPwc',
-    status: 'SENT',
-    errcode: null,
-    errmsg: null,
-    msgid: null,
-    attempts: 1,
-    data: { phrase2: '已通过', thing3: '资料齐全' },
-    page: null,
-    miniprogramState: 'formal',
-    lang: 'zh_CN',
-    idempotencyKey: null,
-    createdAt,
-    sentAt: createdAt,
-    deliveredAt: null,
-    deliveryErrorCode: null,
-    deliveryErrorStatus: null,
-  } as MessageRecord;
+    createdAt: new Date(Date.now() - daysAgo * DAY_MS - n * 1000),
+  });
 }
 
 async function waitForRun(t: TestGateway): Promise<void> {
