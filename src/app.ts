@@ -56,6 +56,7 @@ import {
   type WeChatStack,
 } from './services/wechat/wechat-stack.js';
 import type { Logger } from './shared/logger.js';
+import type { DeliverySnapshot } from './shared/observer.js';
 import type { Observer } from './shared/observer.js';
 
 export interface GatewayDeps {
@@ -152,7 +153,11 @@ async function assemble(
   const routes = createRoutes(config, { apps: directory, apollo, stores, logger, observer });
   const router = ops.install(
     routes.table,
-    { redis, apps: () => apps.map((app) => app.health()) },
+    {
+      redis,
+      apps: () => apps.map((app) => app.health()),
+      delivery: () => Promise.all(apps.map((app) => deliverySnapshot(app))),
+    },
     createRouter(routes.table, routes.assets, logger),
     [PLAYGROUND_ASSETS_PATH],
   );
@@ -507,4 +512,16 @@ async function listen(
   const { port } = edge.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** What /metrics shows of an app's delivery queue. */
+async function deliverySnapshot(app: AppServices): Promise<DeliverySnapshot> {
+  const { scheduled, held, queued, sending, unknown, rateLimitedUntil, paused } =
+    await app.delivery.health();
+  return {
+    appId: app.appId,
+    counts: { scheduled, held, queued, sending, unknown },
+    rateLimited: rateLimitedUntil !== null,
+    paused,
+  };
 }

@@ -1,6 +1,7 @@
 import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { App } from '../schema/app.type.js';
 import type { AppServices, GatewayContext } from '../schema/context.js';
+import { DeliveryHealth } from '../schema/delivery.type.js';
 import { Template } from '../schema/template.type.js';
 import type { Template as DomainTemplate } from '../services/templates/types.js';
 
@@ -15,5 +16,13 @@ export class AppResolver {
   @FieldResolver(() => [Template])
   templates(@Root() app: AppServices): readonly DomainTemplate[] {
     return app.catalog.registry.list();
+  }
+
+  @FieldResolver(() => DeliveryHealth, {
+    nullable: true,
+    description: 'The app’s delivery engine: queue counts, rate limit and quota pauses.',
+  })
+  deliveryHealth(@Root() app: AppServices) {
+    return app.delivery.health();
   }
 }

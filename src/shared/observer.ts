@@ -55,6 +55,20 @@ export interface PruneObservation {
   count: number;
 }
 
+export interface QuotaWaitObservation {
+  appId: string;
+  /** minute: 45011, the queue waits for the next minute; day: 45009, paused until midnight. */
+  scope: 'minute' | 'day';
+}
+
+/** One app's delivery queue at scrape time. */
+export interface DeliverySnapshot {
+  appId: string;
+  counts: Record<'scheduled' | 'held' | 'queued' | 'sending' | 'unknown', number>;
+  rateLimited: boolean;
+  paused: boolean;
+}
+
 export interface Observer {
   send(observation: SendObservation): void;
   wechatCall(observation: WeChatCallObservation): void;
@@ -63,6 +77,7 @@ export interface Observer {
   http(observation: HttpObservation): void;
   graphql(observation: GraphQLObservation): void;
   messagesPruned(observation: PruneObservation): void;
+  quotaWait(observation: QuotaWaitObservation): void;
 }
 
 const noop = () => undefined;
@@ -75,4 +90,5 @@ export const noopObserver: Observer = {
   http: noop,
   graphql: noop,
   messagesPruned: noop,
+  quotaWait: noop,
 };

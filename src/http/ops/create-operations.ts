@@ -2,7 +2,7 @@ import type { Config } from '../../config.js';
 import { createPrometheusMetrics } from '../../infra/metrics/prometheus-observer.js';
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Observer } from '../../shared/observer.js';
+import type { DeliverySnapshot, Observer } from '../../shared/observer.js';
 import { createAuthenticator } from '../authenticate.js';
 import type { Route } from '../router.js';
 import { graphqlTelemetryPlugin } from './graphql-telemetry-plugin.js';
@@ -26,6 +26,8 @@ export interface AppHealth {
 export interface ReadinessSources {
   redis?: RedisClient;
   apps(): AppHealth[];
+  /** The delivery engines' queues, read when /metrics is scraped. */
+  delivery?(): Promise<DeliverySnapshot[]>;
 }
 
 /**
@@ -50,6 +52,7 @@ export function createOperations(config: Config, baseLogger: Logger) {
       filePrefixes: readonly string[] = [],
     ): RequestHandler {
       readiness = new Readiness(readinessChecks(sources));
+      if (sources.delivery) metrics.readDeliveryFrom(sources.delivery);
       routes.set(HEALTH_PATH, healthRoute(config.mode));
       routes.set(READY_PATH, readinessRoute(readiness));
       routes.set(

@@ -55,7 +55,8 @@ body {
   min-width: 0;
 }
 /* The tour has a tab per step: wrap them onto more lines rather than hide most of them behind a
-   horizontal scroll (which has no visible scrollbar) on a narrow window. */
+   horizontal scroll (which has no visible scrollbar) on a narrow window; past a quarter of the
+   window the tab rows scroll, so the editors keep their room. */
 .graphiql-container .graphiql-session-header {
   height: auto;
   min-height: var(--session-header-height);
@@ -64,6 +65,8 @@ body {
   flex-wrap: wrap;
   gap: var(--px-8);
   overflow-x: visible;
+  max-height: 25vh;
+  overflow-y: auto;
 }
 .graphiql-container .graphiql-tabs > :not(:first-child) {
   margin-left: 0;

@@ -1,10 +1,12 @@
-import { Counter, Histogram, Registry } from 'prom-client';
-import type { Observer } from '../../shared/observer.js';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DeliverySnapshot, Observer } from '../../shared/observer.js';
 import { processMetricsRegistry } from './process-metrics.js';
 import { operationLabel } from './operation-label.js';
 
 export interface PrometheusMetrics {
   observer: Observer;
+  /** Where the delivery gauges read from when scraped; set once the engines exist. */
+  readDeliveryFrom(source: () => Promise<DeliverySnapshot[]>): void;
   /** The gateway's series and the process's, in Prometheus text format. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -80,6 +82,49 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     help: 'Messages deleted from the log by MESSAGE_RETENTION_DAYS, by this process',
     registers,
   });
+  const quotaWaits = new Counter({
+    name: 'wsg_delivery_quota_waits_total',
+    help: 'Engine sends WeChat refused for quota, by app and scope (minute: 45011 wait; day: 45009 pause)',
+    labelNames: ['app', 'scope'] as const,
+    registers,
+  });
+  // Read from the engines when scraped: what is waiting now, not what happened.
+  let deliverySource: (() => Promise<DeliverySnapshot[]>) | null = null;
+  const snapshots = () => deliverySource?.() ?? Promise.resolve([]);
+  new Gauge({
+    name: 'wsg_delivery_messages',
+    help: 'Messages of the delivery engine by app and state (scheduled, held, queued, sending, unknown)',
+    labelNames: ['app', 'state'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      for (const snapshot of await snapshots()) {
+        for (const [state, count] of Object.entries(snapshot.counts)) {
+          this.set({ app: snapshot.appId, state }, count);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'wsg_delivery_rate_limited',
+    help: '1 while the app’s queue waits for its rate limit or WeChat’s minute quota',
+    labelNames: ['app'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      for (const s of await snapshots()) this.set({ app: s.appId }, s.rateLimited ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'wsg_delivery_paused',
+    help: '1 while the app’s queue is paused because WeChat’s daily quota is used up',
+    labelNames: ['app'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      for (const s of await snapshots()) this.set({ app: s.appId }, s.paused ? 1 : 0);
+    },
+  });
   const operation = operationLabel();
 
   const observer: Observer = {
@@ -110,10 +155,16 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     messagesPruned(o) {
       pruned.inc(o.count);
     },
+    quotaWait(o) {
+      quotaWaits.inc({ app: o.appId, scope: o.scope });
+    },
   };
 
   return {
     observer,
+    readDeliveryFrom(source: () => Promise<DeliverySnapshot[]>): void {
+      deliverySource = source;
+    },
     async render() {
       const merged = Registry.merge([registry, processMetricsRegistry()]);
       return { contentType: merged.contentType, body: await merged.metrics() };

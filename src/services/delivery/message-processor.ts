@@ -188,7 +188,9 @@ export class MessageProcessor {
         { messageId: message.id, errcode, until: until.toISOString() },
         daily ? 'daily send quota used up: delivery paused' : 'minute send quota used up: waiting',
       );
-      return { outcome: { kind: 'quota', until, scope: daily ? 'day' : 'minute' }, record: null };
+      const scope = daily ? 'day' : 'minute';
+      (deps.observer ?? noopObserver).quotaWait({ appId: message.appId, scope });
+      return { outcome: { kind: 'quota', until, scope }, record: null };
     }
 
     // WeChat busy, or no connection was ever made: certainly not acted on, so retry (bounded).

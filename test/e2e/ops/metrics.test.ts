@@ -148,6 +148,30 @@ describe('/metrics', () => {
     expect(delta({ operation: 'Brokenx', outcome: 'rejected' })).toBe(1);
   });
 
+  it('shows the delivery engine’s queue by app and state, read when scraped', async () => {
+    const { appId } = t.gateway;
+    const scheduled = (samples: Sample[]) =>
+      sumOf(samples, 'wsg_delivery_messages', { app: appId, state: 'scheduled' });
+    const before = scheduled(await scrape(t));
+    const schedule = `mutation($input: ScheduleSubscribeMessageInput!) {
+      scheduleSubscribeMessage(input: $input) { status }
+    }`;
+    const input = {
+      openid: newOpenid(),
+      templateId: 'AuditResult',
+      data: VALID_DATA.AuditResult,
+      when: { delaySeconds: 3600 },
+    };
+    const { scheduleSubscribeMessage } = dataOf(
+      await t.gql<{ scheduleSubscribeMessage: { status: string } }>(schedule, { input }),
+    );
+    expect(scheduleSubscribeMessage.status).toBe('SCHEDULED');
+    const after = await scrape(t);
+    expect(scheduled(after) - before).toBe(1);
+    expect(sumOf(after, 'wsg_delivery_paused', { app: appId })).toBe(0);
+    expect(sumOf(after, 'wsg_delivery_rate_limited', { app: appId })).toBe(0);
+  });
+
   it('includes the default process metrics', async () => {
     const samples = await scrape(t);
     for (const name of [
