@@ -96,3 +96,17 @@ export class StoreUnavailableError extends GatewayError {
     );
   }
 }
+
+/**
+ * WeChat accepted a send, then the store failed to record it: the client must not retry blindly
+ * (the user already has the message). Answered like any store outage, 503; the idempotency key
+ * stays pinned, so a retry with it answers the message rather than sending again.
+ */
+export class SentButNotRecordedError extends StoreUnavailableError {
+  constructor(
+    readonly messageId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(options);
+  }
+}

@@ -6,6 +6,7 @@ import {
   ErrorCode,
   GatewayError,
   NoSubscriptionError,
+  SentButNotRecordedError,
   UpstreamUnavailableError,
 } from '../../shared/errors.js';
 import { assertIdempotencyKey, type IdempotencyStore } from './idempotency/idempotency-store.js';
@@ -323,8 +324,16 @@ export class SendService {
       ...directSendFields(acceptedAt),
     };
     await deps.messages.create(record);
+    let outcome: Awaited<ReturnType<typeof deps.sender.sendSubscribeMessage>>;
     try {
-      const outcome = await deps.sender.sendSubscribeMessage(message, { logger });
+      outcome = await deps.sender.sendSubscribeMessage(message, { logger });
+    } catch (error) {
+      return this.recordFailure(error, messageId, key, reserved, prepared.longTerm, logger);
+    }
+    // WeChat accepted the message. A store failure from here on must not read as "never sent":
+    // the credit stays spent, the idempotency key stays pinned, and the record, left SENDING,
+    // becomes UNKNOWN for the sweeper and the sent event to settle.
+    try {
       const sent = await deps.messages.update(deps.appId, messageId, {
         status: 'SENT',
         msgid: outcome.msgid,
@@ -335,7 +344,11 @@ export class SendService {
       await deps.ledger.recordSent(key, { reserved, at: this.now() });
       return sent;
     } catch (error) {
-      return this.recordFailure(error, messageId, key, reserved, prepared.longTerm, logger);
+      logger.error(
+        { err: error, messageId, msgid: outcome.msgid },
+        'WeChat accepted the send but its outcome could not be recorded',
+      );
+      throw new SentButNotRecordedError(messageId, { cause: error });
     }
   }
 
@@ -391,6 +404,7 @@ export class SendService {
 
 /** A request that got no answer but may have been received: retrying it could send twice. */
 function mayHaveReachedWeChat(error: unknown): boolean {
+  if (error instanceof SentButNotRecordedError) return true;
   return (
     error instanceof UpstreamUnavailableError &&
     (error.cause as TransportError | undefined)?.sent === true

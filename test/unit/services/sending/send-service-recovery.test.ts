@@ -74,6 +74,38 @@ describe('SendService when its records cannot be written', () => {
   });
 });
 
+describe('SendService when WeChat accepted a send but its outcome cannot be recorded', () => {
+  it('answers STORE_UNAVAILABLE, keeps the credit spent and the key pinned, so a retry never sends again', async () => {
+    const sender = countingSender();
+    const messages = new MemoryMessageStore();
+    messages.update = async () => {
+      throw new StoreUnavailableError();
+    };
+    const ledger = new MemoryLedgerStore();
+    const idempotency = new MemoryIdempotencyStore();
+    const key = { appId: 'wxrecovery0001', openid: OPENID, templateId: template.id };
+    await ledger.record(key, {
+      status: 'ACCEPT',
+      longTerm: false,
+      source: 'client',
+      at: new Date(),
+    });
+    const sending = service({ sender, messages, ledger, idempotency, quotaPolicy: 'enforce' });
+    await expect(sending.send(request('k2'))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(sender.sends).toBe(1);
+    // The one credit was used by the send that reached WeChat: it is not handed back.
+    await expect(sending.send(request())).rejects.toMatchObject({ code: 'NO_SUBSCRIPTION' });
+    expect(
+      await idempotency.claim('wxrecovery0001', 'k2', {
+        fingerprint: 'f',
+        messageId: 'NEXT',
+        ttlSeconds: 1,
+      }),
+    ).toMatchObject({ claimed: false });
+    expect(sender.sends).toBe(1);
+  });
+});
+
 describe('SendService idempotency lease', () => {
   it('renews the lease of a send that outlives it, so a retry waits for it instead of sending again', async () => {
     const sender = countingSender(2500);
