@@ -128,29 +128,75 @@ async function assemble(
   const { observer } = ops;
   const sandbox = await startSandboxStep(config, logger, cleanups);
   const redis = await connectStorage(config, logger, cleanups);
+  const stores = await createStores(config, redis, logger, cleanups);
+  const shared = { config, deps, sandbox, redis, stores, logger, observer };
+  const apps: AppRuntime[] = [];
+  for (const app of config.apps) apps.push(await createApp(app, shared, cleanups));
+  const retention = startRetention(apps, shared, cleanups);
+  const liveSchema = await buildLiveSchema(apps);
+  const directory = new AppDirectory<AppServices>(apps, config.defaultApp);
+  const url = await serveHttp(config, { apps, directory, liveSchema, shared, ops }, cleanups);
+  if (sandbox) cleanups.add(sandbox.connectPush(url));
+  // Cleanups run last-in first-out: readiness fails before anything else stops.
+  cleanups.add(async () => ops.markShuttingDown());
+  return describeGateway(config, {
+    url,
+    apps,
+    directory,
+    sandbox,
+    redis,
+    ops,
+    retention,
+    cleanups,
+  });
+}
+
+/** The stores on Redis or in memory, with final status changes reported to STATUS_WEBHOOK_URL. */
+async function createStores(
+  config: Config,
+  redis: RedisClient | undefined,
+  logger: Logger,
+  cleanups: Cleanups,
+): Promise<Stores> {
   const webhook = await withStatusWebhook(
     config,
     redis ? createRedisStores(redis, config.redisPrefix) : createMemoryStores(),
     logger,
   );
   cleanups.add(webhook.close);
-  const { stores } = webhook;
-  const shared = { config, deps, sandbox, redis, stores, logger, observer };
-  const apps: AppRuntime[] = [];
-  for (const app of config.apps) apps.push(await createApp(app, shared, cleanups));
-  const retention = startRetention(apps, shared, cleanups);
+  return webhook.stores;
+}
+
+/** The schema of every app's templates; a sync of one app swaps in a rebuilt one. */
+async function buildLiveSchema(apps: AppRuntime[]): Promise<LiveSchema> {
   const schemaOf = () =>
     buildGatewaySchema(apps.map((a) => ({ app: a.name, templates: a.catalog.registry.list() })));
   const liveSchema = new LiveSchema(await schemaOf());
   for (const app of apps) app.onTemplatesChanged = async () => liveSchema.update(await schemaOf());
-  const directory = new AppDirectory<AppServices>(apps, config.defaultApp);
+  return liveSchema;
+}
+
+/** Apollo, the routes and the operations endpoints on the HTTP edge; resolves to its URL. */
+async function serveHttp(
+  config: Config,
+  parts: {
+    apps: AppRuntime[];
+    directory: AppDirectory<AppServices>;
+    liveSchema: LiveSchema;
+    shared: SharedParts;
+    ops: Operations;
+  },
+  cleanups: Cleanups,
+): Promise<string> {
+  const { apps, ops } = parts;
+  const { logger, redis, stores, observer } = parts.shared;
   const edge = createEdgeServer({ limits: config.http, logger });
   const apollo = await startApollo(
     config,
-    { liveSchema, server: edge.server, logger, telemetry: ops.graphqlPlugin },
+    { liveSchema: parts.liveSchema, server: edge.server, logger, telemetry: ops.graphqlPlugin },
     cleanups,
   );
-  const routes = createRoutes(config, { apps: directory, apollo, stores, logger, observer });
+  const routes = createRoutes(config, { apps: parts.directory, apollo, stores, logger, observer });
   const router = ops.install(
     routes.table,
     {
@@ -161,28 +207,44 @@ async function assemble(
     createRouter(routes.table, routes.assets, logger),
     [PLAYGROUND_ASSETS_PATH],
   );
-  const url = await listen(config, edge, router, logger);
-  if (sandbox) cleanups.add(sandbox.connectPush(url));
-  // Cleanups run last-in first-out: readiness fails before anything else stops.
-  cleanups.add(async () => ops.markShuttingDown());
-  const main = config.defaultApp ? directory.one({ apps: null }, config.defaultApp) : apps[0]!;
+  return listen(config, edge, router, logger);
+}
+
+/** What the process entry points and tests get back. */
+function describeGateway(
+  config: Config,
+  parts: {
+    url: string;
+    apps: AppRuntime[];
+    directory: AppDirectory<AppServices>;
+    sandbox: Sandbox | null;
+    redis: RedisClient | undefined;
+    ops: Operations;
+    retention: MessageRetention;
+    cleanups: Cleanups;
+  },
+): Gateway {
+  const { url, apps, directory, sandbox, ops } = parts;
+  const main = (
+    config.defaultApp ? directory.one({ apps: null }, config.defaultApp) : apps[0]!
+  ) as AppRuntime;
   const simulators = new Map([...(sandbox?.apps ?? [])].map(([name, a]) => [name, a.simulator]));
   const pushUrlOf = (app: AppRuntime) => (app.push ? `${url}${app.push.path}` : null);
   return {
     url,
     graphqlUrl: `${url}/graphql`,
     mode: config.mode,
-    store: redis ? 'redis' : 'memory',
+    store: parts.redis ? 'redis' : 'memory',
     appId: main.appId,
     apps: apps.map((app) => ({ name: app.name, appId: app.appId, pushUrl: pushUrlOf(app) })),
     playgroundUrl: config.playground ? `${url}/graphql` : null,
-    pushUrl: pushUrlOf(main as AppRuntime),
+    pushUrl: pushUrlOf(main),
     simulator: simulators.get(main.name) ?? null,
     simulators,
     auth: config.apiKeys.length > 0,
     markShuttingDown: () => ops.markShuttingDown(),
-    retention,
-    close: () => cleanups.run(),
+    retention: parts.retention,
+    close: () => parts.cleanups.run(),
   };
 }
 
