@@ -26,18 +26,7 @@ import type {
   TokenMode,
 } from './config/types.js';
 
-export type {
-  ApiKey,
-  AppConfig,
-  HttpTransportKind,
-  LedgerSourceSetting,
-  LogLevel,
-  PushConfig,
-  QuotaPolicy,
-  RateLimitConfig,
-  Role,
-  TokenMode,
-} from './config/types.js';
+export type * from './config/types.js';
 export { DEFAULT_APP_NAME, SANDBOX_APP_NAMES } from './config/apps.js';
 
 /** Limits of the HTTP edge: what one client may hold of the server's memory and sockets. */

@@ -11,16 +11,16 @@ import {
   Root,
 } from 'type-graphql';
 import { App } from '../schema/app.type.js';
-import { ConnectionOf, toConnection } from '../schema/connection.type.js';
+import { ConnectionOf } from '../schema/connection.type.js';
 import type { AppServices, GatewayContext } from '../schema/context.js';
 import { Message } from '../schema/message.type.js';
 import { MessageFilter, SendSubscribeMessageInput } from '../schema/send.input.js';
 import { Template } from '../schema/template.type.js';
-import { mergePages } from '../services/apps/merge-pages.js';
 import { encodeMessageCursor, type MessageRecord } from '../services/messages/message-store.js';
 import type { Template as DomainTemplate } from '../services/templates/types.js';
 import { AppArg } from './app-arg.js';
 import { appOfRecord } from './app-of-record.js';
+import { listAcrossApps } from './list-across-apps.js';
 
 export const MessageConnection = ConnectionOf(Message, 'Message');
 
@@ -30,24 +30,20 @@ const cursorOf = (message: MessageRecord) => encodeMessageCursor(message.id);
 export class MessageResolver {
   @Authorized('reader')
   @Query(() => MessageConnection, { description: 'The message log, newest first.' })
-  async messages(
-    @Ctx() { apps, scope }: GatewayContext,
+  messages(
+    @Ctx() context: GatewayContext,
     @Arg('filter', () => MessageFilter, { nullable: true }) filter: MessageFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @AppArg() app: string | null,
   ) {
-    const request = { first: first ?? 20, after };
-    const pages = await Promise.all(
-      apps.forList(scope, app).map((one) => one.messages.list({ ...filter }, request)),
+    return listAcrossApps(
+      context,
+      app,
+      { first, after },
+      (one, request) => one.messages.list({ ...filter }, request),
+      { positionOf: (message) => message.id, cursorOf, descending: true },
     );
-    const page = mergePages(pages, {
-      first: request.first,
-      positionOf: (message) => message.id,
-      cursorOf,
-      descending: true,
-    });
-    return toConnection(page, cursorOf);
   }
 
   @Authorized('reader')

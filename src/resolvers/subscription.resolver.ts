@@ -10,17 +10,17 @@ import {
   Root,
 } from 'type-graphql';
 import { App } from '../schema/app.type.js';
-import { ConnectionOf, toConnection } from '../schema/connection.type.js';
+import { ConnectionOf } from '../schema/connection.type.js';
 import type { AppServices, GatewayContext } from '../schema/context.js';
 import { SubscribeInput, SubscriptionFilter } from '../schema/subscribe.input.js';
 import { TemplateSubscription } from '../schema/subscription.type.js';
 import { Template } from '../schema/template.type.js';
-import { mergePages } from '../services/apps/merge-pages.js';
 import { encodeLedgerCursor, ledgerPosition } from '../services/ledger/ledger-order.js';
 import { hasQuota, type SubscriptionRecord } from '../services/ledger/ledger-store.js';
 import type { Template as DomainTemplate } from '../services/templates/types.js';
 import { AppArg } from './app-arg.js';
 import { appOfRecord } from './app-of-record.js';
+import { listAcrossApps } from './list-across-apps.js';
 
 export const TemplateSubscriptionConnection = ConnectionOf(
   TemplateSubscription,
@@ -35,24 +35,20 @@ export class SubscriptionResolver {
   @Query(() => TemplateSubscriptionConnection, {
     description: 'The credit ledger: who can still receive what.',
   })
-  async subscriptions(
-    @Ctx() { apps, scope }: GatewayContext,
+  subscriptions(
+    @Ctx() context: GatewayContext,
     @Arg('filter', () => SubscriptionFilter, { nullable: true }) filter: SubscriptionFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @AppArg() app: string | null,
   ) {
-    const request = { first: first ?? 20, after };
-    const pages = await Promise.all(
-      apps.forList(scope, app).map((one) => one.subscriptions.list({ ...filter }, request)),
+    return listAcrossApps(
+      context,
+      app,
+      { first, after },
+      (one, request) => one.subscriptions.list({ ...filter }, request),
+      { positionOf: ledgerPosition, cursorOf, descending: false },
     );
-    const page = mergePages(pages, {
-      first: request.first,
-      positionOf: ledgerPosition,
-      cursorOf,
-      descending: false,
-    });
-    return toConnection(page, cursorOf);
   }
 
   @Authorized('sender')

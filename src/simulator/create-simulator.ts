@@ -37,7 +37,7 @@ export interface Simulator {
 
 /**
  * An embedded WeChat API simulator: the token, subscribe-send, newtmpl and jscode2session
- * endpoints with WeChat's paths, shapes and errcodes (docs/wechat-subscribe-reference.md), plus a
+ * endpoints with WeChat's paths, shapes and errcodes (docs/wechat.md), plus a
  * control surface under /__sim/ for people and tests (`GET /__sim/` lists it).
  */
 export function createSimulator(options: SimulatorOptions = {}): Simulator {

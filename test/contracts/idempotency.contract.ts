@@ -1,25 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import { withStoreCase, type StoreContract } from '../helpers/store-contract.js';
 import type { IdempotencyStore } from '../../src/services/sending/idempotency/idempotency-store.js';
-
-export type MakeIdempotencyStore = () => Promise<{
-  store: IdempotencyStore;
-  cleanup: () => Promise<void>;
-  /** Lets at least `ms` pass for the store's expiry: advances a fake clock, or really waits. */
-  passTime: (ms: number) => Promise<void>;
-}>;
 
 const APP = 'wxapp0000000001';
 
-export function idempotencyStoreContract(name: string, makeStore: MakeIdempotencyStore): void {
-  type Context = Awaited<ReturnType<MakeIdempotencyStore>>;
-  const withStore = (fn: (ctx: Context) => Promise<void>) => async () => {
-    const ctx = await makeStore();
-    try {
-      await fn(ctx);
-    } finally {
-      await ctx.cleanup();
-    }
-  };
+export const idempotencyStoreContract: StoreContract<IdempotencyStore> = (name, makeStore) => {
+  const withStore = withStoreCase(makeStore);
 
   describe(`IdempotencyStore contract: ${name}`, () => {
     it(
@@ -200,4 +186,4 @@ export function idempotencyStoreContract(name: string, makeStore: MakeIdempotenc
       }),
     );
   });
-}
+};

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { withStoreCase, type StoreContract } from '../helpers/store-contract.js';
 import { BadUserInputError } from '../../src/shared/errors.js';
 import {
   hasQuota,
@@ -11,8 +12,6 @@ import {
   type SubscriptionRecord,
 } from '../../src/services/ledger/ledger-store.js';
 import { encodeCursor, type Page } from '../../src/shared/page.js';
-
-export type MakeLedgerStore = () => Promise<{ store: LedgerStore; cleanup: () => Promise<void> }>;
 
 const T0 = Date.UTC(2024, 0, 1);
 /** A distinct, exactly representable instant `n` seconds after T0. */
@@ -51,21 +50,14 @@ async function listAll(store: LedgerStore, appId: string, filter: SubscriptionFi
 const byListOrder = (a: SubscriptionRecord, b: SubscriptionRecord) =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): void {
-  const withStore = (fn: (store: LedgerStore) => Promise<void>) => async () => {
-    const { store, cleanup } = await makeStore();
-    try {
-      await fn(store);
-    } finally {
-      await cleanup();
-    }
-  };
+export const ledgerStoreContract: StoreContract<LedgerStore> = (name, makeStore) => {
+  const withStore = withStoreCase(makeStore);
 
   describe(`LedgerStore contract: ${name}`, () => {
     describe('record', () => {
       it(
         'ACCEPT of a one-time template grants one credit, and credits accumulate',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplOneTime');
           const first = await store.record(k, {
             status: 'ACCEPT',
@@ -107,7 +99,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'ACCEPT of a long-term template counts acceptances but keeps remaining null',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplLong');
           await accept(store, k, 2, at(1), true);
           expect(await store.get(k)).toMatchObject({
@@ -121,7 +113,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'REJECT and BAN set the status and zero one-time credits without touching accepted',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplOneTime');
           await accept(store, k, 3, at(1));
           const rejected = await store.record(k, {
@@ -166,7 +158,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'REJECT of an unknown subscription creates it without credit',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const created = await store.record(key('oNew', 'tplOneTime'), {
             status: 'REJECT',
             longTerm: false,
@@ -185,7 +177,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'FILTER creates an absent record without credit',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const oneTime = await store.record(key('oUser1', 'tplA'), {
             status: 'FILTER',
             longTerm: false,
@@ -218,7 +210,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'FILTER on an existing record changes nothing but updatedAt',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplOneTime');
           const before = await accept(store, k, 2, at(1));
           const after = await store.record(k, {
@@ -236,7 +228,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
     describe('reserve and release', () => {
       it(
         'reserve takes one-time credits one by one and refuses at zero',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplOneTime');
           await accept(store, k, 2, at(1));
           expect(await store.reserve(k, at(2))).toBe(true);
@@ -249,7 +241,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'reserve without a record is false and creates nothing',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           expect(await store.reserve(key('oNobody', 'tplOneTime'), at(1))).toBe(false);
           expect(await store.get(key('oNobody', 'tplOneTime'))).toBeNull();
           expect((await store.list(APP, {}, { first: 10 })).totalCount).toBe(0);
@@ -258,7 +250,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'reserve on a long-term template succeeds while ACCEPT and takes nothing',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplLong');
           const accepted = await accept(store, k, 1, at(1), true);
           for (let i = 0; i < 5; i++) expect(await store.reserve(k, at(2))).toBe(true);
@@ -270,7 +262,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'release gives a reserved one-time credit back',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplOneTime');
           await accept(store, k, 1, at(1));
           expect(await store.reserve(k, at(2))).toBe(true);
@@ -282,7 +274,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'release after a revoke does not resurrect the credit',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplOneTime');
           await accept(store, k, 1, at(1));
           expect(await store.reserve(k, at(2))).toBe(true);
@@ -294,7 +286,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'release on a long-term template or a missing record changes nothing',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplLong');
           const before = await accept(store, k, 1, at(1), true);
           await store.release(k, at(2));
@@ -306,7 +298,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'hands out exactly the available credits to 50 concurrent reservations',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oRace', 'tplOneTime');
           await accept(store, k, 10, at(1));
           const results = await Promise.all(
@@ -321,7 +313,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
     describe('recordSent, markNoCredit, revoke', () => {
       it(
         'recordSent after a reservation only counts the send',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplOneTime');
           await accept(store, k, 2, at(1));
           await store.reserve(k, at(2));
@@ -332,7 +324,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'recordSent without a reservation (track policy) consumes a credit, floored at zero',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplOneTime');
           await accept(store, k, 1, at(1));
           expect(await store.recordSent(k, { reserved: false, at: at(2) })).toMatchObject({
@@ -348,7 +340,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'recordSent on a long-term template keeps remaining null',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplLong');
           await accept(store, k, 1, at(1), true);
           expect(await store.recordSent(k, { reserved: false, at: at(2) })).toMatchObject({
@@ -361,7 +353,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'recordSent without a record returns null and creates nothing',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           expect(
             await store.recordSent(key('oNobody', 'tpl'), { reserved: false, at: at(1) }),
           ).toBeNull();
@@ -371,7 +363,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'markNoCredit zeroes one-time credits and leaves long-term and missing records alone',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplOneTime');
           await accept(store, k, 3, at(1));
           await store.markNoCredit(k, at(2));
@@ -395,7 +387,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'revoke sets REJECT, zeroes one-time credits and records who did it',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const k = key('oUser1', 'tplOneTime');
           await accept(store, k, 2, at(1));
           const revoked = await store.revoke(k, { source: 'events', at: at(2) });
@@ -424,7 +416,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
     it(
       'keeps apps apart: the same openid and template under two app ids are two records',
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const a = key('oSame', 'tplSame', 'wxappA');
         const b = key('oSame', 'tplSame', 'wxappB');
         await accept(store, a, 3, at(1));
@@ -481,7 +473,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'serves single-dimension filters from the maintained indexes',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           await seed(store);
           expect(names(await listAll(store, APP, {}))).toEqual([
             'u1/tA',
@@ -539,7 +531,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'serves combined filters',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           await seed(store);
           expect(names(await listAll(store, APP, { templateId: 'tB', hasQuota: true }))).toEqual([
             'u5/tB',
@@ -576,7 +568,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'agrees with the records themselves for every combination of filters, with matching counts',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           await seed(store);
           const all = await listAll(store, APP, {});
           const statuses: (SubscribeStatus | undefined)[] = [
@@ -633,7 +625,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'walks 45 records in pages of 20 in createdAt-then-id order without gaps or duplicates',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           await seedMany(store);
           const p1 = await store.list(APP, {}, { first: 20 });
           expect(p1).toMatchObject({ totalCount: 45, hasNextPage: true });
@@ -654,7 +646,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'stays stable when records change between pages',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           await seedMany(store);
           const expected = (await listAll(store, APP, {})).map((r) => r.id);
           const p1 = await store.list(APP, {}, { first: 20 });
@@ -692,7 +684,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'pages a filtered list while records leave the filter, without duplicates',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           await seedMany(store);
           const p1 = await store.list(APP, { hasQuota: true }, { first: 20 });
           expect(p1.totalCount).toBe(45);
@@ -713,7 +705,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         "pages one user's records (served from the per-user index) with other filters",
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           for (let i = 0; i < 25; i++) {
             const k = key('oHeavy', `tpl${String(i).padStart(2, '0')}`);
             await store.record(k, {
@@ -742,7 +734,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'rejects a page size outside 1..100 naming first',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           for (const first of [0, -1, 101, 1.5, Number.NaN]) {
             const error = await store.list(APP, {}, { first }).catch((e: unknown) => e);
             expect(error).toBeInstanceOf(BadUserInputError);
@@ -754,7 +746,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
       it(
         'rejects a malformed after cursor naming after',
-        withStore(async (store) => {
+        withStore(async ({ store }) => {
           const bad = [
             'not a cursor!',
             'Zm9v',
@@ -773,7 +765,7 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
 
     it(
       'rejects malformed keys and arguments with errors naming the field',
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const rec = {
           status: 'ACCEPT' as SubscribeStatus,
           longTerm: false,
@@ -803,4 +795,4 @@ export function ledgerStoreContract(name: string, makeStore: MakeLedgerStore): v
       }),
     );
   });
-}
+};

@@ -1,23 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
+import { withStoreCase, type StoreContract } from '../helpers/store-contract.js';
 import type { PushDedup } from '../../src/services/push/dedup-store/push-dedup.js';
 
-export type MakePushDedup = () => Promise<{
-  store: PushDedup;
-  cleanup: () => Promise<void>;
-  /** Lets at least `ms` pass for the store's expiry: advances a fake clock, or really waits. */
-  passTime: (ms: number) => Promise<void>;
-}>;
-
-export function pushDedupContract(name: string, makeStore: MakePushDedup): void {
-  type Context = Awaited<ReturnType<MakePushDedup>>;
-  const withStore = (fn: (ctx: Context) => Promise<void>) => async () => {
-    const ctx = await makeStore();
-    try {
-      await fn(ctx);
-    } finally {
-      await ctx.cleanup();
-    }
-  };
+export const pushDedupContract: StoreContract<PushDedup> = (name, makeStore) => {
+  const withStore = withStoreCase(makeStore);
 
   describe(`PushDedup contract: ${name}`, () => {
     it(
@@ -61,4 +47,4 @@ export function pushDedupContract(name: string, makeStore: MakePushDedup): void 
       }),
     );
   });
-}
+};

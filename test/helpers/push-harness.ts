@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { describe } from '@jest/globals';
 import { PushCrypto, pushSignature } from '../../src/services/push/index.js';
 import {
   createSimulator,
@@ -9,8 +8,8 @@ import {
   type Simulator,
 } from '../../src/simulator/index.js';
 import { startTestGateway, type StoreKind, type TestGateway } from './gateway.js';
-import { describeRedis } from './redis.js';
 import { fixture } from './push-test-kit.js';
+import { AUDIT } from './demo-templates.js';
 
 export const PUSH_TOKEN = 'PushToken2024sandbox';
 /** A 43-character EncodingAESKey (any 43 base64 characters decode to a 32-byte AES key). */
@@ -18,20 +17,6 @@ export const PUSH_AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 /** The gateway's appid: in sandbox, and against the standalone simulator, the simulator's. */
 export const APP_ID = DEMO_APP_ID;
 const API_KEY = 'admin-key-for-push-tests-0001';
-
-/** Demo templates (templates/demo.json). */
-export const AUDIT = { id: 'hQoa10bh-Hwmp6sweSoumkXQgCtvBmFDNO8PAtEsPwc', name: 'AuditResult' };
-export const ORDER = { id: 'QZKw9ak3rtiv5wsjYfl_XMuqOnEueAvKsJk7iInPwbM', name: 'OrderShipped' };
-export const COURSE = {
-  id: 'iFtpkHF8rgTW6fQqc2mQdXTieJ0AMzXMUgCmuLEBYPg',
-  name: 'CourseGradeReleased',
-};
-
-/** One describe per store: memory always, Redis when its tier runs. */
-export const STORES: [StoreKind, typeof describe][] = [
-  ['memory', describe],
-  ['redis', describeRedis],
-];
 
 /** A fresh openid of the simulated app, so tests never share ledger entries or dedup keys. */
 export function newOpenid(): string {
@@ -124,7 +109,7 @@ export interface RecordedEdits {
 }
 
 /**
- * A push recorded from the reference's examples (test/fixtures/push), re-addressed to our user,
+ * A push recorded from WeChat's documented examples (test/fixtures/push), re-addressed to our user,
  * templates and messages. Only values change: the shape stays exactly as recorded.
  */
 export function recorded(name: string, edits: RecordedEdits): string {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { pushSignature } from '../../src/services/push/index.js';
+import { PushError, pushSignature, type PushErrorReason } from '../../src/services/push/index.js';
 
-/** The wechatpy known-answer vector quoted in docs/wechat-subscribe-reference.md §6.3. */
+/** The wechatpy known-answer vector quoted in docs/wechat.md §6.3. */
 export const KAT = {
   token: '123456',
   encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
@@ -40,4 +40,15 @@ export function edit(text: string, pattern: string | RegExp, replacement: string
   const edited = text.replace(pattern, replacement);
   if (edited === text) throw new Error(`edit: ${String(pattern)} did not match the fixture`);
   return edited;
+}
+
+/** The reason of the PushError `fn` throws, or `no error`; any other error is rethrown. */
+export function pushErrorReason(fn: () => unknown): PushErrorReason | 'no error' {
+  try {
+    fn();
+    return 'no error';
+  } catch (err) {
+    if (err instanceof PushError) return err.reason;
+    throw err;
+  }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe } from '@jest/globals';
+import { afterAll, beforeAll, describe } from '@jest/globals';
 import { connectRedis, type RedisClient } from '../../src/infra/redis/redis-connection.js';
 
 export const testRedisUrl = process.env.WSG_TEST_REDIS_URL;
@@ -24,4 +24,19 @@ export async function deletePrefix(client: RedisClient, prefix: string): Promise
   for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
     if (keys.length > 0) await client.del(keys);
   }
+}
+
+/** One Redis connection for the tests of the enclosing describe, opened before and closed after. */
+export function useTestRedis(): () => RedisClient {
+  let client: RedisClient | undefined;
+  beforeAll(async () => {
+    client = await connectTestRedis();
+  });
+  afterAll(async () => {
+    await client?.close();
+  });
+  return () => {
+    if (!client) throw new Error('the test Redis did not connect (see the beforeAll error)');
+    return client;
+  };
 }

@@ -2,13 +2,24 @@ import { afterAll, beforeAll, describe } from '@jest/globals';
 import { startTestGateway, type StoreKind, type TestGateway } from './gateway.js';
 import { describeRedis } from './redis.js';
 
+const STORE_DESCRIBES: readonly (readonly [StoreKind, typeof describe])[] = [
+  ['memory', describe],
+  ['redis', describeRedis],
+];
+
 /**
- * One contract, two backends: `body` runs once on memory and once on the real Redis (skipped,
- * visibly, when the Redis tier does not run).
+ * One suite, two backends: `body` runs once on memory and once on the real Redis (skipped,
+ * visibly, when the Redis tier does not run). The title is `title [store]`, or `title(store)`.
  */
-export function describeEachStore(title: string, body: (store: StoreKind) => void): void {
-  describe.each<StoreKind>(['memory'])(`${title} [%s]`, body);
-  describeRedis.each<StoreKind>(['redis'])(`${title} [%s]`, body);
+export function describeEachStore(
+  title: string | ((store: StoreKind) => string),
+  body: (store: StoreKind) => void,
+): void {
+  for (const [store, describeFor] of STORE_DESCRIBES) {
+    describeFor(typeof title === 'string' ? `${title} [${store}]` : title(store), () =>
+      body(store),
+    );
+  }
 }
 
 /**

@@ -103,12 +103,11 @@ export class SubscriptionService {
   }
 
   list(filter: SubscriptionFilter, page: PageRequest): Promise<Page<SubscriptionRecord>> {
-    const resolved = { ...filter };
-    if (filter.templateId !== undefined) {
-      // An unknown name cannot match anything, but an id of a since-deleted template still can.
-      resolved.templateId =
-        this.deps.catalog.registry.find(filter.templateId)?.id ?? filter.templateId;
-    }
+    const { templateId } = filter;
+    const resolved =
+      templateId === undefined
+        ? filter
+        : { ...filter, templateId: this.deps.catalog.registry.filterId(templateId) };
     return this.deps.ledger.list(this.deps.appId, resolved, page);
   }
 

@@ -14,12 +14,11 @@ export class MessageService {
   constructor(private readonly deps: MessageServiceDeps) {}
 
   list(filter: MessageFilter, page: PageRequest): Promise<Page<MessageRecord>> {
-    const resolved = { ...filter };
-    // An unknown name cannot match anything, but an id of a since-deleted template still can.
-    if (resolved.templateId !== undefined) {
-      resolved.templateId =
-        this.deps.catalog.registry.find(resolved.templateId)?.id ?? resolved.templateId;
-    }
+    const { templateId } = filter;
+    const resolved =
+      templateId === undefined
+        ? filter
+        : { ...filter, templateId: this.deps.catalog.registry.filterId(templateId) };
     return this.deps.store.list(this.deps.appId, resolved, page);
   }
 

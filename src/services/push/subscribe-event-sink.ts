@@ -113,7 +113,7 @@ export class SubscribeEventSink implements PushEventSink {
     item: { templateId: string; status: string },
     at: Date,
   ): Promise<void> {
-    // Only cancellations are pushed (reference §6.4 B); anything else has nothing to apply.
+    // Only cancellations are pushed (docs/wechat.md §6.4 B); anything else has nothing to apply.
     if (item.status !== 'reject') return;
     // The ledger is keyed by WeChat's id, which is what the event carries; a template since
     // removed from the registry still has its credits withdrawn.

@@ -46,6 +46,14 @@ export class TemplateRegistry {
     return this.byId.get(idOrName) ?? this.byName.get(idOrName);
   }
 
+  /**
+   * The WeChat id a filter should match: a known name becomes its template's id; anything else is
+   * kept, since an unknown name matches nothing but an id of a since-deleted template still does.
+   */
+  filterId(idOrName: string): string {
+    return this.find(idOrName)?.id ?? idOrName;
+  }
+
   require(idOrName: string): Template {
     const template = this.find(idOrName);
     if (!template) throw new TemplateNotFoundError([idOrName]);

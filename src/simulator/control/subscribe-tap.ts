@@ -5,7 +5,7 @@ import type { PrivateLibrary } from '../templates/private-library.js';
 import { openIdProblem } from '../users/openids.js';
 import { badRequest } from './control-route.js';
 
-/** The per-template results wx.requestSubscribeMessage reports (reference §5.2). */
+/** The per-template results wx.requestSubscribeMessage reports (docs/wechat.md §5.2). */
 export const SUBSCRIBE_STATUSES: readonly string[] = [
   'accept',
   'reject',
@@ -16,7 +16,7 @@ export const SUBSCRIBE_STATUSES: readonly string[] = [
   'acceptWithForcePush',
 ];
 
-/** tmplIds per call: 5 in the current typings (3 on older base libraries), reference §5.1. */
+/** tmplIds per call: 5 in the current typings (3 on older base libraries), docs/wechat.md §5.1. */
 export const MAX_TEMPLATES_PER_TAP = 5;
 
 export interface PopupEvent {
@@ -33,7 +33,7 @@ export type TapOutcome =
 
 type Requested = { key: string; status: string }[];
 
-/** The client's own fail result, as wx.requestSubscribeMessage would report it (reference §5.3). */
+/** The client's own fail result, as wx.requestSubscribeMessage would report it (docs/wechat.md §5.3). */
 function clientFail(errCode: number, errMsg: string, message: string, details = {}): TapOutcome {
   return {
     ok: false,
@@ -80,7 +80,7 @@ function readRequested(body: Record<string, unknown>): Requested | string {
 /**
  * `POST /__sim/subscribe`: the user taps the subscribe popup. Validated like the client does
  * (empty 10001, more than 5 ids 20003, unknown ids 20001, one-time and long-term mixed 20002) and
- * applied per reference §5.4: each accept* adds a one-time credit or turns a long-term template on;
+ * applied per docs/wechat.md §5.4: each accept* adds a one-time credit or turns a long-term template on;
  * reject grants nothing (and turns a long-term template off); ban grants nothing. A template whose
  * title already appeared in the same tap is reported `filter` and changes nothing, as WeChat filters
  * same-title templates.

@@ -65,7 +65,7 @@ function argumentInvalid(what: string): ReadSend {
 /**
  * Checks a send body in this order: JSON (47001), touser (40003), template_id (40037), page
  * (41030: its path must be a released page), miniprogram_state and lang (47003 naming the field;
- * the reference gives no code for these, 47003 is WeChat's generic "argument invalid"), data
+ * docs/wechat.md gives no code for these, 47003 is WeChat's generic "argument invalid"), data
  * (47001 when it is not an object, else 47003 `data.<key>.value invalid` or `... is empty`).
  */
 export function readSendRequest(

@@ -35,7 +35,7 @@ export interface SendRouteDeps {
 }
 
 /**
- * POST /cgi-bin/message/subscribe/send (reference §2). After the body checks of readSendRequest:
+ * POST /cgi-bin/message/subscribe/send (docs/wechat.md §2). After the body checks of readSendRequest:
  * a send to an openid that already has one in flight answers 43108; no credit (one-time) or no
  * acceptance (long-term) answers 43101. A send that goes out spends its credit at once, holds the
  * user's slot for `sendLatencyMs`, lands in the inbox and answers a msgid written as a bare 64-bit

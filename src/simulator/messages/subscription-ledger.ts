@@ -1,7 +1,7 @@
 import type { Template } from '../../services/templates/index.js';
 
 /**
- * What each user has agreed to receive (reference §5.4):
+ * What each user has agreed to receive (docs/wechat.md §5.4):
  * - one-time templates: a credit count per (openid, template); every accept adds one (credits
  *   accumulate, no documented upper bound) and every successful send spends one;
  * - long-term templates: a yes/no per (openid, template); sends do not use it up.

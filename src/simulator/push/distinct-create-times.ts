@@ -1,7 +1,7 @@
 /**
  * Keeps each user's pushes of one event type on distinct CreateTime seconds.
  *
- * Receivers de-duplicate WeChat's retries on FromUserName + CreateTime (+ Event), as the reference
+ * Receivers de-duplicate WeChat's retries on FromUserName + CreateTime (+ Event), as docs/wechat.md
  * advises (§6.2), so two different pushes sharing those would lose the second. A person cannot
  * tap two popups within one second, but scripts driving the sandbox can, and two sends to one
  * user can finish within a second. The sandbox therefore moves a colliding push to the next free

@@ -59,7 +59,7 @@ export interface SimulatorPushHooks {
 class AttemptFailed extends Error {}
 
 /**
- * Turns the simulator's user actions into real WeChat message pushes (reference §6): signed, in
+ * Turns the simulator's user actions into real WeChat message pushes (docs/wechat.md §6): signed, in
  * XML or JSON, encrypted in compatible/safe mode, POSTed to the message-push URL and retried like
  * WeChat does when the receiver does not answer `success` in time. Deliveries never throw: a push
  * that cannot be delivered is logged, as WeChat would silently give up.

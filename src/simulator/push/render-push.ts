@@ -21,7 +21,7 @@ const digits = (value: string | number) => {
 };
 
 /**
- * The item fields in the order and with the scalar types of the reference's examples. JSON keeps
+ * The item fields in the order and with the scalar types of WeChat's documented examples. JSON keeps
  * PopupScene and ErrorCode as strings (as every documented example does) but writes MsgID as a
  * bare 64-bit number: the hardest case for a receiver, which must not round it.
  */
@@ -63,7 +63,7 @@ function commonFields(push: SubscribePush, toUserName: string): Field[] {
 /**
  * The plaintext message WeChat would push for `push`, in the account's configured format. With
  * `compatibleEncrypt`, the compatible-mode body: the same message with `Encrypt` added as the
- * root's last child (XML) or last key (JSON), reference §6.3.
+ * root's last child (XML) or last key (JSON), docs/wechat.md §6.3.
  */
 export function renderPushBody(
   push: SubscribePush,
@@ -93,7 +93,7 @@ export function renderPushBody(
   }) as string;
 }
 
-/** The safe-mode envelope around an `Encrypt` value (reference §6.3). */
+/** The safe-mode envelope around an `Encrypt` value (docs/wechat.md §6.3). */
 export function renderEncryptedEnvelope(
   toUserName: string,
   encrypt: string,

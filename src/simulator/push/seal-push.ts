@@ -32,7 +32,7 @@ const CONTENT_TYPES: Record<PushBodyFormat, string> = {
 };
 
 /**
- * Signs (and in compatible/safe mode encrypts) a push as WeChat does (reference §6.2, §6.3):
+ * Signs (and in compatible/safe mode encrypts) a push as WeChat does (docs/wechat.md §6.2, §6.3):
  * `signature` over token/timestamp/nonce always; with AES, `encrypt_type=aes` and `msg_signature`
  * over token/timestamp/nonce/Encrypt.
  */

@@ -2,7 +2,7 @@ import type { PopupEvent } from '../control/subscribe-tap.js';
 import type { ChangeEvent } from '../control/user-controls.js';
 import type { SentEvent } from '../messages/send-route.js';
 
-/** What one WeChat push says, before it is written as XML or JSON (reference §6.4). */
+/** What one WeChat push says, before it is written as XML or JSON (docs/wechat.md §6.4). */
 export type SubscribePush =
   | {
       event: 'subscribe_msg_popup_event';

@@ -15,11 +15,11 @@ export interface NewtmplDeps {
 }
 
 const BASE = '/wxaapi/newtmpl';
-/** getpubtemplatetitles pages hold at most 30 titles (reference §4.3). */
+/** getpubtemplatetitles pages hold at most 30 titles (docs/wechat.md §4.3). */
 const MAX_TITLES_PER_PAGE = 30;
 const WRONG_METHOD = { errcode: 404, status: 404 };
 
-/** The four read-only newtmpl endpoints (reference §4.1–§4.4). */
+/** The four read-only newtmpl endpoints (docs/wechat.md §4.1–§4.4). */
 export function newtmplReadRoutes(deps: NewtmplDeps): WeChatRoute[] {
   const { tokens, replies, library, publicLibrary } = deps;
   const guarded = (handler: WeChatRoute['handle']) => withAccessToken(tokens, replies, handler);

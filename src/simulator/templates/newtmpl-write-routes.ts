@@ -42,7 +42,7 @@ function sameKeywordSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((key) => b.includes(key));
 }
 
-/** POST addtemplate and deltemplate (reference §4.5, §4.6): they change the private library. */
+/** POST addtemplate and deltemplate (docs/wechat.md §4.5, §4.6): they change the private library. */
 export function newtmplWriteRoutes(deps: NewtmplDeps): WeChatRoute[] {
   const { tokens, replies, library, publicLibrary } = deps;
   const guarded = (handler: WeChatRoute['handle']) => withAccessToken(tokens, replies, handler);

@@ -1,6 +1,6 @@
 import type { Template } from '../../services/templates/index.js';
 
-/** An item of the gettemplate reply (reference §4.1). */
+/** An item of the gettemplate reply (docs/wechat.md §4.1). */
 export interface GetTemplateItem {
   priTmplId: string;
   title: string;

@@ -5,7 +5,7 @@ export interface Category {
   name: string;
 }
 
-/** A keyword of a public template title (getpubtemplatekeywords, reference §4.4). */
+/** A keyword of a public template title (getpubtemplatekeywords, docs/wechat.md §4.4). */
 export interface PublicKeyword {
   kid: number;
   name: string;
@@ -16,7 +16,7 @@ export interface PublicKeyword {
   enumValues?: readonly string[];
 }
 
-/** A public template title (getpubtemplatetitles, reference §4.3). */
+/** A public template title (getpubtemplatetitles, docs/wechat.md §4.3). */
 export interface PublicTitle {
   tid: number;
   title: string;

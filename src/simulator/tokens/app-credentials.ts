@@ -11,7 +11,7 @@ export interface AppCredentials {
 /**
  * Checks appid/secret the way the token endpoints do: missing appid 41002, wrong appid 40013,
  * missing secret 41004. A wrong secret is 40125 ("invalid appsecret"), except on /cgi-bin/token where
- * a well-formed (32 hex digits) but wrong secret answers 40001 as the reference (§1.1) documents for
+ * a well-formed (32 hex digits) but wrong secret answers 40001 as docs/wechat.md §1.1 documents for
  * that endpoint; a malformed secret is 40125 there too.
  */
 export function checkAppCredentials(

@@ -3,7 +3,7 @@ import { randomBase64Url } from '../random-ids.js';
 
 export type TokenMode = 'classic' | 'stable';
 
-/** What a business API makes of an access_token (reference §1.3). */
+/** What a business API makes of an access_token (docs/wechat.md §1.3). */
 export type TokenStatus = 'valid' | 'unknown' | 'superseded' | 'expired';
 
 interface TokenRecord {
@@ -23,7 +23,7 @@ export interface IssuedToken {
 
 export type StableTokenResult = { ok: true; token: IssuedToken } | { ok: false; errcode: 45009 };
 
-/** Both the classic grace period and the stable refresh-ahead/overlap window (reference §1.1, §1.2). */
+/** Both the classic grace period and the stable refresh-ahead/overlap window (docs/wechat.md §1.1, §1.2). */
 const FIVE_MINUTES_MS = 5 * MINUTE_MS;
 const FORCE_REFRESH_SPACING_MS = 30 * SECOND_MS;
 export const FORCE_REFRESHES_PER_DAY = 20;

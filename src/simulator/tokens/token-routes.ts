@@ -13,7 +13,7 @@ export interface TokenRouteDeps {
 
 const CLIENT_CREDENTIAL = 'client_credential';
 
-/** GET /cgi-bin/token?grant_type=client_credential&appid=&secret= (reference §1.1). */
+/** GET /cgi-bin/token?grant_type=client_credential&appid=&secret= (docs/wechat.md §1.1). */
 export function classicTokenRoute({ app, tokens, replies }: TokenRouteDeps): WeChatRoute {
   return {
     path: '/cgi-bin/token',
@@ -34,7 +34,7 @@ export function classicTokenRoute({ app, tokens, replies }: TokenRouteDeps): WeC
 }
 
 /**
- * POST /cgi-bin/stable_token {grant_type, appid, secret, force_refresh?} (reference §1.2). A body
+ * POST /cgi-bin/stable_token {grant_type, appid, secret, force_refresh?} (docs/wechat.md §1.2). A body
  * that is not a JSON object, or a force_refresh that is not a boolean, answers 47001.
  */
 export function stableTokenRoute({ app, tokens, replies }: TokenRouteDeps): WeChatRoute {

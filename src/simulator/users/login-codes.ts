@@ -25,7 +25,7 @@ interface CodeRecord {
 }
 
 /**
- * wx.login codes for jscode2session (reference §7): valid 5 minutes, single use.
+ * wx.login codes for jscode2session (docs/wechat.md §7): valid 5 minutes, single use.
  * - Minted codes (`POST /__sim/login {user}`) are random, like real ones.
  * - A demo code `demo-<label>` is accepted without minting and maps to the same openid as the user
  *   `demo-<label>`. It is single-use too: a second use within 5 minutes answers 40029, after which

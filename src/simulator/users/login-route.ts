@@ -6,7 +6,7 @@ import type { WeChatRoute } from '../wechat/wechat-route.js';
 import type { LoginCodes } from './login-codes.js';
 
 /**
- * GET /sns/jscode2session?appid=&secret=&js_code=&grant_type=authorization_code (reference §7).
+ * GET /sns/jscode2session?appid=&secret=&js_code=&grant_type=authorization_code (docs/wechat.md §7).
  * Success is `{openid, session_key}` with no errcode (this app is not bound to an Open Platform
  * account, so there is no unionid). A missing js_code answers 41008 (WeChat's global "missing
  * code"); an unknown, used or expired one 40029.

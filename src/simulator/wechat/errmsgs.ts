@@ -1,5 +1,5 @@
 /**
- * errmsg texts, as WeChat writes them where the reference (docs/wechat-subscribe-reference.md) or a
+ * errmsg texts, as WeChat writes them where docs/wechat.md or a
  * public log shows them. Codes whose text is undocumented (43107, 43108, the 2000xx family) carry
  * the Chinese description or a short English phrase; a ` rid: …` is always appended when replying.
  */

@@ -8,10 +8,10 @@ import {
   send,
   sendCalls,
   subscribe,
-  VALID_DATA,
 } from '../../helpers/api.js';
 import { SUBSCRIPTIONS, SYNC_TEMPLATES, TEMPLATES } from '../../helpers/operations.js';
 import { describeEachStore, useGateway } from '../../helpers/stores.js';
+import { VALID_DATA } from '../../helpers/demo-templates.js';
 
 const KEYS = {
   admin: 'admin-Kx7pQ2vR9sT4wY6z',

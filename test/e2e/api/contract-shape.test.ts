@@ -12,10 +12,15 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import { CLINIC_TEMPLATE_IDS, dataOf, type DemoTemplate, TEMPLATE_IDS } from '../../helpers/api.js';
+import { dataOf } from '../../helpers/api.js';
 import { TEMPLATES } from '../../helpers/operations.js';
 import { useGateway } from '../../helpers/stores.js';
 import { ISSUE_3_SDL } from '../../helpers/public-api-sdl.js';
+import {
+  CLINIC_TEMPLATE_IDS,
+  DEMO_TEMPLATE_IDS,
+  type DemoTemplate,
+} from '../../helpers/demo-templates.js';
 
 /** Named by the contract but shaped only in prose ("Relay-style"); checked structurally below. */
 const CONNECTIONS = {
@@ -135,14 +140,16 @@ describe('the GraphQL contract, by introspection over HTTP', () => {
     const { templates } = dataOf(
       await gateway().gql<{
         templates: {
+          id: string;
           name: string;
           fields: { key: string; kind: string; label: string | null; rule: string }[];
         }[];
       }>(TEMPLATES),
     );
-    expect(templates.map((t) => t.name).sort()).toEqual(
-      [...Object.keys(TEMPLATE_IDS), ...Object.keys(CLINIC_TEMPLATE_IDS)].sort(),
-    );
+    expect(Object.fromEntries(templates.map((t) => [t.name, t.id]))).toEqual({
+      ...DEMO_TEMPLATE_IDS,
+      ...CLINIC_TEMPLATE_IDS,
+    });
     for (const template of templates) {
       const input = schema.getType(`${template.name}Data`);
       if (!isInputObjectType(input)) throw new Error(`${template.name}Data is missing`);
@@ -181,7 +188,7 @@ describe('the GraphQL contract, by introspection over HTTP', () => {
     );
     const byName = new Map(templates.map((t) => [t.name, t]));
     expect(byName.get('AuditResult')).toMatchObject({
-      id: TEMPLATE_IDS.AuditResult,
+      id: DEMO_TEMPLATE_IDS.AuditResult,
       type: 'ONE_TIME',
       fields: [
         { key: 'phrase2', kind: 'phrase', label: '审核结果' },
@@ -201,9 +208,9 @@ describe('the GraphQL contract, by introspection over HTTP', () => {
   it('finds a template by WeChat id or by name, and answers null for an unknown one', async () => {
     const query = `query($id: ID!) { template(id: $id) { id name } }`;
     const byName = dataOf(await gateway().gql(query, { id: 'PaymentSuccess' }));
-    const byId = dataOf(await gateway().gql(query, { id: TEMPLATE_IDS.PaymentSuccess }));
+    const byId = dataOf(await gateway().gql(query, { id: DEMO_TEMPLATE_IDS.PaymentSuccess }));
     expect(byName).toEqual({
-      template: { id: TEMPLATE_IDS.PaymentSuccess, name: 'PaymentSuccess' },
+      template: { id: DEMO_TEMPLATE_IDS.PaymentSuccess, name: 'PaymentSuccess' },
     });
     expect(byId).toEqual(byName);
     expect(dataOf(await gateway().gql(query, { id: 'NoSuchTemplate' }))).toEqual({

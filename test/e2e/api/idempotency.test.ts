@@ -10,9 +10,9 @@ import {
   send,
   sendCalls,
   sendValid,
-  VALID_DATA,
 } from '../../helpers/api.js';
 import { describeEachStore, useGateway } from '../../helpers/stores.js';
+import { DEMO_TEMPLATE_IDS, VALID_DATA } from '../../helpers/demo-templates.js';
 
 describeEachStore('idempotencyKey', (store) => {
   describe('with QUOTA_POLICY=track', () => {
@@ -77,7 +77,7 @@ describeEachStore('idempotencyKey', (store) => {
       const wrapped = dataOf(
         await send(t, {
           openid,
-          templateId: 'hQoa10bh-Hwmp6sweSoumkXQgCtvBmFDNO8PAtEsPwc',
+          templateId: DEMO_TEMPLATE_IDS.AuditResult,
           data: { thing3: { value: '资料齐全' }, phrase2: { value: '已通过' } },
           idempotencyKey,
         }),

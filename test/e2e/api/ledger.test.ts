@@ -9,9 +9,9 @@ import {
   sendValid,
   simCredits,
   subscribe,
-  TEMPLATE_IDS,
 } from '../../helpers/api.js';
 import { describeEachStore, useGateway } from '../../helpers/stores.js';
+import { DEMO_TEMPLATE_IDS } from '../../helpers/demo-templates.js';
 
 describeEachStore('the subscription ledger', (store) => {
   const gateway = useGateway(store);
@@ -33,7 +33,7 @@ describeEachStore('the subscription ledger', (store) => {
     ]);
     expect(await ledgerEntry(t, openid, 'AuditResult')).toMatchObject({
       openid,
-      templateId: TEMPLATE_IDS.AuditResult,
+      templateId: DEMO_TEMPLATE_IDS.AuditResult,
       status: 'ACCEPT',
       remaining: 3,
       accepted: 3,
@@ -46,7 +46,7 @@ describeEachStore('the subscription ledger', (store) => {
   it('accumulates credits over separate subscribe calls', async () => {
     const t = gateway();
     const openid = newOpenid();
-    await grantCredits(t, openid, TEMPLATE_IDS.OrderShipped, 1);
+    await grantCredits(t, openid, DEMO_TEMPLATE_IDS.OrderShipped, 1);
     await grantCredits(t, openid, 'OrderShipped', 2);
     expect(await ledgerEntry(t, openid, 'OrderShipped')).toMatchObject({
       remaining: 3,
@@ -173,9 +173,9 @@ describeEachStore('the subscription ledger', (store) => {
     );
     const ledger = await ledgerOf(t, openid);
     expect(Object.fromEntries(ledger.map((r) => [r.templateId, [r.status, r.remaining]]))).toEqual({
-      [TEMPLATE_IDS.AuditResult]: ['ACCEPT', 1],
-      [TEMPLATE_IDS.CourseGradeReleased]: ['ACCEPT', null],
-      [TEMPLATE_IDS.OrderShipped]: ['REJECT', 0],
+      [DEMO_TEMPLATE_IDS.AuditResult]: ['ACCEPT', 1],
+      [DEMO_TEMPLATE_IDS.CourseGradeReleased]: ['ACCEPT', null],
+      [DEMO_TEMPLATE_IDS.OrderShipped]: ['REJECT', 0],
     });
   });
 

@@ -3,7 +3,6 @@ import type { TestGateway } from '../../helpers/gateway.js';
 import {
   type ConnectionView,
   dataOf,
-  type DemoTemplate,
   errorOf,
   grantCredits,
   type GqlResult,
@@ -12,10 +11,10 @@ import {
   sendValid,
   subscribe,
   type SubscriptionView,
-  TEMPLATE_IDS,
 } from '../../helpers/api.js';
 import { MESSAGES, SUBSCRIPTIONS } from '../../helpers/operations.js';
 import { describeEachStore, useGateway } from '../../helpers/stores.js';
+import { DEMO_TEMPLATE_IDS, type DemoTemplate } from '../../helpers/demo-templates.js';
 
 const USERS = 15;
 const TEMPLATES: DemoTemplate[] = ['AuditResult', 'OrderShipped', 'PaymentSuccess'];
@@ -144,7 +143,7 @@ describeEachStore('pagination and filters', (store) => {
   it.each([
     ['openid', () => ({ openid: users[4] }), 3],
     ['templateId by name', () => ({ templateId: 'OrderShipped' }), 15],
-    ['templateId by WeChat id', () => ({ templateId: TEMPLATE_IDS.OrderShipped }), 15],
+    ['templateId by WeChat id', () => ({ templateId: DEMO_TEMPLATE_IDS.OrderShipped }), 15],
     ['status', () => ({ status: 'REJECT' }), 5],
     ['hasQuota: true', () => ({ hasQuota: true }), 15],
     ['hasQuota: false', () => ({ hasQuota: false }), 30],
@@ -165,7 +164,7 @@ describeEachStore('pagination and filters', (store) => {
     const f = filter() as Partial<SubscriptionView> & { hasQuota?: boolean };
     for (const node of nodes) {
       if (f.openid) expect(node.openid).toBe(f.openid);
-      if (f.templateId) expect(node.templateId).toBe(TEMPLATE_IDS.OrderShipped);
+      if (f.templateId) expect(node.templateId).toBe(DEMO_TEMPLATE_IDS.OrderShipped);
       if (f.status) expect(node.status).toBe(f.status);
       if (f.hasQuota !== undefined) expect(node.hasQuota).toBe(f.hasQuota);
     }
@@ -174,7 +173,7 @@ describeEachStore('pagination and filters', (store) => {
   it.each([
     ['openid', () => ({ openid: users[7] }), 3],
     ['templateId by name', () => ({ templateId: 'PaymentSuccess' }), 15],
-    ['templateId by WeChat id', () => ({ templateId: TEMPLATE_IDS.PaymentSuccess }), 15],
+    ['templateId by WeChat id', () => ({ templateId: DEMO_TEMPLATE_IDS.PaymentSuccess }), 15],
     ['status FAILED', () => ({ status: 'FAILED' }), 5],
     ['status SENT', () => ({ status: 'SENT' }), 40],
     ['templateId and status', () => ({ templateId: 'OrderShipped', status: 'SENT' }), 10],
@@ -187,7 +186,9 @@ describeEachStore('pagination and filters', (store) => {
     for (const node of pages.flatMap((p) => p.edges.map((edge) => edge.node))) {
       if (f.openid) expect(node.openid).toBe(f.openid);
       if (f.templateId)
-        expect([TEMPLATE_IDS.PaymentSuccess, TEMPLATE_IDS.OrderShipped]).toContain(node.templateId);
+        expect([DEMO_TEMPLATE_IDS.PaymentSuccess, DEMO_TEMPLATE_IDS.OrderShipped]).toContain(
+          node.templateId,
+        );
       if (f.status) expect(node.status).toBe(f.status);
       if (f.status === 'FAILED') expect(node.errcode).toBe(43101);
     }

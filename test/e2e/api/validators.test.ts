@@ -1,18 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   dataOf,
-  type DemoTemplate,
   errorOf,
   grantCredits,
   newOpenid,
   send,
   sendCalls,
   sendValid,
-  TEMPLATE_IDS,
-  VALID_DATA,
 } from '../../helpers/api.js';
 import { TEMPLATES } from '../../helpers/operations.js';
 import { describeEachStore, useGateway } from '../../helpers/stores.js';
+import { DEMO_TEMPLATE_IDS, type DemoTemplate, VALID_DATA } from '../../helpers/demo-templates.js';
 
 /** One passing and one failing value for every keyword kind the demo templates use. */
 const CASES: [kind: string, template: DemoTemplate, key: string, pass: string, fail: string][] = [
@@ -194,7 +192,7 @@ describeEachStore('template data validation through sendSubscribeMessage', (stor
 
   it.each([
     ['its name', 'AuditResult'],
-    ['its WeChat id', TEMPLATE_IDS.AuditResult],
+    ['its WeChat id', DEMO_TEMPLATE_IDS.AuditResult],
   ])('addresses a template by %s', async (_how, templateId) => {
     const t = gateway();
     const openid = newOpenid();
@@ -204,7 +202,7 @@ describeEachStore('template data validation through sendSubscribeMessage', (stor
     );
     expect(sendSubscribeMessage).toMatchObject({
       status: 'SENT',
-      templateId: TEMPLATE_IDS.AuditResult,
+      templateId: DEMO_TEMPLATE_IDS.AuditResult,
     });
   });
 
@@ -223,7 +221,11 @@ describeEachStore('template data validation through sendSubscribeMessage', (stor
       await t.gql(mutation, { input: { openid, data: VALID_DATA.OrderShipped } }),
     );
     expect(good).toEqual({
-      sendOrderShipped: { status: 'SENT', templateId: TEMPLATE_IDS.OrderShipped, errcode: null },
+      sendOrderShipped: {
+        status: 'SENT',
+        templateId: DEMO_TEMPLATE_IDS.OrderShipped,
+        errcode: null,
+      },
     });
   });
 

@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { toSubscribeResults } from '../../../examples/miniprogram/subscribe-results.js';
+import { DEMO_TEMPLATE_IDS } from '../../helpers/demo-templates.js';
 
-const A = 'hQoa10bh-Hwmp6sweSoumkXQgCtvBmFDNO8PAtEsPwc';
-const B = 'QZKw9ak3rtiv5wsjYfl_XMuqOnEueAvKsJk7iInPwbM';
-const C = 'hf8trVI-hC7-n6-4RCLUdJ894LnA-Tmk6IBHmqOq4rI';
+const { AuditResult: A, OrderShipped: B, AppointmentReminder: C } = DEMO_TEMPLATE_IDS;
 
 describe('toSubscribeResults', () => {
   it('maps each documented choice to the gateway enum, in request order, without errMsg', () => {

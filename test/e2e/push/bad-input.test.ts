@@ -5,11 +5,9 @@ import type { LogLine } from '../../helpers/recording-logger.js';
 import { fixture } from '../../helpers/push-test-kit.js';
 import {
   APP_ID,
-  AUDIT,
   ManualPushWorld,
   PUSH_AES_KEY,
   PUSH_TOKEN,
-  STORES,
   envelope,
   newNonce,
   newOpenid,
@@ -21,6 +19,8 @@ import {
   type MessageView,
   type RawPush,
 } from '../../helpers/push-harness.js';
+import { describeEachStore } from '../../helpers/stores.js';
+import { AUDIT } from '../../helpers/demo-templates.js';
 
 /** Safe mode with a chosen Encrypt value, signed correctly so only the ciphertext is at fault. */
 function sealedEncrypt(encrypt: string, format: BodyFormat): RawPush {
@@ -189,8 +189,9 @@ const BAD_INPUTS: BadCase[] = [
   ],
 ];
 
-for (const [store, describeStore] of STORES) {
-  describeStore(`bad pushes change nothing (${store})`, () => {
+describeEachStore(
+  (store) => `bad pushes change nothing (${store})`,
+  (store) => {
     let world: ManualPushWorld;
     let popupUser: string;
     let sentUser: string;
@@ -285,5 +286,5 @@ for (const [store, describeStore] of STORES) {
       ]);
       expect(await world.message(message.id)).toMatchObject({ status: 'DELIVERED' });
     });
-  });
-}
+  },
+);

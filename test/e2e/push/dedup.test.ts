@@ -6,15 +6,15 @@ import {
   uniquePrefix,
 } from '../../helpers/redis.js';
 import {
-  AUDIT,
   ManualPushWorld,
-  STORES,
   newOpenid,
   postPush,
   recorded,
   sealRaw,
   type Mode,
 } from '../../helpers/push-harness.js';
+import { describeEachStore } from '../../helpers/stores.js';
+import { AUDIT } from '../../helpers/demo-templates.js';
 
 const FIXTURE_TEMPLATE = 'VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc';
 
@@ -29,8 +29,9 @@ function popupFor(openid: string, createTime: number): string {
 const seal = (plain: string, mode: Mode = 'safe') => sealRaw(plain, { format: 'xml', mode });
 const OK = { status: 200, text: 'success' };
 
-for (const [store, describeStore] of STORES) {
-  describeStore(`duplicate deliveries are applied once (${store})`, () => {
+describeEachStore(
+  (store) => `duplicate deliveries are applied once (${store})`,
+  (store) => {
     let world: ManualPushWorld;
     beforeAll(async () => {
       world = await ManualPushWorld.start({ store, aes: true });
@@ -63,8 +64,8 @@ for (const [store, describeStore] of STORES) {
       expect(await postPush(world.pushUrl, seal(popupFor(openid, 1_700_000_007)))).toEqual(OK);
       expect(await world.entry(openid, AUDIT.id)).toMatchObject({ remaining: 2, accepted: 2 });
     });
-  });
-}
+  },
+);
 
 describeRedis('duplicate deliveries across two gateway instances sharing one Redis', () => {
   const prefix = uniquePrefix('push-shared');

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  AUDIT,
-  COURSE,
   ManualPushWorld,
-  STORES,
   newOpenid,
   postPush,
   recorded,
   sealRaw,
 } from '../../helpers/push-harness.js';
+import { describeEachStore } from '../../helpers/stores.js';
+import { AUDIT, COURSE } from '../../helpers/demo-templates.js';
 
 const OK = { status: 200, text: 'success' };
 let clock = 1_700_000_000;
@@ -32,8 +31,9 @@ function change(world: ManualPushWorld, openid: string, templateId: string) {
   return postPush(world.pushUrl, sealRaw(plain, { format: 'xml', mode: 'safe' }));
 }
 
-for (const [store, describeStore] of STORES) {
-  describeStore(`ledger effects of push events, seen through GraphQL (${store})`, () => {
+describeEachStore(
+  (store) => `ledger effects of push events, seen through GraphQL (${store})`,
+  (store) => {
     describe('LEDGER_SOURCE=events (the default with the push endpoint on)', () => {
       let world: ManualPushWorld;
       beforeAll(async () => {
@@ -153,5 +153,5 @@ for (const [store, describeStore] of STORES) {
         });
       });
     });
-  });
-}
+  },
+);

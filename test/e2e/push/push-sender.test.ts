@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   PushCrypto,
@@ -19,66 +17,16 @@ import {
 } from '../../../src/simulator/push/index.js';
 import { recordingLogger } from '../../helpers/recording-logger.js';
 import { APP_ID, PUSH_AES_KEY, PUSH_TOKEN } from '../../helpers/push-harness.js';
-
-interface Received {
-  query: URLSearchParams;
-  contentType: string | undefined;
-  body: string;
-}
-
-type Answer = (res: ServerResponse) => void;
-
-/** A loopback push receiver that records each request and answers from a script. */
-class Receiver {
-  readonly requests: Received[] = [];
-  answers: Answer[] = [];
-  fallback: Answer = (res) => res.end('success');
-  private server!: Server;
-  private readonly held: ServerResponse[] = [];
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/wechat/push`;
-  }
-
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    this.requests.push({
-      query: new URL(req.url!, 'http://x').searchParams,
-      contentType: req.headers['content-type'],
-      body: Buffer.concat(chunks).toString('utf8'),
-    });
-    (this.answers.shift() ?? this.fallback)(res);
-  }
-
-  /** An answer that never comes (until the test ends). */
-  hang: Answer = (res) => {
-    this.held.push(res);
-  };
-
-  reset(): void {
-    this.requests.length = 0;
-    this.answers = [];
-    for (const res of this.held.splice(0)) res.destroy();
-  }
-
-  async stop(): Promise<void> {
-    this.reset();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
+import { AUDIT, ORDER, PAYMENT } from '../../helpers/demo-templates.js';
+import { PushReceiver, type ReceivedPush } from '../../helpers/push-receiver.js';
 
 const OPENID = 'oSandboxUser0000000000000001';
-const TEMPLATE = 'hQoa10bh-Hwmp6sweSoumkXQgCtvBmFDNO8PAtEsPwc';
+const TEMPLATE = AUDIT.id;
 const MSGID = '2097683633284153344';
 const peer = new PushCrypto(PUSH_TOKEN, PUSH_AES_KEY, APP_ID);
 
 describe('PushSender', () => {
-  const receiver = new Receiver();
+  const receiver = new PushReceiver();
   beforeAll(() => receiver.start());
   afterAll(() => receiver.stop());
   afterEach(() => receiver.reset());
@@ -97,7 +45,7 @@ describe('PushSender', () => {
   }
 
   /** Checks the signatures of a received push and returns its plaintext message. */
-  function open(request: Received): string {
+  function open(request: ReceivedPush): string {
     const { query } = request;
     const timestamp = query.get('timestamp')!;
     const nonce = query.get('nonce')!;
@@ -115,7 +63,7 @@ describe('PushSender', () => {
     return peer.decrypt(encrypt);
   }
 
-  function parsed(request: Received): SubscribeEvent {
+  function parsed(request: ReceivedPush): SubscribeEvent {
     const plain = open(request);
     return normalizeEvent(
       request.contentType === 'text/xml' ? parseXmlDocument(plain) : parseJsonDocument(plain),
@@ -131,7 +79,7 @@ describe('PushSender', () => {
           createTime: 1_700_000_000,
           items: [
             { templateId: TEMPLATE, status: 'accept' },
-            { templateId: 'QZKw9ak3rtiv5wsjYfl_XMuqOnEueAvKsJk7iInPwbM', status: 'reject' },
+            { templateId: ORDER.id, status: 'reject' },
           ],
         }),
       );
@@ -154,7 +102,7 @@ describe('PushSender', () => {
           '      <PopupScene>0</PopupScene>',
           '    </List>',
           '    <List>',
-          '      <TemplateId><![CDATA[QZKw9ak3rtiv5wsjYfl_XMuqOnEueAvKsJk7iInPwbM]]></TemplateId>',
+          `      <TemplateId><![CDATA[${ORDER.id}]]></TemplateId>`,
           '      <SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString>',
           '      <PopupScene>0</PopupScene>',
           '    </List>',
@@ -212,7 +160,7 @@ describe('PushSender', () => {
           items: [
             { templateId: TEMPLATE, status: 'accept' },
             {
-              templateId: 'X7kxgW6UXX4tFUuMIpxL72wwlxuJ3HH6c4wcVlW3B78',
+              templateId: PAYMENT.id,
               status: 'acceptWithAlert',
             },
           ],
@@ -222,7 +170,7 @@ describe('PushSender', () => {
       expect(doc.List).toEqual([
         { TemplateId: TEMPLATE, SubscribeStatusString: 'accept', PopupScene: '0' },
         {
-          TemplateId: 'X7kxgW6UXX4tFUuMIpxL72wwlxuJ3HH6c4wcVlW3B78',
+          TemplateId: PAYMENT.id,
           SubscribeStatusString: 'acceptWithAlert',
           PopupScene: '0',
         },

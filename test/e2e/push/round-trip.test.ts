@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import {
-  AUDIT,
   ManualPushWorld,
-  ORDER,
-  STORES,
   newOpenid,
   postPush,
   recorded,
@@ -11,8 +8,11 @@ import {
   type BodyFormat,
   type Mode,
 } from '../../helpers/push-harness.js';
+import { describeEachStore } from '../../helpers/stores.js';
+import { AUDIT, ORDER } from '../../helpers/demo-templates.js';
 
-// Fixture ids (from the reference's examples) and the demo templates that stand in for them.
+// Fixture ids (from WeChat's documented examples, docs/wechat.md §6.4) and the demo templates
+// that stand in for them.
 const POPUP_ACCEPTED = {
   'popup.xml': 'VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc',
   'popup.json': 'hD-ixGOhYmUfjOnI8MCzQMPshzGVeux_2vzyvQu7O68',
@@ -37,8 +37,9 @@ const formatOf = (name: string): BodyFormat => (name.endsWith('.xml') ? 'xml' : 
 const cases = <T extends string>(names: readonly T[]) =>
   names.flatMap((name) => MODES.map((mode) => [name, mode] as [T, Mode]));
 
-for (const [store, describeStore] of STORES) {
-  describeStore(`recorded pushes round-trip through /wechat/push (${store})`, () => {
+describeEachStore(
+  (store) => `recorded pushes round-trip through /wechat/push (${store})`,
+  (store) => {
     let world: ManualPushWorld;
     beforeAll(async () => {
       world = await ManualPushWorld.start({ store, aes: true });
@@ -159,5 +160,5 @@ for (const [store, describeStore] of STORES) {
         });
       },
     );
-  });
-}
+  },
+);

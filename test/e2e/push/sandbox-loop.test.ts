@@ -1,23 +1,24 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { startTestGateway } from '../../helpers/gateway.js';
 import {
-  AUDIT,
   GatewayView,
   PUSH_AES_KEY,
   PUSH_TOKEN,
-  STORES,
   newOpenid,
   type MessageView,
 } from '../../helpers/push-harness.js';
+import { describeEachStore } from '../../helpers/stores.js';
+import { AUDIT } from '../../helpers/demo-templates.js';
 
 const MODES = [
   ['plaintext', { WECHAT_PUSH_TOKEN: PUSH_TOKEN }],
   ['safe mode', { WECHAT_PUSH_TOKEN: PUSH_TOKEN, WECHAT_PUSH_AES_KEY: PUSH_AES_KEY }],
 ] as const;
 
-for (const [store, describeStore] of STORES) {
-  for (const [mode, env] of MODES) {
-    describeStore(`sandbox loop: the simulator pushes to the gateway (${store}, ${mode})`, () => {
+for (const [mode, env] of MODES) {
+  describeEachStore(
+    (store) => `sandbox loop: the simulator pushes to the gateway (${store}, ${mode})`,
+    (store) => {
       let view: GatewayView;
       beforeAll(async () => {
         view = new GatewayView(await startTestGateway({ store, env: { ...env } }));
@@ -99,6 +100,6 @@ for (const [store, describeStore] of STORES) {
         );
         expect(trouble).toEqual([]);
       });
-    });
-  }
+    },
+  );
 }

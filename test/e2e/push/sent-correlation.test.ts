@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import {
-  AUDIT,
   ManualPushWorld,
-  STORES,
   newOpenid,
   postPush,
   recorded,
   sealRaw,
 } from '../../helpers/push-harness.js';
+import { describeEachStore } from '../../helpers/stores.js';
+import { AUDIT } from '../../helpers/demo-templates.js';
 
 const OK = { status: 200, text: 'success' };
 
-for (const [store, describeStore] of STORES) {
-  describeStore(`subscribe_msg_sent_event correlation by exact msgid (${store})`, () => {
+describeEachStore(
+  (store) => `subscribe_msg_sent_event correlation by exact msgid (${store})`,
+  (store) => {
     let world: ManualPushWorld;
     beforeAll(async () => {
       world = await ManualPushWorld.start({ store, aes: true });
@@ -72,5 +73,5 @@ for (const [store, describeStore] of STORES) {
       expect(await sentPush(newOpenid(), message.msgid, 1_700_000_004)).toEqual(OK);
       expect(await world.message(message.id)).toEqual(message);
     });
-  });
-}
+  },
+);

@@ -14,7 +14,8 @@ import { defaultTemplatesFile } from '../../../src/simulator/index.js';
 import { TemplateCatalog } from '../../../src/services/templates/template-catalog.js';
 import { loadTemplatesFile, TemplateRegistry } from '../../../src/services/templates/index.js';
 import { recordingLogger } from '../../helpers/recording-logger.js';
-import { AUDIT, newOpenid } from '../../helpers/push-harness.js';
+import { newOpenid } from '../../helpers/push-harness.js';
+import { AUDIT } from '../../helpers/demo-templates.js';
 
 const APP = 'wxsandbox000000001';
 const MSGID = '2097683633284153344';

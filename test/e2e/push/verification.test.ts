@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { pushSignature } from '../../../src/services/push/index.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import { PUSH_TOKEN, STORES, newNonce, nowSeconds } from '../../helpers/push-harness.js';
+import { PUSH_TOKEN, newNonce, nowSeconds } from '../../helpers/push-harness.js';
+import { describeEachStore } from '../../helpers/stores.js';
 
 const ECHOSTR = '7413948213051287455';
 
-for (const [store, describeStore] of STORES) {
-  describeStore(`GET /wechat/push URL verification (${store})`, () => {
+describeEachStore(
+  (store) => `GET /wechat/push URL verification (${store})`,
+  (store) => {
     let t: TestGateway;
     beforeAll(async () => {
       t = await startTestGateway({ store, env: { WECHAT_PUSH_TOKEN: PUSH_TOKEN } });
@@ -42,5 +44,5 @@ for (const [store, describeStore] of STORES) {
       expect(response.status).toBe(401);
       expect(response.text).not.toContain(ECHOSTR);
     });
-  });
-}
+  },
+);

@@ -1,6 +1,6 @@
 /**
  * Character classes behind WeChat's keyword rules. WeChat does not say how it counts, so a
- * character is one Unicode code point (see the reference doc, §3.2).
+ * character is one Unicode code point (docs/wechat.md §3.2).
  */
 export type CharClass = 'chinese' | 'letter' | 'digit' | 'symbol' | 'control';
 

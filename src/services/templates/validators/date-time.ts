@@ -1,7 +1,7 @@
 import type { KindValidator } from './kind-validator.js';
 
 /**
- * The `time` and `date` kinds share one grammar (reference doc §3.2):
+ * The `time` and `date` kinds share one grammar (docs/wechat.md §3.2):
  *   point := date [' '+ time]   (date kind: time optional)
  *          | [date ' '+] time   (time kind: date optional)
  *   value := point | point ' '* '~' ' '* point      (ASCII tilde only)

@@ -1,6 +1,6 @@
 import { lengthAndClasses, type KindValidator } from './kind-validator.js';
 
-// Limits from WeChat's official value table (reference doc §3.2) unless the rule text says otherwise.
+// Limits from WeChat's official value table (docs/wechat.md §3.2) unless the rule text says otherwise.
 
 export const thing: KindValidator = lengthAndClasses(
   'thing: at most 20 characters of any kind',

@@ -1,6 +1,6 @@
 /**
  * The WeChat errcodes the gateway acts on, named once. Everything else is passed through as a
- * recorded outcome. Sources: ../shared/docs/wechat-subscribe-reference.md §1–§2.
+ * recorded outcome. Sources: docs/wechat.md §1–§2.
  */
 export const WeChatErrcode = {
   SYSTEM_BUSY: -1,

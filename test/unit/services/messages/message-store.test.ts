@@ -1,73 +1,52 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { MemoryMessageStore } from '../../../../src/services/messages/memory-message-store.js';
 import { RedisMessageStore } from '../../../../src/services/messages/redis-message-store.js';
 import { directSendFields, newMessageId } from '../../../../src/services/messages/message-store.js';
-import type { RedisClient } from '../../../../src/infra/redis/redis-connection.js';
-import {
-  connectTestRedis,
-  deletePrefix,
-  describeRedis,
-  uniquePrefix,
-} from '../../../helpers/redis.js';
+import { deletePrefix, uniquePrefix } from '../../../helpers/redis.js';
+import { runStoreContract } from '../../../helpers/store-contract.js';
 import { messageStoreContract } from '../../../contracts/message.contract.js';
 
-messageStoreContract('memory', async () => ({
-  store: new MemoryMessageStore(),
-  cleanup: async () => undefined,
-}));
-
-describeRedis('RedisMessageStore', () => {
-  let client: RedisClient;
-  beforeAll(async () => {
-    client = await connectTestRedis();
-  });
-  afterAll(async () => {
-    await client.close();
-  });
-
-  messageStoreContract('redis', async () => {
-    const prefix = uniquePrefix('messages');
-    return {
-      store: new RedisMessageStore({ client, prefix }),
-      cleanup: () => deletePrefix(client, prefix),
-    };
-  });
-
-  it('stores the msgid as a string, never as a number', async () => {
-    const prefix = uniquePrefix('messages-msgid');
-    try {
-      const store = new RedisMessageStore({ client, prefix });
-      const id = newMessageId();
-      await store.create({
-        id,
-        appId: 'wxmsgid',
-        openid: 'o1',
-        templateId: 't1',
-        status: 'SENT',
-        errcode: 0,
-        errmsg: 'ok',
-        msgid: '2097683633284153344',
-        attempts: 1,
-        data: {},
-        page: null,
-        miniprogramState: 'formal',
-        lang: 'zh_CN',
-        idempotencyKey: null,
-        createdAt: new Date(1),
-        sentAt: new Date(2),
-        deliveredAt: null,
-        deliveryErrorCode: null,
-        deliveryErrorStatus: null,
-        ...directSendFields(new Date(1)),
-      });
-      expect(await client.hGet(`${prefix}:wxmsgid:msg:rec:${id}`, 'msgid')).toBe(
-        '2097683633284153344',
-      );
-      expect(await client.hGet(`${prefix}:wxmsgid:msg:msgid`, '2097683633284153344')).toBe(id);
-    } finally {
-      await deletePrefix(client, prefix);
-    }
-  });
+runStoreContract(messageStoreContract, {
+  redisTitle: 'RedisMessageStore',
+  memory: () => ({ store: new MemoryMessageStore() }),
+  redis: (client, prefix) => ({ store: new RedisMessageStore({ client, prefix }) }),
+  redisOnly: (client) => {
+    it('stores the msgid as a string, never as a number', async () => {
+      const prefix = uniquePrefix('messages-msgid');
+      try {
+        const store = new RedisMessageStore({ client: client(), prefix });
+        const id = newMessageId();
+        await store.create({
+          id,
+          appId: 'wxmsgid',
+          openid: 'o1',
+          templateId: 't1',
+          status: 'SENT',
+          errcode: 0,
+          errmsg: 'ok',
+          msgid: '2097683633284153344',
+          attempts: 1,
+          data: {},
+          page: null,
+          miniprogramState: 'formal',
+          lang: 'zh_CN',
+          idempotencyKey: null,
+          createdAt: new Date(1),
+          sentAt: new Date(2),
+          deliveredAt: null,
+          deliveryErrorCode: null,
+          deliveryErrorStatus: null,
+          ...directSendFields(new Date(1)),
+        });
+        expect(await client().hGet(`${prefix}:wxmsgid:msg:rec:${id}`, 'msgid')).toBe(
+          '2097683633284153344',
+        );
+        expect(await client().hGet(`${prefix}:wxmsgid:msg:msgid`, '2097683633284153344')).toBe(id);
+      } finally {
+        await deletePrefix(client(), prefix);
+      }
+    });
+  },
 });
 
 describe('newMessageId', () => {

@@ -1,21 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  PushError,
-  detectFormat,
-  parseEnvelope,
-  type PushErrorReason,
-} from '../../../../src/services/push/index.js';
-import { fixture } from '../../../helpers/push-test-kit.js';
-
-function reasonOf(fn: () => unknown): PushErrorReason | 'no error' {
-  try {
-    fn();
-    return 'no error';
-  } catch (err) {
-    if (err instanceof PushError) return err.reason;
-    throw err;
-  }
-}
+import { detectFormat, parseEnvelope } from '../../../../src/services/push/index.js';
+import { fixture, pushErrorReason } from '../../../helpers/push-test-kit.js';
 
 describe('detectFormat', () => {
   it.each([
@@ -33,8 +18,8 @@ describe('detectFormat', () => {
     (contentType) => {
       expect(detectFormat('  {"a":1}', contentType)).toBe('json');
       expect(detectFormat('\uFEFF\n<xml/>', contentType)).toBe('xml');
-      expect(reasonOf(() => detectFormat('a=1', contentType))).toBe('malformed_body');
-      expect(reasonOf(() => detectFormat('   ', contentType))).toBe('malformed_body');
+      expect(pushErrorReason(() => detectFormat('a=1', contentType))).toBe('malformed_body');
+      expect(pushErrorReason(() => detectFormat('   ', contentType))).toBe('malformed_body');
     },
   );
 });
@@ -95,7 +80,7 @@ describe('parseEnvelope: XML', () => {
     ['a prototype-polluting tag name', '<xml><__proto__><A>1</A></__proto__></xml>'],
     ['JSON sent as text/xml', '{"a":1}'],
   ])('rejects %s as malformed_xml', (_label, body) => {
-    expect(reasonOf(() => parseEnvelope(body, 'text/xml'))).toBe('malformed_xml');
+    expect(pushErrorReason(() => parseEnvelope(body, 'text/xml'))).toBe('malformed_xml');
   });
 });
 
@@ -124,6 +109,6 @@ describe('parseEnvelope: JSON', () => {
     ['a top-level array', '[{"a":1}]'],
     ['XML sent as application/json', '<xml/>'],
   ])('rejects %s as malformed_json', (_label, body) => {
-    expect(reasonOf(() => parseEnvelope(body, 'application/json'))).toBe('malformed_json');
+    expect(pushErrorReason(() => parseEnvelope(body, 'application/json'))).toBe('malformed_json');
   });
 });

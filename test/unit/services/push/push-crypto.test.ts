@@ -1,11 +1,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import {
-  PushCrypto,
-  PushError,
-  type PushErrorReason,
-} from '../../../../src/services/push/index.js';
-import { KAT } from '../../../helpers/push-test-kit.js';
+import { PushCrypto } from '../../../../src/services/push/index.js';
+import { KAT, pushErrorReason } from '../../../helpers/push-test-kit.js';
 
 const crypto = new PushCrypto(KAT.token, KAT.encodingAesKey, KAT.appId);
 const key = Buffer.from(`${KAT.encodingAesKey}=`, 'base64');
@@ -37,16 +33,6 @@ function layout(
   ]);
   const n = 32 - (body.length % 32);
   return Buffer.concat([body, opts.pad ?? Buffer.alloc(n, n)]);
-}
-
-function reasonOf(fn: () => unknown): PushErrorReason | 'no error' {
-  try {
-    fn();
-    return 'no error';
-  } catch (err) {
-    if (err instanceof PushError) return err.reason;
-    throw err;
-  }
 }
 
 describe('PushCrypto known-answer vector (wechatpy tests/test_crypto.py)', () => {
@@ -94,32 +80,36 @@ describe('PushCrypto round trips', () => {
 describe('PushCrypto rejects', () => {
   it('a message encrypted for another appid', () => {
     const other = new PushCrypto(KAT.token, KAT.encodingAesKey, 'wx0000000000000000');
-    expect(reasonOf(() => crypto.decrypt(other.encrypt('hi')))).toBe('wrong_appid');
+    expect(pushErrorReason(() => crypto.decrypt(other.encrypt('hi')))).toBe('wrong_appid');
     expect(
-      reasonOf(() => crypto.decrypt(rawEncrypt(layout(Buffer.from('hi'), { appId: '' })))),
+      pushErrorReason(() => crypto.decrypt(rawEncrypt(layout(Buffer.from('hi'), { appId: '' })))),
     ).toBe('wrong_appid');
   });
 
   it('truncated or non-base64 ciphertext', () => {
-    expect(reasonOf(() => crypto.decrypt(KAT.ciphertext.slice(0, -3)))).toBe('bad_base64');
-    expect(reasonOf(() => crypto.decrypt(KAT.ciphertext.slice(4)))).toBe('bad_base64');
-    expect(reasonOf(() => crypto.decrypt(`${KAT.ciphertext.slice(0, -4)}!!==`))).toBe('bad_base64');
-    expect(reasonOf(() => crypto.decrypt(`${KAT.ciphertext} `))).toBe('bad_base64');
+    expect(pushErrorReason(() => crypto.decrypt(KAT.ciphertext.slice(0, -3)))).toBe('bad_base64');
+    expect(pushErrorReason(() => crypto.decrypt(KAT.ciphertext.slice(4)))).toBe('bad_base64');
+    expect(pushErrorReason(() => crypto.decrypt(`${KAT.ciphertext.slice(0, -4)}!!==`))).toBe(
+      'bad_base64',
+    );
+    expect(pushErrorReason(() => crypto.decrypt(`${KAT.ciphertext} `))).toBe('bad_base64');
     // Valid base64, but 20 bytes is not a whole number of AES blocks.
-    expect(reasonOf(() => crypto.decrypt(Buffer.alloc(20).toString('base64')))).toBe('bad_base64');
-    expect(reasonOf(() => crypto.decrypt(''))).toBe('bad_base64');
+    expect(pushErrorReason(() => crypto.decrypt(Buffer.alloc(20).toString('base64')))).toBe(
+      'bad_base64',
+    );
+    expect(pushErrorReason(() => crypto.decrypt(''))).toBe('bad_base64');
   });
 
   it('a pad byte of 0, a pad byte over 32, and inconsistent pad bytes', () => {
     const body = layout(Buffer.from('hello'));
     const withLast = (value: number) => Buffer.concat([body.subarray(0, -1), Buffer.from([value])]);
-    expect(reasonOf(() => crypto.decrypt(rawEncrypt(withLast(0))))).toBe('bad_padding');
-    expect(reasonOf(() => crypto.decrypt(rawEncrypt(withLast(33))))).toBe('bad_padding');
+    expect(pushErrorReason(() => crypto.decrypt(rawEncrypt(withLast(0))))).toBe('bad_padding');
+    expect(pushErrorReason(() => crypto.decrypt(rawEncrypt(withLast(33))))).toBe('bad_padding');
     const n = body[body.length - 1]!;
     expect(n).toBeGreaterThan(1);
     const uneven = Buffer.from(body);
     uneven[uneven.length - n] = n + 1;
-    expect(reasonOf(() => crypto.decrypt(rawEncrypt(uneven)))).toBe('bad_padding');
+    expect(pushErrorReason(() => crypto.decrypt(rawEncrypt(uneven)))).toBe('bad_padding');
   });
 
   it('a flipped ciphertext byte, which corrupts the padding of the next block', () => {
@@ -127,27 +117,27 @@ describe('PushCrypto rejects', () => {
     // plaintext byte 60, inside the 7 pad bytes of the 57-byte known-answer plaintext.
     const bytes = Buffer.from(KAT.ciphertext, 'base64');
     bytes[44]! ^= 0xff;
-    expect(reasonOf(() => crypto.decrypt(bytes.toString('base64')))).toBe('bad_padding');
+    expect(pushErrorReason(() => crypto.decrypt(bytes.toString('base64')))).toBe('bad_padding');
   });
 
   it('a declared length longer than the payload, and a payload shorter than the header', () => {
     expect(
-      reasonOf(() =>
+      pushErrorReason(() =>
         crypto.decrypt(rawEncrypt(layout(Buffer.from('hello'), { declaredLength: 4096 }))),
       ),
     ).toBe('bad_plaintext');
     expect(
-      reasonOf(() =>
+      pushErrorReason(() =>
         crypto.decrypt(rawEncrypt(layout(Buffer.from('hello'), { declaredLength: 0xffffffff }))),
       ),
     ).toBe('bad_plaintext');
     const tiny = Buffer.concat([Buffer.alloc(16, 1), Buffer.alloc(16, 16)]);
-    expect(reasonOf(() => crypto.decrypt(rawEncrypt(tiny)))).toBe('bad_plaintext');
+    expect(pushErrorReason(() => crypto.decrypt(rawEncrypt(tiny)))).toBe('bad_plaintext');
   });
 
   it('a message that is not UTF-8', () => {
     expect(
-      reasonOf(() => crypto.decrypt(rawEncrypt(layout(Buffer.from([0xff, 0xfe, 0x41]))))),
+      pushErrorReason(() => crypto.decrypt(rawEncrypt(layout(Buffer.from([0xff, 0xfe, 0x41]))))),
     ).toBe('bad_plaintext');
   });
 });

@@ -7,6 +7,7 @@ import {
   validateTemplateData,
   type Template,
 } from '../../../../src/services/templates/index.js';
+import { DEMO_TEMPLATE_IDS } from '../../../helpers/demo-templates.js';
 
 const DEMO_FILE = fileURLToPath(new URL('../../../../templates/demo.json', import.meta.url));
 
@@ -17,7 +18,7 @@ describe('templates/demo.json', () => {
     templates = await loadTemplatesFile(DEMO_FILE);
   });
 
-  it('loads all five demo templates', () => {
+  it('loads all five demo templates, with the ids the tests address them by', () => {
     expect(templates.map((t) => t.name)).toEqual([
       'AuditResult',
       'OrderShipped',
@@ -25,6 +26,7 @@ describe('templates/demo.json', () => {
       'PaymentSuccess',
       'CourseGradeReleased',
     ]);
+    expect(Object.fromEntries(templates.map((t) => [t.name, t.id]))).toEqual(DEMO_TEMPLATE_IDS);
   });
 
   it('has the review template', () => {

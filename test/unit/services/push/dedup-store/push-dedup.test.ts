@@ -1,26 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { MemoryPushDedup } from '../../../../../src/services/push/dedup-store/memory-push-dedup.js';
 import { RedisPushDedup } from '../../../../../src/services/push/dedup-store/redis-push-dedup.js';
-import type { RedisClient } from '../../../../../src/infra/redis/redis-connection.js';
-import {
-  connectTestRedis,
-  deletePrefix,
-  describeRedis,
-  uniquePrefix,
-} from '../../../../helpers/redis.js';
+import { deletePrefix, uniquePrefix } from '../../../../helpers/redis.js';
+import { fakeClock, runStoreContract } from '../../../../helpers/store-contract.js';
 import { pushDedupContract } from '../../../../contracts/push-dedup.contract.js';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-pushDedupContract('memory', async () => {
-  let now = Date.UTC(2024, 0, 1);
-  return {
-    store: new MemoryPushDedup({ now: () => now }),
-    cleanup: async () => undefined,
-    passTime: async (ms) => {
-      now += ms;
-    },
-  };
+runStoreContract(pushDedupContract, {
+  redisTitle: 'RedisPushDedup',
+  memory: () => {
+    const clock = fakeClock();
+    return { store: new MemoryPushDedup({ now: clock.now }), passTime: clock.passTime };
+  },
+  // Redis expiry is millisecond-precise on read: the default real wait past the TTL suffices.
+  redis: (client, prefix) => ({ store: new RedisPushDedup({ client, prefix }) }),
+  redisOnly: (client) => {
+    it('stores keys under prefix:pushdedup with the TTL', async () => {
+      const prefix = uniquePrefix('dedup-keys');
+      try {
+        await new RedisPushDedup({ client: client(), prefix }).firstSeen('wxapp:evt:1', 120);
+        const ttl = await client().ttl(`${prefix}:pushdedup:wxapp:evt:1`);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(120);
+      } finally {
+        await deletePrefix(client(), prefix);
+      }
+    });
+  },
 });
 
 describe('MemoryPushDedup expiry', () => {
@@ -46,36 +51,5 @@ describe('MemoryPushDedup expiry', () => {
       .size;
     expect(size).toBeLessThan(10_000);
     expect(await dedup.firstSeen('new-1', 60)).toBe(false);
-  });
-});
-
-describeRedis('RedisPushDedup', () => {
-  let client: RedisClient;
-  beforeAll(async () => {
-    client = await connectTestRedis();
-  });
-  afterAll(async () => {
-    await client.close();
-  });
-
-  pushDedupContract('redis', async () => {
-    const prefix = uniquePrefix('dedup');
-    return {
-      store: new RedisPushDedup({ client, prefix }),
-      cleanup: () => deletePrefix(client, prefix),
-      passTime: sleep, // Redis expiry is millisecond-precise on read: a real wait past the TTL suffices
-    };
-  });
-
-  it('stores keys under prefix:pushdedup with the TTL', async () => {
-    const prefix = uniquePrefix('dedup-keys');
-    try {
-      await new RedisPushDedup({ client, prefix }).firstSeen('wxapp:evt:1', 120);
-      const ttl = await client.ttl(`${prefix}:pushdedup:wxapp:evt:1`);
-      expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(120);
-    } finally {
-      await deletePrefix(client, prefix);
-    }
   });
 });

@@ -8,27 +8,21 @@ import {
 } from '../../../../../src/services/wechat/wechat-stack.js';
 import { WeChatError } from '../../../../../src/services/wechat/client/wechat-error.js';
 import { recordingLogger } from '../../../../helpers/recording-logger.js';
-import {
-  connectTestRedis,
-  deletePrefix,
-  describeRedis,
-  uniquePrefix,
-} from '../../../../helpers/redis.js';
+import { connectTestRedis, deletePrefix, uniquePrefix } from '../../../../helpers/redis.js';
+import { describeEachStore } from '../../../../helpers/stores.js';
+import type { StoreKind } from '../../../../helpers/gateway.js';
 import { startWeChatStub, type WeChatStub } from '../../../../helpers/wechat-stub.js';
 
 const message = { touser: 'o-user', templateId: 'tmpl', data: { thing1: 'hello' } };
 
 interface Backend {
-  name: string;
   setup(): Promise<{ redis?: RedisClient; prefix: string; cleanup(): Promise<void> }>;
 }
 
 const memoryBackend: Backend = {
-  name: 'memory',
   setup: async () => ({ prefix: uniquePrefix('tok'), cleanup: async () => undefined }),
 };
 const redisBackend: Backend = {
-  name: 'redis',
   async setup() {
     const redis = await connectTestRedis();
     const prefix = uniquePrefix('tok');
@@ -43,10 +37,13 @@ const redisBackend: Backend = {
   },
 };
 
-function suite(backend: Backend, describeFn: typeof describe | typeof describeRedis) {
-  describeFn.each(['stable', 'classic'] as TokenMode[])(
-    `AccessTokenService (${backend.name} store, %s mode)`,
-    (mode) => {
+const BACKENDS: Record<StoreKind, Backend> = { memory: memoryBackend, redis: redisBackend };
+
+describeEachStore(
+  (store) => `AccessTokenService (${store} store)`,
+  (store) => {
+    const backend = BACKENDS[store];
+    describe.each(['stable', 'classic'] as TokenMode[])('%s mode', (mode) => {
       let stub: WeChatStub;
       let stack: WeChatStack;
       let env: Awaited<ReturnType<Backend['setup']>>;
@@ -213,12 +210,9 @@ function suite(backend: Backend, describeFn: typeof describe | typeof describeRe
         else await stack.tokens.getToken();
         expect(tokenCalls()).toBe(2);
       });
-    },
-  );
-}
-
-suite(memoryBackend, describe);
-suite(redisBackend, describeRedis);
+    });
+  },
+);
 
 describe('stable mode force_refresh', () => {
   let stub: WeChatStub;
@@ -227,17 +221,21 @@ describe('stable mode force_refresh', () => {
   });
   afterAll(() => stub.close());
 
-  it('forces a refresh only when a normal call returns the very token that failed, and respects the 30 s spacing', async () => {
-    let now = Date.now();
-    const stack = createWeChatStack({
+  /** A stable-mode stack on the stub, its token service reading `now`. */
+  const stableStack = (now: () => number) =>
+    createWeChatStack({
       apiBase: stub.url,
       appId: stub.appId,
       appSecret: stub.appSecret,
       tokenMode: 'stable',
       logger: recordingLogger(),
       prefix: uniquePrefix('force'),
-      token: { now: () => now },
+      token: { now },
     });
+
+  it('forces a refresh only when a normal call returns the very token that failed, and respects the 30 s spacing', async () => {
+    let now = Date.now();
+    const stack = stableStack(() => now);
     const first = await stack.tokens.getToken();
     stub.stableSticky = true;
     stub.revoke(first);
@@ -262,15 +260,7 @@ describe('stable mode force_refresh', () => {
 
   it('stops forcing after 20 a day', async () => {
     let now = Date.parse('2026-11-24T00:00:00Z');
-    const stack = createWeChatStack({
-      apiBase: stub.url,
-      appId: stub.appId,
-      appSecret: stub.appSecret,
-      tokenMode: 'stable',
-      logger: recordingLogger(),
-      prefix: uniquePrefix('force'),
-      token: { now: () => now },
-    });
+    const stack = stableStack(() => now);
     stub.stableSticky = true;
     const forcedBefore = stub.counts.forced;
     for (let i = 0; i < 21; i++) {
