@@ -245,6 +245,7 @@ async function createApp(
     sending,
     messages: new MessageService({ appId, catalog, store: stores.messages }),
     delivery: delivery.service,
+    recurring: delivery.recurring,
     syncTemplates: async () => {
       await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
       await runtime.onTemplatesChanged();

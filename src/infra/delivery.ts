@@ -42,6 +42,7 @@ export function createGatewayDelivery(
     appId: parts.appId,
     messages: parts.stores.messages,
     ledger: parts.stores.ledger,
+    recurring: parts.stores.recurring,
     catalog: parts.catalog,
     sender: parts.sender,
     sending: parts.sending,

@@ -3,6 +3,8 @@ import type { DistributedLock } from '../../shared/lock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { LedgerStore } from '../ledger/ledger-store.js';
 import type { MessageStore } from '../messages/message-store.js';
+import { RecurringService } from '../recurring/recurring-service.js';
+import type { RecurringScheduleStore } from '../recurring/recurring-store.js';
 import type { KeyedMutex } from '../sending/keyed-mutex.js';
 import type { SendService, SubscribeMessageSender } from '../sending/send-service.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
@@ -18,6 +20,7 @@ export interface StartDeliveryOptions {
   appId: string;
   messages: MessageStore;
   ledger: LedgerStore;
+  recurring: RecurringScheduleStore;
   catalog: TemplateCatalog;
   sender: SubscribeMessageSender;
   sending: Pick<SendService, 'prepare'>;
@@ -40,6 +43,7 @@ export interface StartDeliveryOptions {
 
 export interface Delivery {
   service: DeliveryService;
+  recurring: RecurringService;
   engine: DeliveryEngine;
   sweeper: DeliverySweeper;
   /** Stops the sweeper and the workers (jobs running finish first), then the queue. */
@@ -71,6 +75,16 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Deli
     engine,
     logger,
   });
+  const recurring = new RecurringService({
+    appId: options.appId,
+    store: options.recurring,
+    messages: options.messages,
+    ledger: options.ledger,
+    catalog: options.catalog,
+    sending: options.sending,
+    engine,
+    logger,
+  });
   const sweeper = new DeliverySweeper({
     appId: options.appId,
     messages: options.messages,
@@ -92,11 +106,16 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Deli
       logger,
       ...options.processor,
     });
-    await engine.start((id, info) => processor.process(id, info.attempt));
+    await engine.start((id, info) => processor.process(id, info.attempt), {
+      occurrence: async (key, at) => {
+        await recurring.runOccurrence(key, at);
+      },
+    });
     sweeper.start();
   }
   return {
     service,
+    recurring,
     engine,
     sweeper,
     close: async () => {
