@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -10,12 +10,19 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { buildGatewaySchema } from './build-schema.js';
 import type { AppConfig, Config, PushConfig } from './config.js';
 import { createAuthenticator } from './http/authenticate.js';
-import { createEdgeServer, startListening, type EdgeServer } from './http/edge-server.js';
+import {
+  createEdgeServer,
+  startListening,
+  type EdgeServer,
+  type RequestListener,
+} from './http/edge-server.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
-import { createPlaygroundRoutes } from './http/playground-routes.js';
+import { createOperations, type AppHealth, type Operations } from './http/ops/create-operations.js';
+import { createPlaygroundRoutes, PLAYGROUND_ASSETS_PATH } from './http/playground-routes.js';
 import { createPushRoute } from './http/push-route.js';
 import { createRouter, type Route } from './http/router.js';
 import { createGatewayDelivery } from './infra/delivery.js';
+import { withStatusWebhook } from './infra/status-webhook.js';
 import { createLogger } from './infra/pino-logger.js';
 import { connectRedis, type RedisClient } from './infra/redis/redis-connection.js';
 import { RedisLock } from './infra/redis/redis-lock.js';
@@ -46,6 +53,7 @@ import {
   type WeChatStack,
 } from './services/wechat/wechat-stack.js';
 import type { Logger } from './shared/logger.js';
+import type { Observer } from './shared/observer.js';
 
 export interface GatewayDeps {
   logger?: Logger;
@@ -69,6 +77,8 @@ export interface Gateway {
   /** Sandbox mode: every demo app's simulator, by app name. */
   simulators: ReadonlyMap<string, { url: string; instance: Simulator }>;
   auth: boolean;
+  /** Readiness fails from now on: the first step of a graceful shutdown (close() does it too). */
+  markShuttingDown(): void;
   /** Lets in-flight requests finish (up to SHUTDOWN_GRACE_SECONDS), then closes everything. */
   close(): Promise<void>;
 }
@@ -92,10 +102,11 @@ class Cleanups {
 
 /** The composition root: builds every service from the config and serves them over HTTP. */
 export async function startGateway(config: Config, deps: GatewayDeps = {}): Promise<Gateway> {
-  const logger = deps.logger ?? createLogger(config.logLevel);
+  const logger = deps.logger ?? createLogger(config.logLevel, { format: config.logFormat });
+  const ops = createOperations(config, logger);
   const cleanups = new Cleanups(logger);
   try {
-    return await assemble(config, deps, logger, cleanups);
+    return await assemble(config, deps, { logger, ops }, cleanups);
   } catch (error) {
     await cleanups.run();
     throw error;
@@ -105,13 +116,20 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
 async function assemble(
   config: Config,
   deps: GatewayDeps,
-  logger: Logger,
+  { logger, ops }: { logger: Logger; ops: Operations },
   cleanups: Cleanups,
 ): Promise<Gateway> {
+  const { observer } = ops;
   const sandbox = await startSandboxStep(config, logger, cleanups);
   const redis = await connectStorage(config, logger, cleanups);
-  const stores = redis ? createRedisStores(redis, config.redisPrefix) : createMemoryStores();
-  const shared = { config, deps, sandbox, redis, stores, logger };
+  const webhook = await withStatusWebhook(
+    config,
+    redis ? createRedisStores(redis, config.redisPrefix) : createMemoryStores(),
+    logger,
+  );
+  cleanups.add(webhook.close);
+  const { stores } = webhook;
+  const shared = { config, deps, sandbox, redis, stores, logger, observer };
   const apps: AppRuntime[] = [];
   for (const app of config.apps) apps.push(await createApp(app, shared, cleanups));
   const schemaOf = () =>
@@ -120,10 +138,22 @@ async function assemble(
   for (const app of apps) app.onTemplatesChanged = async () => liveSchema.update(await schemaOf());
   const directory = new AppDirectory<AppServices>(apps, config.defaultApp);
   const edge = createEdgeServer({ limits: config.http, logger });
-  const apollo = await startApollo(config, { liveSchema, server: edge.server, logger }, cleanups);
-  const routes = createRoutes(config, { apps: directory, apollo, stores, logger });
-  const url = await listen(config, edge, createRouter(routes.table, routes.assets, logger), logger);
+  const apollo = await startApollo(
+    config,
+    { liveSchema, server: edge.server, logger, telemetry: ops.graphqlPlugin },
+    cleanups,
+  );
+  const routes = createRoutes(config, { apps: directory, apollo, stores, logger, observer });
+  const router = ops.install(
+    routes.table,
+    { redis, apps: () => apps.map((app) => app.health()) },
+    createRouter(routes.table, routes.assets, logger),
+    [PLAYGROUND_ASSETS_PATH],
+  );
+  const url = await listen(config, edge, router, logger);
   if (sandbox) cleanups.add(sandbox.connectPush(url));
+  // Cleanups run last-in first-out: readiness fails before anything else stops.
+  cleanups.add(async () => ops.markShuttingDown());
   const main = config.defaultApp ? directory.one({ apps: null }, config.defaultApp) : apps[0]!;
   const simulators = new Map([...(sandbox?.apps ?? [])].map(([name, a]) => [name, a.simulator]));
   const pushUrlOf = (app: AppRuntime) => (app.push ? `${url}${app.push.path}` : null);
@@ -139,6 +169,7 @@ async function assemble(
     simulator: simulators.get(main.name) ?? null,
     simulators,
     auth: config.apiKeys.length > 0,
+    markShuttingDown: () => ops.markShuttingDown(),
     close: () => cleanups.run(),
   };
 }
@@ -182,6 +213,7 @@ interface SharedParts {
   redis: RedisClient | undefined;
   stores: Stores;
   logger: Logger;
+  observer: Observer;
 }
 
 /** One app's services, with what the composition root still needs of it. */
@@ -190,6 +222,8 @@ interface AppRuntime extends AppServices {
   readonly config: AppConfig;
   /** Set once the schema exists: rebuilds it after a sync changed the app's templates. */
   onTemplatesChanged: () => Promise<void>;
+  /** What readiness checks of this app. */
+  health(): AppHealth;
 }
 
 async function createApp(
@@ -221,6 +255,7 @@ async function createApp(
     userMutex,
     quotaPolicy: app.quotaPolicy,
     logger,
+    observer: shared.observer,
   });
   const delivery = await startAppDelivery(
     app,
@@ -251,6 +286,11 @@ async function createApp(
       await runtime.onTemplatesChanged();
     },
     onTemplatesChanged: async () => undefined,
+    health: () => ({
+      name: app.name,
+      templateCount: catalog.registry.list().length,
+      tokenRefusal: wechat.tokens.refusal,
+    }),
   };
   return runtime;
 }
@@ -297,6 +337,7 @@ function createWeChat(
     ...credentials,
     tokenMode: app.tokenMode,
     logger,
+    observer: shared.observer,
     redis: shared.redis,
     prefix: shared.config.redisPrefix,
     transport: shared.deps.transport ?? shared.config.transport,
@@ -324,7 +365,12 @@ async function loadTemplates(
 /** Apollo drains the HTTP server on stop, so in-flight requests finish before it closes. */
 async function startApollo(
   config: Config,
-  parts: { liveSchema: LiveSchema; server: Server; logger: Logger },
+  parts: {
+    liveSchema: LiveSchema;
+    server: Server;
+    logger: Logger;
+    telemetry: ApolloServerPlugin<GatewayContext>;
+  },
   cleanups: Cleanups,
 ): Promise<ApolloServer<GatewayContext>> {
   const apollo = new ApolloServer<GatewayContext>({
@@ -343,6 +389,7 @@ async function startApollo(
       // playground (self-hosted) is ours, served before Apollo sees the request.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      parts.telemetry,
     ],
   });
   await apollo.start();
@@ -355,6 +402,7 @@ interface RouteParts {
   apollo: ApolloServer<GatewayContext>;
   stores: Stores;
   logger: Logger;
+  observer: Observer;
 }
 
 function createRoutes(config: Config, parts: RouteParts) {
@@ -375,10 +423,6 @@ function createRoutes(config: Config, parts: RouteParts) {
       : graphql(request, response, url),
   );
   for (const [path, route] of playground.routes) table.set(path, route);
-  table.set('/healthz', (_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ status: 'ok', mode: config.mode }));
-  });
   for (const app of parts.apps.all() as readonly AppRuntime[]) {
     if (app.push) table.set(app.push.path, createPushEndpoint(app, app.push, parts));
   }
@@ -409,6 +453,7 @@ function createPushEndpoint(app: AppRuntime, push: PushConfig, parts: RouteParts
       logger: pushLogger,
     }),
     logger: pushLogger,
+    observer: parts.observer,
   });
   return createPushRoute(handler, pushLogger);
 }
@@ -417,7 +462,7 @@ function createPushEndpoint(app: AppRuntime, push: PushConfig, parts: RouteParts
 async function listen(
   config: Config,
   edge: EdgeServer,
-  router: ReturnType<typeof createRouter>,
+  router: RequestListener,
   logger: Logger,
 ): Promise<string> {
   edge.serve(router);

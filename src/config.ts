@@ -14,6 +14,7 @@ import {
   validatePush,
   type AppDefaults,
 } from './config/apps.js';
+import { parseOperations, type OperationsSettings } from './config/operations.js';
 import { Reader, type Env } from './config/reader.js';
 import type {
   ApiKey,
@@ -28,6 +29,7 @@ import type {
 
 export type * from './config/types.js';
 export { DEFAULT_APP_NAME, SANDBOX_APP_NAMES } from './config/apps.js';
+export type { LogFormat } from './config/operations.js';
 
 /** Limits of the HTTP edge: what one client may hold of the server's memory and sockets. */
 export interface HttpLimits {
@@ -49,7 +51,7 @@ export interface DeliveryConfig {
   readonly role: GatewayRole;
 }
 
-export interface Config {
+export interface Config extends OperationsSettings {
   readonly port: number;
   readonly host: string;
   /** `sandbox` when no WeChat credentials are given: the embedded simulator stands in for WeChat. */
@@ -68,10 +70,17 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly apiKeys: readonly ApiKey[];
   readonly playground: boolean;
+  /**
+   * Sandbox mode: where the first demo app's simulator listens (the next ones on the following
+   * ports); 0 picks free ports.
+   */
+  readonly sandboxSimulatorPort: number;
   /** How long in-flight requests may run on after SIGTERM before their connections are cut. */
   readonly shutdownGraceSeconds: number;
   readonly http: HttpLimits;
   readonly delivery: DeliveryConfig;
+  /** STATUS_WEBHOOK_URL/SECRET: every final state change is POSTed there, signed. */
+  readonly statusWebhook: { readonly url: string; readonly secret: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -179,11 +188,14 @@ export function loadConfig(
     redisUrl: reader.url('REDIS_URL', null, ['redis:', 'rediss:']),
     redisPrefix: reader.string('REDIS_PREFIX', 'wsg'),
     logLevel: reader.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
+    ...parseOperations(reader),
     apiKeys,
     playground: reader.boolean('PLAYGROUND', mode === 'sandbox'),
+    sandboxSimulatorPort: reader.integer('SANDBOX_SIMULATOR_PORT', 0, 0, 65_535),
     shutdownGraceSeconds: reader.integer('SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
     http: parseHttpLimits(reader),
     delivery: parseDelivery(reader),
+    statusWebhook: parseStatusWebhook(reader),
   };
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze(config);
@@ -276,6 +288,24 @@ function parseDelivery(reader: Reader): DeliveryConfig {
     );
   }
   return { workerConcurrency: reader.integer('WORKER_CONCURRENCY', 8, 1, 1000), role };
+}
+
+function parseStatusWebhook(reader: Reader): Config['statusWebhook'] {
+  const url = reader.url('STATUS_WEBHOOK_URL', null, ['http:', 'https:']);
+  const secret = reader.raw('STATUS_WEBHOOK_SECRET');
+  if (url === null) {
+    if (secret !== undefined)
+      reader.problems.push('STATUS_WEBHOOK_SECRET is set but STATUS_WEBHOOK_URL is not');
+    return null;
+  }
+  if (secret === undefined || secret.length < 16) {
+    // Never echo the secret: only its absence or shortness is named.
+    reader.problems.push(
+      'STATUS_WEBHOOK_URL needs STATUS_WEBHOOK_SECRET (at least 16 characters) to sign the callbacks',
+    );
+    return null;
+  }
+  return { url, secret };
 }
 
 function parseHttpLimits(reader: Reader): HttpLimits {

@@ -1,52 +1,36 @@
 /**
  * `npm run simulator`: the WeChat API simulator on its own, for pointing a gateway (or curl) at.
- * Environment: SIMULATOR_PORT (4100), SIMULATOR_HOST (127.0.0.1), SIMULATOR_APP_ID,
- * SIMULATOR_APP_SECRET, SIMULATOR_TOKEN_EXPIRES_IN (seconds, 7200), SIMULATOR_TEMPLATES_FILE
- * (templates/demo.json).
+ * Its environment is described in src/simulator/standalone.ts.
  */
 import pino from 'pino';
-import { createSimulator, type SimulatorOptions } from './simulator/index.js';
-
-function integerFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
-function optionsFromEnv(): SimulatorOptions {
-  const env = process.env;
-  const options: SimulatorOptions = {
-    logger: pino({ level: env.LOG_LEVEL ?? 'info' }),
-    tokenExpiresInSeconds: integerFromEnv('SIMULATOR_TOKEN_EXPIRES_IN', 7200),
-  };
-  if (env.SIMULATOR_APP_ID) options.appId = env.SIMULATOR_APP_ID;
-  if (env.SIMULATOR_APP_SECRET) options.appSecret = env.SIMULATOR_APP_SECRET;
-  if (env.SIMULATOR_TEMPLATES_FILE) options.templatesFile = env.SIMULATOR_TEMPLATES_FILE;
-  return options;
-}
+import { createSimulator } from './simulator/index.js';
+import { gatewayEnvFor, standaloneSettings } from './simulator/standalone.js';
 
 async function main(): Promise<void> {
-  const port = integerFromEnv('SIMULATOR_PORT', 4100);
-  const host = process.env.SIMULATOR_HOST || '127.0.0.1';
-  const simulator = createSimulator(optionsFromEnv());
+  const { port, host, options } = standaloneSettings(process.env);
+  const simulator = createSimulator({
+    ...options,
+    logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+  });
   const baseUrl = await simulator.listen(port, host);
 
+  console.log(`WeChat API simulator listening on ${baseUrl}`);
+  console.log('Start a gateway in live mode against it with this environment:');
+  const gatewayEnv = gatewayEnvFor(baseUrl, simulator);
+  for (const [name, value] of gatewayEnv) console.log(`  ${name}=${value}`);
+  const apiKey = new Map(gatewayEnv).get('GATEWAY_API_KEYS')!.split(':')[1];
+  console.log(`Then call the gateway with the header  Authorization: Bearer ${apiKey}`);
   console.log(
-    `WeChat API simulator listening on ${baseUrl}; point a live-mode gateway at it with:`,
-  );
-  console.log(`  WECHAT_API_BASE=${baseUrl}`);
-  console.log(`  WECHAT_APP_ID=${simulator.appId}`);
-  console.log(`  WECHAT_APP_SECRET=${simulator.appSecret}`);
-  console.log(
-    `  templates: ${simulator.state.library
+    `Templates served: ${simulator.state.library
       .all()
       .map((t) => `${t.name} (${t.id})`)
       .join(', ')}`,
   );
+  const quota = simulator.state.sendQuota.snapshot();
+  console.log(
+    `subscribe/send quota: ${quota.perMinute ?? 'no limit'} a minute, ${quota.perDay ?? 'no limit'} a day`,
+  );
+  console.log(`Delivered messages: ${baseUrl}/__sim/inbox`);
   console.log(`Control surface: ${baseUrl}/__sim/`);
   for (const endpoint of simulator.controlEndpoints) {
     console.log(`  ${endpoint.method.padEnd(4)} ${endpoint.path.padEnd(22)} ${endpoint.summary}`);

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import { createGatewayDelivery } from './infra/delivery.js';
+import { withStatusWebhook } from './infra/status-webhook.js';
 import { createLogger } from './infra/pino-logger.js';
 import { connectRedis } from './infra/redis/redis-connection.js';
 import { RedisLock } from './infra/redis/redis-lock.js';
@@ -43,7 +44,13 @@ export async function startWorker(
       onError: (error) => logger.warn({ err: { message: error.message } }, 'redis error'),
     });
     closers.push(() => redis.close());
-    const stores = createRedisStores(redis, config.redisPrefix);
+    const webhook = await withStatusWebhook(
+      config,
+      createRedisStores(redis, config.redisPrefix),
+      logger,
+    );
+    closers.push(webhook.close);
+    const { stores } = webhook;
     for (const app of config.apps) {
       const appLogger = logger.child({ app: app.name });
       const stack = createWeChatStack({

@@ -4,6 +4,7 @@ import type { AppServices, GatewayContext } from '../schema/context.js';
 import type { AppDirectory } from '../services/apps/app-directory.js';
 import { ErrorCode } from '../shared/errors.js';
 import type { AuthResult } from './authenticate.js';
+import { requestLogOf } from './request-registry.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 
 function sendJson(
@@ -84,7 +85,12 @@ export function createGraphQLHandler(options: {
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
       context: () =>
-        Promise.resolve({ role: auth.role, scope: { apps: auth.apps }, apps: options.apps }),
+        Promise.resolve({
+          role: auth.role,
+          scope: { apps: auth.apps },
+          apps: options.apps,
+          requestLog: requestLogOf(request),
+        }),
     });
     const responseHeaders: Record<string, string> = {};
     for (const [name, value] of result.headers) responseHeaders[name] = value;

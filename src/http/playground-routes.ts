@@ -6,7 +6,8 @@ import { createPlayground, wantsPlayground, type PlaygroundTab } from './playgro
 import { homeRoute, playgroundOffRoute } from './front-door.js';
 import type { Route } from './router.js';
 
-const ASSETS_PATH = '/playground/assets';
+export const PLAYGROUND_ASSETS_PATH = '/playground/assets';
+const ASSETS_PATH = PLAYGROUND_ASSETS_PATH;
 
 /** The example operations (examples/operations.graphql), one tab each, with sample variables. */
 function exampleTabs(): PlaygroundTab[] {

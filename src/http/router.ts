@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../shared/logger.js';
+import { loggerFor } from './request-registry.js';
 import { RequestAbortedError } from './read-body.js';
 
 export type Route = (
@@ -38,7 +39,8 @@ export function badRequest(response: ServerResponse, message: string): void {
 export function createRouter(routes: Map<string, Route>, fallback: Route | null, logger: Logger) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     // A write after the peer left is not worth a crash.
-    response.on('error', (error) => logger.debug({ err: error }, 'response write failed'));
+    const log = loggerFor(request, logger);
+    response.on('error', (error) => log.debug({ err: error }, 'response write failed'));
     const url = parseTarget(request);
     if (!url) return badRequest(response, 'request target is not a path');
     if (request.httpVersion === '1.1' && !request.headers.host) {
@@ -50,14 +52,14 @@ export function createRouter(routes: Map<string, Route>, fallback: Route | null,
       else notFound(response);
     } catch (error) {
       if (error instanceof RequestAbortedError) {
-        logger.debug(
+        log.debug(
           { path: url.pathname, received: error.received },
           'request aborted by the client',
         );
         response.destroy();
         return;
       }
-      logger.error({ err: error, path: url.pathname }, 'request failed');
+      log.error({ err: error, path: url.pathname }, 'request failed');
       if (!response.headersSent) {
         response.writeHead(500, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ error: 'internal error' }));

@@ -68,11 +68,11 @@ export class MessageResolver {
       'Validates data against the template, sends it through WeChat and logs the outcome. A WeChat refusal is a FAILED Message, not an error.',
   })
   sendSubscribeMessage(
-    @Ctx() { apps, scope }: GatewayContext,
+    @Ctx() { apps, scope, requestLog }: GatewayContext,
     @Arg('input', () => SendSubscribeMessageInput) input: SendSubscribeMessageInput,
   ): Promise<MessageRecord> {
     const { app, ...send } = input;
-    return apps.one(scope, app).sending.send(send);
+    return apps.one(scope, app).sending.send(send, { requestId: requestLog?.id });
   }
 
   @FieldResolver(() => Template, { nullable: true })

@@ -97,7 +97,10 @@ export function buildTypedSendResolver(
         // The mutation knows its app; a key of another app is FORBIDDEN here.
         return context.apps
           .one(context.scope, app)
-          .sending.send({ ...input, templateId, data: { ...input.data } });
+          .sending.send(
+            { ...input, templateId, data: { ...input.data } },
+            { requestId: context.requestLog?.id },
+          );
       },
       writable: true,
       configurable: true,

@@ -40,6 +40,19 @@ const DEMO_APPS = [
   },
 ];
 
+/** Listens on `port` (0: a free one); a taken port is an error naming SANDBOX_SIMULATOR_PORT. */
+async function listenOn(simulator: Simulator, port: number): Promise<string> {
+  try {
+    return await simulator.listen(port, '127.0.0.1');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new Error(
+      `SANDBOX_SIMULATOR_PORT: port ${port} is in use on 127.0.0.1: pick another port, or unset it for free ones`,
+      { cause: error },
+    );
+  }
+}
+
 /**
  * Sandbox mode: an embedded WeChat simulator per demo app, on loopback ports, stands in for
  * WeChat, reached through the same client code as production; each serves its app's own
@@ -72,7 +85,8 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
         logger: logger.child({ component: 'simulator', app: app.name }),
         ...sender?.hooks(),
       });
-      const url = await instance.listen(0, '127.0.0.1');
+      const pinned = config.sandboxSimulatorPort;
+      const url = await listenOn(instance, pinned === 0 ? 0 : pinned + index);
       started.push({
         app,
         sender,

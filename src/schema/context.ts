@@ -6,6 +6,7 @@ import type { SubscriptionService } from '../services/ledger/subscription-servic
 import type { MessageService } from '../services/messages/message-service.js';
 import type { SendService } from '../services/sending/send-service.js';
 import type { TemplateCatalog } from '../services/templates/template-catalog.js';
+import type { RequestLog } from '../shared/request-log.js';
 
 /** One mini-program's services, resolved once at start-up. */
 export interface AppServices {
@@ -28,4 +29,6 @@ export interface GatewayContext {
   role: Role;
   scope: AppScope;
   apps: AppDirectory<AppServices>;
+  /** The HTTP request's log: lines written for this operation go through its logger. */
+  requestLog?: RequestLog;
 }

@@ -1,5 +1,4 @@
 import { silentLogger } from '../shared/logger.js';
-import { loadTemplatesFile } from '../services/templates/index.js';
 import { ControlDispatcher, CONTROL_PREFIX } from './control/control-dispatch.js';
 import { platformControls } from './control/platform-controls.js';
 import { userControls } from './control/user-controls.js';
@@ -10,7 +9,8 @@ import type { SimRequest, SimResponse } from './http/sim-http.js';
 import { pagePath } from './messages/send-request.js';
 import { sendRoute } from './messages/send-route.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
-import { SimulatorState } from './state.js';
+import { SimulatorState } from './state/simulator-state.js';
+import { loadSimTemplatesFile } from './templates/read-templates.js';
 import { newtmplReadRoutes } from './templates/newtmpl-read-routes.js';
 import { newtmplWriteRoutes } from './templates/newtmpl-write-routes.js';
 import { classicTokenRoute, stableTokenRoute } from './tokens/token-routes.js';
@@ -44,14 +44,14 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const resolved = resolveOptions(options);
   const { now, appId, appSecret } = resolved;
   const logger = options.logger ?? silentLogger;
-  const state = new SimulatorState(now, appId, resolved.tokenExpiresInSeconds);
+  const state = new SimulatorState(now, appId, resolved.tokenExpiresInSeconds, resolved.sendQuota);
   const replies = new WeChatReplies(now);
   const app = { appId, appSecret };
   const releasedPages = new Set(resolved.pages.map(pagePath));
 
   const ready = options.templates
     ? Promise.resolve(state.setTemplates(options.templates))
-    : loadTemplatesFile(options.templatesFile ?? defaultTemplatesFile()).then((templates) =>
+    : loadSimTemplatesFile(options.templatesFile ?? defaultTemplatesFile()).then((templates) =>
         state.setTemplates(templates),
       );
   // Surfaced by listen()/ready; without this a bad file would also crash as an unhandled rejection.
@@ -77,6 +77,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         inFlight: state.inFlight,
         msgIds: state.msgIds,
         inbox: state.inbox,
+        quota: state.sendQuota,
         sendLatencyMs: resolved.sendLatencyMs,
         ...(options.onSent ? { onSent: options.onSent } : {}),
       }),
@@ -91,6 +92,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const control = new ControlDispatcher(
     [
       ...userControls({
+        appId,
         state,
         now,
         logger,

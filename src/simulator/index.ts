@@ -8,7 +8,7 @@ export {
   DEMO_PAGES,
 } from './options.js';
 export type { SimulatorOptions } from './options.js';
-export { SimulatorState } from './state.js';
+export { SimulatorState } from './state/simulator-state.js';
 export type { PopupEvent } from './control/subscribe-tap.js';
 export { SUBSCRIBE_STATUSES, MAX_TEMPLATES_PER_TAP } from './control/subscribe-tap.js';
 export type { ChangeEvent } from './control/user-controls.js';

@@ -1,6 +1,7 @@
 import type { Logger } from '../shared/logger.js';
-import type { Template } from '../services/templates/index.js';
-import type { Clock } from './clock.js';
+import { DEFAULT_SEND_QUOTA, type SendQuotaLimits } from './messages/send-quota.js';
+import type { SimTemplate } from './templates/sim-template.js';
+import type { Clock } from './common/clock.js';
 import type { ChangeEvent } from './control/user-controls.js';
 import type { PopupEvent } from './control/subscribe-tap.js';
 import type { SentEvent } from './messages/send-route.js';
@@ -26,13 +27,18 @@ export interface SimulatorOptions {
   /** Token lifetime; default 7200. Small values make expiry visible within minutes. */
   tokenExpiresInSeconds?: number;
   /** The private template library; default: loaded from `templatesFile`. */
-  templates?: Template[];
+  templates?: SimTemplate[];
   /** Where the default library comes from; default the project's templates/demo.json. */
   templatesFile?: string;
   /** The released pages (41030 for any other); compared without query and leading slash. */
   pages?: string[];
   /** How long a send holds the user's slot, so a concurrent send sees 43108; default 20. */
   sendLatencyMs?: number;
+  /**
+   * The app's subscribe/send quotas: calls per calendar minute (45011) and per day ending at
+   * 00:00 Asia/Shanghai (45009); null for no limit. Default: no minute limit, 10 000 000 a day.
+   */
+  sendQuota?: Partial<SendQuotaLimits>;
   /** Millisecond clock, injectable for tests; default Date.now. */
   now?: Clock;
   logger?: Logger;
@@ -47,6 +53,17 @@ export interface SimulatorOptions {
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new Error(`Simulator option ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/** A quota limit: a positive integer, or null for none. */
+export function quotaLimit(name: string, value: unknown): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(
+      `Simulator option ${name} must be a positive integer or null, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -78,6 +95,16 @@ export function resolveOptions(options: SimulatorOptions) {
     ),
     pages: [...pages],
     sendLatencyMs,
+    sendQuota: {
+      perMinute: quotaLimit(
+        'sendQuota.perMinute',
+        options.sendQuota?.perMinute ?? DEFAULT_SEND_QUOTA.perMinute,
+      ),
+      perDay: quotaLimit(
+        'sendQuota.perDay',
+        options.sendQuota?.perDay ?? DEFAULT_SEND_QUOTA.perDay,
+      ),
+    },
     now: options.now ?? Date.now,
   };
 }

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   /** Reuse a Redis prefix (another harness's keys), e.g. to play a second process. */
   prefix?: string;
   stub?: WeChatStub;
+  /** Another Redis than the test tier's (a private one the test may stop). */
+  redisUrl?: string;
 }
 
 /** One template with one `thing1` keyword (≤ 20 characters). */
@@ -58,9 +60,10 @@ export async function startDeliveryHarness(
   const appId = stub.appId;
   const prefix = options.prefix ?? uniquePrefix('delivery');
   let redis: RedisClient | undefined;
+  const redisUrl = options.redisUrl ?? testRedisUrl;
   if (kind === 'bullmq') {
-    if (!testRedisUrl) throw new Error('the BullMQ engine needs the Redis tier');
-    redis = await connectQueueRedis(testRedisUrl);
+    if (!redisUrl) throw new Error('the BullMQ engine needs the Redis tier');
+    redis = await connectQueueRedis(redisUrl);
   }
   const stores = redis ? createRedisStores(redis, prefix) : createMemoryStores();
   const stack: WeChatStack = createWeChatStack({
@@ -101,7 +104,7 @@ export async function startDeliveryHarness(
     userMutex,
     quotaPolicy,
     logger,
-    queue: redis ? { prefix, connect: () => connectQueueRedis(testRedisUrl!) } : null,
+    queue: redis ? { prefix, connect: () => connectQueueRedis(redisUrl!) } : null,
     lock: redis ? new RedisLock({ client: redis, prefix }) : new MemoryLock(),
     rateLimit: { max: 100, perSeconds: 1 },
     concurrency: 4,

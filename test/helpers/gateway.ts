@@ -63,7 +63,8 @@ export async function startTestGateway(
       if (!gateway.simulator) throw new Error('not in sandbox mode');
       const response = await fetch(`${gateway.simulator.url}/__sim/${path.replace(/^\//, '')}`, {
         method: body === undefined ? 'GET' : 'POST',
-        headers: { 'content-type': 'application/json' },
+        // JSON, also from /__sim/inbox, which answers HTML to clients that do not ask for JSON.
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return (await response.json()) as never;

@@ -19,13 +19,22 @@ export interface PrivateRedis {
   start(): Promise<void>;
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/**
+ * `persistDir`: keep an append-only file there, synced on every write, so the data survives
+ * stop() and start() as it would on a production Redis with AOF.
+ */
+export async function startPrivateRedis(
+  options: { persistDir?: string } = {},
+): Promise<PrivateRedis> {
   const port = await freePort();
   let proc: ChildProcess | null = null;
+  const persistence = options.persistDir
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.persistDir]
+    : ['--appendonly', 'no'];
   const start = async () => {
     proc = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence],
       {
         stdio: ['ignore', 'pipe', 'ignore'],
       },

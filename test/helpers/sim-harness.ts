@@ -6,74 +6,81 @@ import {
   type Simulator,
   type SimulatorOptions,
 } from '../../src/simulator/index.js';
+import { readTemplatesDocument } from '../../src/simulator/templates/read-templates.js';
 
 /** Templates the rule tests rely on, independent of templates/demo.json. */
+const FIXTURE_DOCUMENT = {
+  templates: [
+    {
+      priTmplId: 'fixtureAuditResult000000000000000000000001',
+      name: 'AuditResult',
+      title: '审核结果通知',
+      content: '审核结果:{{phrase2.DATA}}\n备注:{{thing3.DATA}}\n',
+      example: '审核结果:已通过\n备注:资料齐全\n',
+      type: 2,
+    },
+    {
+      priTmplId: 'fixtureOrderShipped00000000000000000000002',
+      name: 'OrderShipped',
+      title: '订单发货通知',
+      content: '订单编号:{{character_string1.DATA}}\n发货时间:{{date3.DATA}}\n',
+      example: '订单编号:SO-1\n发货时间:2024年5月18日\n',
+      type: 2,
+    },
+    {
+      priTmplId: 'fixturePayment0000000000000000000000000003',
+      name: 'PaymentSuccess',
+      title: '支付成功通知',
+      content: '支付金额:{{amount1.DATA}}\n支付方式:{{enum_string2.DATA}}\n',
+      example: '支付金额:￥1.00\n支付方式:微信支付\n',
+      type: 2,
+      keywordEnumValueList: [
+        { keywordCode: 'enum_string2.DATA', enumValueList: ['微信支付', '余额支付'] },
+      ],
+    },
+    {
+      priTmplId: 'fixtureAuditAgain000000000000000000000004',
+      name: 'AuditResultAgain',
+      title: '审核结果通知',
+      content: '审核结果:{{phrase1.DATA}}\n',
+      example: '审核结果:已通过\n',
+      type: 2,
+    },
+    {
+      priTmplId: 'fixtureRefund00000000000000000000000000005',
+      name: 'RefundDone',
+      title: '退款成功通知',
+      content: '退款金额:{{amount1.DATA}}\n',
+      example: '退款金额:¥5\n',
+      type: 2,
+    },
+    {
+      priTmplId: 'fixtureCoupon00000000000000000000000000006',
+      name: 'CouponExpiring',
+      title: '优惠券到期提醒',
+      content: '优惠券:{{thing1.DATA}}\n',
+      example: '优惠券:满100减10\n',
+      type: 2,
+    },
+    {
+      priTmplId: 'fixtureGradeLongTerm000000000000000000007',
+      name: 'GradeReleased',
+      title: '课程成绩发布通知',
+      content: '课程名称:{{thing1.DATA}}\n考试成绩:{{number2.DATA}}\n',
+      example: '课程名称:高等数学\n考试成绩:92.5\n',
+      type: 3,
+    },
+  ],
+};
+
+/** The fixture as the gateway reads it. */
 export const FIXTURE_TEMPLATES: Template[] = parseTemplatesDocument(
-  {
-    templates: [
-      {
-        priTmplId: 'fixtureAuditResult000000000000000000000001',
-        name: 'AuditResult',
-        title: '审核结果通知',
-        content: '审核结果:{{phrase2.DATA}}\n备注:{{thing3.DATA}}\n',
-        example: '审核结果:已通过\n备注:资料齐全\n',
-        type: 2,
-      },
-      {
-        priTmplId: 'fixtureOrderShipped00000000000000000000002',
-        name: 'OrderShipped',
-        title: '订单发货通知',
-        content: '订单编号:{{character_string1.DATA}}\n发货时间:{{date3.DATA}}\n',
-        example: '订单编号:SO-1\n发货时间:2024年5月18日\n',
-        type: 2,
-      },
-      {
-        priTmplId: 'fixturePayment0000000000000000000000000003',
-        name: 'PaymentSuccess',
-        title: '支付成功通知',
-        content: '支付金额:{{amount1.DATA}}\n支付方式:{{enum_string2.DATA}}\n',
-        example: '支付金额:￥1.00\n支付方式:微信支付\n',
-        type: 2,
-        keywordEnumValueList: [
-          { keywordCode: 'enum_string2.DATA', enumValueList: ['微信支付', '余额支付'] },
-        ],
-      },
-      {
-        priTmplId: 'fixtureAuditAgain000000000000000000000004',
-        name: 'AuditResultAgain',
-        title: '审核结果通知',
-        content: '审核结果:{{phrase1.DATA}}\n',
-        example: '审核结果:已通过\n',
-        type: 2,
-      },
-      {
-        priTmplId: 'fixtureRefund00000000000000000000000000005',
-        name: 'RefundDone',
-        title: '退款成功通知',
-        content: '退款金额:{{amount1.DATA}}\n',
-        example: '退款金额:¥5\n',
-        type: 2,
-      },
-      {
-        priTmplId: 'fixtureCoupon00000000000000000000000000006',
-        name: 'CouponExpiring',
-        title: '优惠券到期提醒',
-        content: '优惠券:{{thing1.DATA}}\n',
-        example: '优惠券:满100减10\n',
-        type: 2,
-      },
-      {
-        priTmplId: 'fixtureGradeLongTerm000000000000000000007',
-        name: 'GradeReleased',
-        title: '课程成绩发布通知',
-        content: '课程名称:{{thing1.DATA}}\n考试成绩:{{number2.DATA}}\n',
-        example: '课程名称:高等数学\n考试成绩:92.5\n',
-        type: 3,
-      },
-    ],
-  },
+  FIXTURE_DOCUMENT,
   'sim-harness fixture',
 );
+
+/** The same fixture read by the simulator's own parser, so the simulator judges independently. */
+export const SIM_FIXTURE_TEMPLATES = readTemplatesDocument(FIXTURE_DOCUMENT, 'sim-harness fixture');
 
 export const [AUDIT, ORDER, PAYMENT, AUDIT_AGAIN, REFUND, COUPON, GRADE] = FIXTURE_TEMPLATES as [
   Template,
@@ -109,6 +116,7 @@ export interface Harness {
   sim: Simulator;
   clock: FakeClock;
   close(): Promise<void>;
+  /** Asks for JSON (`/__sim/inbox` answers HTML otherwise). */
   get(path: string, query?: Record<string, string>): Promise<Reply>;
   /** A string body is sent as is; anything else as JSON. */
   post(path: string, body?: unknown, query?: Record<string, string>): Promise<Reply>;
@@ -138,7 +146,7 @@ async function reply(response: Response): Promise<Reply> {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Harness> {
   const clock = new FakeClock();
   const sim = createSimulator({
-    templates: FIXTURE_TEMPLATES,
+    templates: SIM_FIXTURE_TEMPLATES,
     now: clock.now,
     logger: silentLogger,
     ...options,
@@ -154,7 +162,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ha
     sim,
     clock,
     close: () => sim.close(),
-    get: async (path, query) => reply(await fetch(url(path, query))),
+    get: async (path, query) =>
+      reply(await fetch(url(path, query), { headers: { accept: 'application/json' } })),
     post: async (path, body, query) =>
       reply(
         await fetch(url(path, query), {

@@ -16,6 +16,8 @@ export interface WeChatStub {
   tokenErrorAlways: number | null;
   sendErrors: number[];
   sendErrorAlways: number | null;
+  /** The next this-many sends are read, then their connection is cut without an answer. */
+  sendHangUps: number;
   expiresIn: number;
   msgid: string;
   /** Latency of each token reply, to widen races. */
@@ -86,6 +88,7 @@ export async function startWeChatStub(
     tokenErrorAlways: null,
     sendErrors: [],
     sendErrorAlways: null,
+    sendHangUps: 0,
     expiresIn: init.expiresIn ?? 7200,
     msgid: init.msgid ?? '2097683633284153344',
     tokenDelayMs: init.tokenDelayMs ?? 0,
@@ -135,6 +138,11 @@ export async function startWeChatStub(
       stub.lastSendBody = JSON.parse(body);
       const sent = stub.lastSendBody as { touser: string; template_id: string };
       stub.sendLog.push({ touser: sent.touser, templateId: sent.template_id });
+      if (stub.sendHangUps > 0) {
+        stub.sendHangUps--;
+        req.socket.destroy();
+        return;
+      }
       if (stub.sendDelayMs === Infinity) return; // never answered: the socket stays open
       if (stub.sendDelayMs > 0) await new Promise((r) => setTimeout(r, stub.sendDelayMs));
       const token = url.searchParams.get('access_token') ?? '';

@@ -197,4 +197,61 @@ describe('loadConfig: HTTP limits', () => {
       'HTTP_HEADERS_TIMEOUT_MS (20000) must not exceed HTTP_REQUEST_TIMEOUT_MS (1000)',
     );
   });
+
+  describe('delivery engine settings', () => {
+    it('defaults to every role, 8 concurrent sends and no webhook', () => {
+      expect(loadConfig({})).toMatchObject({
+        delivery: { role: 'all', workerConcurrency: 8 },
+        statusWebhook: null,
+      });
+    });
+
+    it('reads GATEWAY_ROLE, WORKER_CONCURRENCY and the status webhook', () => {
+      const config = loadConfig({
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        GATEWAY_ROLE: 'api',
+        WORKER_CONCURRENCY: '32',
+        STATUS_WEBHOOK_URL: 'https://hooks.example.com/wechat',
+        STATUS_WEBHOOK_SECRET: 'hook-secret-0123456789',
+      });
+      expect(config.delivery).toEqual({ role: 'api', workerConcurrency: 32 });
+      expect(config.statusWebhook).toEqual({
+        url: 'https://hooks.example.com/wechat',
+        secret: 'hook-secret-0123456789',
+      });
+    });
+
+    it('lets a worker-only process run without API keys', () => {
+      const config = loadConfig({
+        WECHAT_APP_ID: 'wx1234567890abcdef',
+        WECHAT_APP_SECRET: 'secret-0123456789',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        GATEWAY_ROLE: 'worker',
+      });
+      expect(config.delivery.role).toBe('worker');
+    });
+
+    it('reports bad settings together, never echoing the webhook secret', () => {
+      let error: unknown;
+      try {
+        loadConfig({
+          GATEWAY_ROLE: 'worker',
+          WORKER_CONCURRENCY: '0',
+          STATUS_WEBHOOK_URL: 'ftp://x',
+          STATUS_WEBHOOK_SECRET: 'shortsecret',
+        });
+      } catch (e) {
+        error = e;
+      }
+      const text = (error as ConfigError).problems.join('\n');
+      expect(text).toMatch(/GATEWAY_ROLE=worker needs REDIS_URL/);
+      expect(text).toMatch(/WORKER_CONCURRENCY must be an integer from 1 to 1000/);
+      expect(text).toMatch(/STATUS_WEBHOOK_URL must be a http: or https: URL/);
+      expect(text).toMatch(/STATUS_WEBHOOK_SECRET is set but STATUS_WEBHOOK_URL is not/);
+      expect(text).not.toContain('shortsecret');
+      expect(() =>
+        loadConfig({ STATUS_WEBHOOK_URL: 'https://h.example.com', STATUS_WEBHOOK_SECRET: 'short' }),
+      ).toThrow(/needs STATUS_WEBHOOK_SECRET \(at least 16 characters\)/);
+    });
+  });
 });

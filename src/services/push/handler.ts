@@ -1,4 +1,5 @@
 import type { Logger } from '../../shared/logger.js';
+import { noopObserver, type Observer } from '../../shared/observer.js';
 import type { PushDedup } from './dedup-store/push-dedup.js';
 import { parseEnvelope, type PushDocument } from './envelope.js';
 import { normalizeEvent } from './normalize-event.js';
@@ -25,6 +26,8 @@ export interface PushHandlerDeps {
   dedup: PushDedup;
   sink: PushEventSink;
   logger: Logger;
+  /** Counts deliveries by event kind and outcome; none recorded when absent. */
+  observer?: Observer;
   /** Default 65536. The HTTP adapter should also stop reading a body past this size. */
   maxBodyBytes?: number;
   /** How long a delivery key is remembered. Default 3600 s, well past WeChat's retries. */
@@ -39,6 +42,8 @@ export interface PushRequest {
   query: URLSearchParams;
   contentType?: string;
   body: Buffer | string;
+  /** The HTTP request's id: the lines about this delivery carry it. */
+  requestId?: string;
 }
 
 export interface PushResponse {
@@ -107,6 +112,7 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const dedupTtlSeconds = deps.dedupTtlSeconds ?? DEFAULT_DEDUP_TTL_SECONDS;
   const { logger, dedup, sink } = deps;
+  const observer = deps.observer ?? noopObserver;
 
   function verify(query: URLSearchParams): SignedQuery {
     const signed = verifyUrlSignature(query, deps.token);
@@ -120,6 +126,7 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
     if (echostr === null || echostr === '') {
       throw new PushError('missing_echostr', 'verification request has no echostr');
     }
+    observer.push({ event: 'verification', outcome: 'verified' });
     return { status: 200, body: echostr, contentType: TEXT };
   }
 
@@ -165,7 +172,7 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
     return doc;
   }
 
-  async function handlePost(req: PushRequest): Promise<PushResponse> {
+  async function handlePost(req: PushRequest, log: Logger): Promise<PushResponse> {
     const size = typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.length;
     if (size > maxBodyBytes) {
       throw new PushError(
@@ -178,55 +185,62 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
     const event = normalizeEvent(readDocument(req, signed, text));
 
     if (event.kind === 'other') {
-      logger.debug(
+      log.debug(
         { event: event.event, msgType: event.msgType },
         'push ignored: not a subscribe event',
       );
+      observer.push({ event: event.kind, outcome: 'ignored' });
       return success();
     }
     const key = pushDedupKey(event);
     if (!(await dedup.firstSeen(key, dedupTtlSeconds))) {
-      logger.info({ event: event.event }, 'push ignored: delivery already handled');
+      log.info({ event: event.event }, 'push ignored: delivery already handled');
+      observer.push({ event: event.kind, outcome: 'duplicate' });
       return success();
     }
     try {
       await sink.apply(event);
     } catch (err) {
-      logger.error(
+      log.error(
         { err, event: event.event },
         'push event could not be applied; replying 500 so WeChat retries',
       );
-      await releaseClaim(key);
+      await releaseClaim(key, log);
+      observer.push({ event: event.kind, outcome: 'failed' });
       return reply(500);
     }
-    logger.info({ event: event.event, items: event.items.length }, 'push event applied');
+    log.info({ event: event.event, items: event.items.length }, 'push event applied');
+    observer.push({ event: event.kind, outcome: 'applied' });
     return success();
   }
 
-  async function releaseClaim(key: string): Promise<void> {
+  async function releaseClaim(key: string, log: Logger): Promise<void> {
     try {
       await dedup.release(key);
     } catch (err) {
-      logger.error({ err }, 'push dedup release failed: the retry of this delivery may be dropped');
+      log.error({ err }, 'push dedup release failed: the retry of this delivery may be dropped');
     }
   }
 
   return async function handlePush(req) {
     const method = req.method.toUpperCase();
+    const log = req.requestId === undefined ? logger : logger.child({ requestId: req.requestId });
     try {
       if (method === 'GET') return handleGet(req);
-      if (method === 'POST') return await handlePost(req);
+      if (method === 'POST') return await handlePost(req, log);
       throw new PushError('method_not_allowed', `method ${method.slice(0, 16)} is not GET or POST`);
     } catch (err) {
       if (err instanceof PushError) {
         const fields = { reason: err.reason, status: err.status, method: method.slice(0, 16) };
-        logger.warn(
+        log.warn(
           err.field === undefined ? fields : { ...fields, field: err.field },
           `push request rejected: ${err.message}`,
         );
+        observer.push({ event: 'unknown', outcome: err.reason });
         return reply(err.status);
       }
-      logger.error({ err }, 'push request failed unexpectedly; replying 500 so WeChat retries');
+      log.error({ err }, 'push request failed unexpectedly; replying 500 so WeChat retries');
+      observer.push({ event: 'unknown', outcome: 'failed' });
       return reply(500);
     }
   };

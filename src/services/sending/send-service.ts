@@ -11,6 +11,7 @@ import {
 import { assertIdempotencyKey, type IdempotencyStore } from './idempotency/idempotency-store.js';
 import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
 import type { Logger } from '../../shared/logger.js';
+import { noopObserver, type Observer } from '../../shared/observer.js';
 import {
   directSendFields,
   newMessageId,
@@ -28,6 +29,7 @@ import type { SendOutcome } from '../wechat/wechat-service.js';
 import { assertIdentifier } from '../../shared/identifiers.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import { normalizeTemplateData } from './normalize-data.js';
+import { SendReport } from './send-report.js';
 
 export interface SendRequest {
   openid: string;
@@ -40,8 +42,17 @@ export interface SendRequest {
   idempotencyKey?: string | null;
 }
 
+export interface SendOptions {
+  /** The id of the request asking for the send: every line about the send carries it. */
+  requestId?: string;
+}
+
 export interface SubscribeMessageSender {
-  sendSubscribeMessage(message: SubscribeMessage): Promise<SendOutcome>;
+  /** `logger`: the send's logger, for the lines about this call. */
+  sendSubscribeMessage(
+    message: SubscribeMessage,
+    options?: { logger?: Logger },
+  ): Promise<SendOutcome>;
 }
 
 export interface SendServiceDeps {
@@ -54,6 +65,8 @@ export interface SendServiceDeps {
   userMutex: KeyedMutex;
   quotaPolicy: QuotaPolicy;
   logger: Logger;
+  /** Counts send outcomes for the metrics; none recorded when absent. */
+  observer?: Observer;
   now?: Clock;
   idempotencyTtlSeconds?: number;
   /** How long a duplicate request waits for the original one to finish. */
@@ -79,9 +92,13 @@ export class SendService {
     return new Date(this.clock());
   }
 
-  async send(request: SendRequest): Promise<MessageRecord> {
+  async send(request: SendRequest, options: SendOptions = {}): Promise<MessageRecord> {
     const prepared = this.prepare(request);
     const { deps } = this;
+    const logger =
+      options.requestId === undefined
+        ? deps.logger
+        : deps.logger.child({ requestId: options.requestId });
     // The id and createdAt share one instant, so the newest-first log (ordered by id) also reads
     // newest first by createdAt when sends queue behind one user.
     const acceptedAt = this.now();
@@ -102,12 +119,20 @@ export class SendService {
         return this.awaitOriginal(claim.messageId);
       }
     }
+    const report = new SendReport(logger, deps.observer ?? noopObserver, {
+      messageId,
+      appId: deps.appId,
+      template: prepared.template,
+    });
     try {
-      return await deps.userMutex.runExclusive(
+      const record = await deps.userMutex.runExclusive(
         `send:${deps.appId}:${prepared.message.touser}`,
-        () => this.sendExclusive(messageId, acceptedAt, prepared),
+        () => this.sendExclusive(messageId, acceptedAt, prepared, logger),
       );
+      report.finished(record);
+      return record;
     } catch (error) {
+      report.threw(error);
       // Nothing reached WeChat: free the key so the client's retry is a fresh attempt.
       if (prepared.idempotencyKey !== null && !mayHaveReachedWeChat(error)) {
         await deps.idempotency.forget(deps.appId, prepared.idempotencyKey, messageId);
@@ -180,6 +205,7 @@ export class SendService {
     messageId: string,
     acceptedAt: Date,
     prepared: ReturnType<SendService['prepare']>,
+    logger: Logger,
   ): Promise<MessageRecord> {
     const { deps } = this;
     const { message } = prepared;
@@ -216,7 +242,7 @@ export class SendService {
     };
     await deps.messages.create(record);
     try {
-      const outcome = await deps.sender.sendSubscribeMessage(message);
+      const outcome = await deps.sender.sendSubscribeMessage(message, { logger });
       const sent = await deps.messages.update(deps.appId, messageId, {
         status: 'SENT',
         msgid: outcome.msgid,
@@ -227,7 +253,7 @@ export class SendService {
       await deps.ledger.recordSent(key, { reserved, at: this.now() });
       return sent;
     } catch (error) {
-      return this.recordFailure(error, messageId, key, reserved, prepared.longTerm);
+      return this.recordFailure(error, messageId, key, reserved, prepared.longTerm, logger);
     }
   }
 
@@ -237,6 +263,7 @@ export class SendService {
     key: SubscriptionKey,
     reserved: boolean,
     longTerm: boolean,
+    logger: Logger,
   ): Promise<MessageRecord> {
     const { deps } = this;
     const attempts = (error as { attempts?: number }).attempts ?? 0;
@@ -253,8 +280,8 @@ export class SendService {
         else await deps.ledger.markNoCredit(key, this.now());
       } else if (reserved) await deps.ledger.release(key, this.now());
       if (refusal.errcode !== WeChatErrcode.USER_REFUSED) {
-        deps.logger.warn(
-          { errcode: refusal.errcode, templateId: key.templateId, messageId },
+        logger.warn(
+          { errcode: refusal.errcode, appId: key.appId, templateId: key.templateId, messageId },
           'WeChat refused a send',
         );
       }

@@ -45,14 +45,21 @@ export class WeChatService {
   }
 
   /** Throws WeChatError when WeChat refuses; `attempts` is reported through the error too. */
-  async sendSubscribeMessage(message: SubscribeMessage): Promise<SendOutcome> {
+  async sendSubscribeMessage(
+    message: SubscribeMessage,
+    options: { logger?: Logger } = {},
+  ): Promise<SendOutcome> {
+    const logger = options.logger ?? this.logger;
     let attempts = 0;
     try {
-      const { msgid } = await this.retrying('/cgi-bin/message/subscribe/send', () =>
-        this.tokens.withToken((token) => {
-          attempts++;
-          return this.client.sendSubscribeMessage(token, message);
-        }),
+      const { msgid } = await this.retrying(
+        '/cgi-bin/message/subscribe/send',
+        () =>
+          this.tokens.withToken((token) => {
+            attempts++;
+            return this.client.sendSubscribeMessage(token, message, logger);
+          }, logger),
+        logger,
       );
       return { msgid, attempts };
     } catch (error) {
@@ -67,7 +74,11 @@ export class WeChatService {
     );
   }
 
-  private async retrying<T>(path: string, call: () => Promise<T>): Promise<T> {
+  private async retrying<T>(
+    path: string,
+    call: () => Promise<T>,
+    logger: Logger = this.logger,
+  ): Promise<T> {
     const attempts = this.options.attempts ?? 3;
     let backoff = this.options.backoffMs ?? 200;
     for (let attempt = 1; ; attempt++) {
@@ -78,7 +89,7 @@ export class WeChatService {
           (error instanceof WeChatError && error.errcode === WeChatErrcode.SYSTEM_BUSY) ||
           (error instanceof TransportError && !error.sent);
         if (retryable && attempt < attempts) {
-          this.logger.debug({ path, attempt }, 'WeChat busy or unreachable; retrying');
+          logger.debug({ path, attempt }, 'WeChat busy or unreachable; retrying');
           await new Promise((resolve) => setTimeout(resolve, backoff));
           backoff *= 2;
           continue;

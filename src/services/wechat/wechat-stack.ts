@@ -1,5 +1,6 @@
 import type { TokenMode } from '../../config.js';
 import type { Logger } from '../../shared/logger.js';
+import type { Observer } from '../../shared/observer.js';
 import { createKeyv } from '../../infra/redis/keyv-factory.js';
 import { MemoryLock } from '../../shared/lock.js';
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
@@ -23,6 +24,8 @@ export interface WeChatStackOptions {
   appSecret: string;
   tokenMode: TokenMode;
   logger: Logger;
+  /** Receives call timings and token fetch outcomes; none recorded when absent. */
+  observer?: Observer;
   /** Shared storage for tokens and the refresh lock; in-process when absent. */
   redis?: RedisClient;
   prefix: string;
@@ -53,6 +56,7 @@ export function createWeChatStack(options: WeChatStackOptions): WeChatStack {
     transport,
     credentials: { appId: options.appId, appSecret: options.appSecret },
     logger,
+    observer: options.observer,
   });
   const keyv = createKeyv({ redis: options.redis, namespace: options.prefix });
   const tokens = new AccessTokenService({
@@ -64,6 +68,7 @@ export function createWeChatStack(options: WeChatStackOptions): WeChatStack {
       ? new RedisLock({ client: options.redis, prefix: options.prefix })
       : new MemoryLock(),
     logger,
+    observer: options.observer,
   });
   const wechat = new WeChatService({ client, tokens, logger, options: options.service });
   return {

@@ -1,9 +1,37 @@
 import { jsonResponse, parseJsonObject } from '../http/sim-http.js';
-import type { SimulatorState } from '../state.js';
+import type { SimulatorState } from '../state/simulator-state.js';
 import type { TokenMode } from '../tokens/token-authority.js';
 import { badRequest, type ControlRoute } from './control-route.js';
 
 const MAX_INJECTION_TIMES = 10_000;
+const QUOTA_FIELDS = ['perMinute', 'perDay', 'usedToday'];
+
+/** The quota change a control body asks for, or what is wrong with it. */
+function readQuotaChange(
+  body: Record<string, unknown>,
+): { perMinute?: number | null; perDay?: number | null; usedToday?: number } | string {
+  const unknown = Object.keys(body).filter((key) => !QUOTA_FIELDS.includes(key));
+  if (unknown.length > 0) {
+    return `unknown field ${unknown.join(', ')}; the fields are ${QUOTA_FIELDS.join(', ')}`;
+  }
+  const problems: string[] = [];
+  const change: { perMinute?: number | null; perDay?: number | null; usedToday?: number } = {};
+  for (const field of ['perMinute', 'perDay'] as const) {
+    const value = body[field];
+    if (value === undefined) continue;
+    if (value === null || (Number.isSafeInteger(value) && (value as number) > 0)) {
+      change[field] = value as number | null;
+    } else
+      problems.push(`${field} must be a positive integer or null, got ${JSON.stringify(value)}`);
+  }
+  const { usedToday } = body;
+  if (usedToday !== undefined) {
+    if (Number.isSafeInteger(usedToday) && (usedToday as number) >= 0) {
+      change.usedToday = usedToday as number;
+    } else problems.push(`usedToday must be an integer >= 0, got ${JSON.stringify(usedToday)}`);
+  }
+  return problems.length > 0 ? problems.join('; ') : change;
+}
 
 /** What WeChat itself does or suffers: injected errors, token events, counters, reset. */
 export function platformControls(deps: {
@@ -91,6 +119,29 @@ export function platformControls(deps: {
     },
     {
       method: 'GET',
+      path: '/__sim/quota',
+      summary:
+        "the app's subscribe/send quotas (null: no limit), what is used and when each resets",
+      handle: () => jsonResponse(state.sendQuota.snapshot()),
+    },
+    {
+      method: 'POST',
+      path: '/__sim/quota',
+      summary:
+        'sets the subscribe/send quotas: beyond perMinute calls in a calendar minute sends answer 45011, beyond perDay calls in a day (ending 00:00 Asia/Shanghai) 45009; usedToday fakes the calls already made today',
+      input:
+        '{ perMinute?: number | null, perDay?: number | null, usedToday?: number }  (null: no limit; an absent field stays)',
+      handle({ body }) {
+        const parsed = parseJsonObject(body);
+        if (!parsed.ok) return badRequest(parsed.reason);
+        const change = readQuotaChange(parsed.value);
+        if (typeof change === 'string') return badRequest(change);
+        state.sendQuota.configure(change);
+        return jsonResponse(state.sendQuota.snapshot());
+      },
+    },
+    {
+      method: 'GET',
       path: '/__sim/counters',
       summary:
         'calls per WeChat path, replies per path and errcode, tokens issued per mode, sends ok/failed per errcode',
@@ -104,7 +155,7 @@ export function platformControls(deps: {
       method: 'POST',
       path: '/__sim/reset',
       summary:
-        'back to the starting state: no tokens, credits, messages, login codes, injected errors or counts; the starting template library',
+        'back to the starting state: no tokens, credits, messages, login codes, injected errors or counts; the starting template library and quotas',
       handle() {
         state.reset();
         return jsonResponse({ ok: true });

@@ -1,4 +1,4 @@
-import type { Template } from '../../services/templates/index.js';
+import type { SimTemplate } from '../templates/sim-template.js';
 import { jsonResponse, parseJsonObject, type SimResponse } from '../http/sim-http.js';
 import type { SubscriptionLedger } from '../messages/subscription-ledger.js';
 import type { PrivateLibrary } from '../templates/private-library.js';
@@ -141,7 +141,7 @@ export function subscribeTap(
 
 function apply(
   openid: string,
-  chosen: { template: Template; status: string }[],
+  chosen: { template: SimTemplate; status: string }[],
   deps: { ledger: SubscriptionLedger; createTime: number },
 ): TapOutcome {
   const result: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };

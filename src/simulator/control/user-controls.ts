@@ -1,8 +1,10 @@
-import type { Template } from '../../services/templates/index.js';
-import { unixSeconds, type Clock } from '../clock.js';
+import type { SimTemplate } from '../templates/sim-template.js';
+import { unixSeconds, type Clock } from '../common/clock.js';
+import { htmlResponse, prefersJson } from '../http/negotiate.js';
 import { jsonResponse, parseJsonObject } from '../http/sim-http.js';
+import { renderInboxPage } from '../messages/inbox-page.js';
 import type { Logger } from '../../shared/logger.js';
-import type { SimulatorState } from '../state.js';
+import type { SimulatorState } from '../state/simulator-state.js';
 import { USER_LABEL_PATTERN } from '../users/login-codes.js';
 import { openIdProblem } from '../users/openids.js';
 import { badRequest, type ControlRoute } from './control-route.js';
@@ -11,6 +13,7 @@ import { subscribeTap, type PopupEvent } from './subscribe-tap.js';
 export type ChangeEvent = PopupEvent;
 
 export interface UserControlDeps {
+  appId: string;
   state: SimulatorState;
   now: Clock;
   logger: Logger;
@@ -36,7 +39,7 @@ async function runHook<E>(
 function creditsView(state: SimulatorState, openid: string) {
   return {
     openid,
-    templates: state.library.all().map((template: Template) => ({
+    templates: state.library.all().map((template: SimTemplate) => ({
       templateId: template.id,
       name: template.name,
       title: template.title,
@@ -135,15 +138,25 @@ export function userControls(deps: UserControlDeps): ControlRoute[] {
       method: 'GET',
       path: '/__sim/inbox',
       summary:
-        'delivered messages as the user sees them (title, "label: value" lines), newest first',
+        'delivered messages as the user sees them, newest first: an HTML page laid out like the phone, or with Accept: application/json { messages: [{ title, lines: ["label: value"], … }] }',
       input: '?openid=  (omit for every user)',
-      handle({ query }) {
-        const openid = query.get('openid');
-        if (openid !== null) {
-          const problem = openIdProblem(openid);
-          if (problem) return badRequest(problem);
+      handle({ query, accept }) {
+        const openid = query.get('openid') ?? undefined;
+        const problem = openid === undefined ? null : openIdProblem(openid);
+        if (prefersJson(accept)) {
+          return problem
+            ? badRequest(problem)
+            : jsonResponse({ messages: state.inbox.list(openid) });
         }
-        return jsonResponse({ messages: state.inbox.list(openid ?? undefined) });
+        const everyone = state.inbox.delivered();
+        const page = renderInboxPage({
+          appId: deps.appId,
+          messages: problem ? [] : state.inbox.delivered(openid),
+          openids: [...new Set(everyone.map((message) => message.openid))],
+          ...(openid === undefined ? {} : { openid }),
+          ...(problem ? { problem } : {}),
+        });
+        return htmlResponse(page, problem ? 400 : 200);
       },
     },
   ];

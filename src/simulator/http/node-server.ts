@@ -33,6 +33,7 @@ function write(res: ServerResponse, response: SimResponse): Promise<void> {
     res.writeHead(response.status, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(response.body),
+      ...response.headers,
     });
     // 'close' too: a client that hangs up early must not leave the after-response hook waiting.
     res.once('close', () => resolve());
@@ -96,6 +97,7 @@ export class SimHttpServer {
         path: url.pathname,
         query: url.searchParams,
         body,
+        ...(req.headers.accept === undefined ? {} : { accept: req.headers.accept }),
       });
     } catch (error) {
       const tooLarge = error instanceof BodyTooLargeError;

@@ -9,12 +9,16 @@ export interface SimRequest {
   query: URLSearchParams;
   /** The raw body, decoded as UTF-8 ('' when there is none). */
   body: string;
+  /** The Accept header, for the few control pages that also speak HTML. */
+  accept?: string;
 }
 
 export interface SimResponse {
   status: number;
-  /** Already-serialised JSON, so 64-bit numbers can be written as bare digits. */
+  /** Already-serialised JSON, so 64-bit numbers can be written as bare digits (or HTML, see headers). */
   body: string;
+  /** Extra or replacing headers; the default Content-Type is JSON. */
+  headers?: Record<string, string>;
   /** The WeChat errcode this reply carries (0 for success), for the counters. */
   errcode?: number;
   /** Runs after the response is written: WeChat's event pushes follow its reply, never precede it. */

@@ -1,4 +1,4 @@
-import type { Template } from '../../services/templates/index.js';
+import type { SimTemplate } from '../templates/sim-template.js';
 
 /** A delivered message as the user sees it in WeChat's service notifications. */
 export interface InboxMessage {
@@ -16,29 +16,46 @@ export interface InboxMessage {
   sentAt: string;
 }
 
+/** One keyword row of the card: its label (null when the template has none) and value. */
+export interface CardRow {
+  label: string | null;
+  value: string;
+}
+
+/** What the inbox keeps: the message plus its rows, so a page can lay out labels and values. */
+export interface DeliveredMessage extends InboxMessage {
+  rows: readonly CardRow[];
+}
+
 /** Kept per simulator; the oldest messages are dropped beyond this. */
 const MAX_MESSAGES = 10_000;
 
-export function renderLines(template: Template, data: Readonly<Record<string, string>>): string[] {
-  return template.fields.map((field) => {
-    const value = data[field.key] ?? '';
-    return field.label === null ? value : `${field.label}: ${value}`;
-  });
+export function cardRows(template: SimTemplate, data: Readonly<Record<string, string>>): CardRow[] {
+  return template.fields.map((field) => ({ label: field.label, value: data[field.key] ?? '' }));
+}
+
+export function linesOf(rows: readonly CardRow[]): string[] {
+  return rows.map(({ label, value }) => (label === null ? value : `${label}: ${value}`));
 }
 
 export class Inbox {
-  private messages: InboxMessage[] = [];
+  private messages: DeliveredMessage[] = [];
 
-  deliver(message: InboxMessage): void {
+  deliver(message: DeliveredMessage): void {
     this.messages.push(message);
     if (this.messages.length > MAX_MESSAGES) this.messages.shift();
   }
 
-  /** Newest first; every user's when `openid` is undefined. */
-  list(openid?: string): InboxMessage[] {
+  /** Newest first, with their card rows; every user's when `openid` is undefined. */
+  delivered(openid?: string): DeliveredMessage[] {
     const chosen =
       openid === undefined ? this.messages : this.messages.filter((m) => m.openid === openid);
     return [...chosen].reverse();
+  }
+
+  /** Newest first, in the JSON shape of `GET /__sim/inbox`. */
+  list(openid?: string): InboxMessage[] {
+    return this.delivered(openid).map(({ rows: _rows, ...message }) => message);
   }
 
   reset(): void {

@@ -1,10 +1,7 @@
-import {
-  validateTemplateData,
-  type FieldViolation,
-  type Template,
-} from '../../services/templates/index.js';
 import { parseJsonObject } from '../http/sim-http.js';
 import type { PrivateLibrary } from '../templates/private-library.js';
+import type { SimTemplate } from '../templates/sim-template.js';
+import { judgeKeyword } from './keyword-rules.js';
 import { isOwnOpenId } from '../users/openids.js';
 
 export const MINIPROGRAM_STATES: readonly string[] = ['developer', 'trial', 'formal'];
@@ -13,7 +10,7 @@ export const LANGS: readonly string[] = ['zh_CN', 'en_US', 'zh_HK', 'zh_TW'];
 /** A subscribe/send body that passed every synchronous check. */
 export interface SendRequest {
   touser: string;
-  template: Template;
+  template: SimTemplate;
   page: string | null;
   miniprogramState: string;
   lang: string;
@@ -36,9 +33,9 @@ function isPlainObject(value: unknown): value is Body {
 }
 
 /**
- * `data` values as the validator sees them. WeChat types `value` as any: numbers and booleans are
- * read as their text; a missing or null value, or an entry that is not `{value}`, counts as empty;
- * an object or array value stays as it is so the validator rejects it as not a string.
+ * `data` values as WeChat reads them. It types `value` as any: numbers and booleans are read as
+ * their text; a missing or null value, or an entry that is not `{value}`, counts as empty; an
+ * object or array value stays as it is and is judged invalid.
  */
 function readValues(data: Body): Record<string, unknown> {
   const values: Record<string, unknown> = {};
@@ -51,11 +48,19 @@ function readValues(data: Body): Record<string, unknown> {
 }
 
 /**
- * The violation WeChat names in its 47003: a keyword of the template first (WeChat walks the
- * template's keywords), then a key the template does not have.
+ * What WeChat names in its 47003: the first keyword of the template (in the template's order)
+ * whose value is empty or invalid, else the first key the template does not have.
  */
-function reportedViolation(violations: readonly FieldViolation[]): FieldViolation | undefined {
-  return violations.find((v) => v.reason !== 'unknown_key') ?? violations[0];
+function dataProblem(template: SimTemplate, values: Record<string, unknown>): string | null {
+  for (const field of template.fields) {
+    const value = Object.hasOwn(values, field.key) ? values[field.key] : undefined;
+    const verdict = judgeKeyword(field.kind, value, field.enumValues);
+    if (verdict !== 'ok') {
+      return `data.${field.key}.value ${verdict === 'empty' ? 'is empty' : 'invalid'}`;
+    }
+  }
+  const unknown = Object.keys(values).find((key) => !template.fields.some((f) => f.key === key));
+  return unknown === undefined ? null : `data.${unknown}.value invalid`;
 }
 
 function argumentInvalid(what: string): ReadSend {
@@ -95,14 +100,8 @@ export function readSendRequest(
     return argumentInvalid('lang invalid');
   if (!isPlainObject(data)) return { ok: false, errcode: 47001 };
   const values = readValues(data);
-  // validateFieldValue (behind validateTemplateData) judges any value and calls a non-string invalid.
-  const violation = reportedViolation(
-    validateTemplateData(template, values as Record<string, string>),
-  );
-  if (violation) {
-    const empty = violation.reason === 'missing' || violation.reason === 'empty';
-    return argumentInvalid(`data.${violation.key}.value ${empty ? 'is empty' : 'invalid'}`);
-  }
+  const problem = dataProblem(template, values);
+  if (problem !== null) return argumentInvalid(problem);
   return {
     ok: true,
     request: {

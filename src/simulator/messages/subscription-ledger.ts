@@ -1,4 +1,4 @@
-import type { Template } from '../../services/templates/index.js';
+import type { SimTemplate } from '../templates/sim-template.js';
 
 /**
  * What each user has agreed to receive (docs/wechat.md §5.4):
@@ -11,7 +11,7 @@ export class SubscriptionLedger {
   private readonly oneTimeCredits = new Map<string, Map<string, number>>();
   private readonly longTermAccepted = new Map<string, Set<string>>();
 
-  accept(openid: string, template: Template): void {
+  accept(openid: string, template: SimTemplate): void {
     if (template.type === 'LONG_TERM') {
       this.longTermSet(openid).add(template.id);
       return;
@@ -25,7 +25,7 @@ export class SubscriptionLedger {
    * one-time subscription stands on its own). For a long-term template the popup choice is the
    * setting itself, so a reject turns it off.
    */
-  reject(openid: string, template: Template): void {
+  reject(openid: string, template: SimTemplate): void {
     if (template.type === 'LONG_TERM') this.longTermAccepted.get(openid)?.delete(template.id);
   }
 
@@ -44,7 +44,7 @@ export class SubscriptionLedger {
   }
 
   /** Whether a send may go out; a one-time send spends a credit here. */
-  spend(openid: string, template: Template): boolean {
+  spend(openid: string, template: SimTemplate): boolean {
     if (template.type === 'LONG_TERM') return this.isLongTermAccepted(openid, template.id);
     const left = this.credits(openid, template.id);
     if (left <= 0) return false;

@@ -1,8 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../shared/logger.js';
-import { PushCrypto } from '../../services/push/push-crypto.js';
-import { unixSeconds, type Clock } from '../clock.js';
+import { unixSeconds, type Clock } from '../common/clock.js';
 import type { PopupEvent } from '../control/subscribe-tap.js';
 import type { ChangeEvent } from '../control/user-controls.js';
 import type { SentEvent } from '../messages/send-route.js';
@@ -11,6 +10,7 @@ import { sandboxOriginalId } from './original-id.js';
 import type { PushBodyFormat } from './render-push.js';
 import { sealPush, type PushMode } from './seal-push.js';
 import { changePush, popupPush, sentPush, type SubscribePush } from './subscribe-push.js';
+import { WeChatPushSealer } from './wechat-crypto.js';
 
 /** WeChat waits 5 s for `success`, then drops the connection and retries: 3 attempts in all (§6.2). */
 export const WECHAT_PUSH_TIMEOUT_MS = 5000;
@@ -69,7 +69,7 @@ export class PushSender {
   readonly mode: PushMode;
   readonly originalId: string;
   readonly #token: string;
-  readonly #crypto: PushCrypto | undefined;
+  readonly #crypto: WeChatPushSealer | undefined;
   readonly #logger: Logger;
   readonly #attempts: number;
   readonly #timeoutMs: number;
@@ -92,7 +92,9 @@ export class PushSender {
     }
     this.#token = options.token;
     this.#crypto =
-      this.mode === 'plaintext' ? undefined : new PushCrypto(options.token, aesKey!, options.appId);
+      this.mode === 'plaintext'
+        ? undefined
+        : new WeChatPushSealer(options.token, aesKey!, options.appId);
     this.originalId = options.originalId ?? sandboxOriginalId(options.appId);
     this.#logger = options.logger;
     this.#attempts = wholeNumber('attempts', options.attempts ?? WECHAT_PUSH_ATTEMPTS, 1);

@@ -1,7 +1,6 @@
-import { PushCrypto } from '../../services/push/push-crypto.js';
-import { pushSignature } from '../../services/push/signature.js';
 import { renderEncryptedEnvelope, renderPushBody, type PushBodyFormat } from './render-push.js';
 import type { SubscribePush } from './subscribe-push.js';
+import { wechatSignature, type WeChatPushSealer } from './wechat-crypto.js';
 
 /** The account's encryption setting (消息加密方式): plaintext, compatible or safe. */
 export type PushMode = 'plaintext' | 'compatible' | 'safe';
@@ -16,7 +15,7 @@ export interface SealedPush {
 export interface SealOptions {
   token: string;
   /** Required for compatible and safe mode. */
-  crypto?: PushCrypto;
+  crypto?: WeChatPushSealer;
   mode: PushMode;
   format: PushBodyFormat;
   /** The mini program's original id (`gh_…`), written as ToUserName. */
@@ -39,7 +38,7 @@ const CONTENT_TYPES: Record<PushBodyFormat, string> = {
 export function sealPush(push: SubscribePush, options: SealOptions): SealedPush {
   const { token, mode, format, toUserName, timestamp, nonce } = options;
   const query = new URLSearchParams({
-    signature: pushSignature(token, timestamp, nonce),
+    signature: wechatSignature(token, timestamp, nonce),
     timestamp,
     nonce,
   });

@@ -1,4 +1,5 @@
-import { parseTemplate, type Template } from '../../services/templates/index.js';
+import { readTemplate } from './read-templates.js';
+import type { SimTemplate } from './sim-template.js';
 import type { GetTemplateItem } from './private-library.js';
 import type { PublicKeyword, PublicTitle } from './public-library.js';
 
@@ -10,7 +11,7 @@ export function composeTemplate(
   id: string,
   title: PublicTitle,
   keywords: readonly PublicKeyword[],
-): Template {
+): SimTemplate {
   const item: GetTemplateItem = {
     priTmplId: id,
     title: title.title,
@@ -25,5 +26,5 @@ export function composeTemplate(
       enumValueList: [...kw.enumValues!],
     }));
   }
-  return parseTemplate(item, `addtemplate tid ${title.tid}`);
+  return readTemplate(item, `addtemplate tid ${title.tid}`);
 }

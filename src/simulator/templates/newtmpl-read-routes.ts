@@ -1,6 +1,6 @@
 import type { TokenAuthority } from '../tokens/token-authority.js';
 import type { WeChatReplies } from '../wechat/replies.js';
-import { withAccessToken } from '../wechat/with-access-token.js';
+import { withAccessToken } from '../tokens/with-access-token.js';
 import type { WeChatRoute } from '../wechat/wechat-route.js';
 import { toGetTemplateItem, type PrivateLibrary } from './private-library.js';
 import type { PublicLibrary } from './public-library.js';

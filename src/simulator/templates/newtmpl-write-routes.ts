@@ -1,6 +1,6 @@
 import { jsonResponse, parseJsonObject } from '../http/sim-http.js';
-import { randomBase64Url } from '../random-ids.js';
-import { withAccessToken } from '../wechat/with-access-token.js';
+import { randomBase64Url } from '../common/random-ids.js';
+import { withAccessToken } from '../tokens/with-access-token.js';
 import type { WeChatRoute } from '../wechat/wechat-route.js';
 import { composeTemplate } from './compose-template.js';
 import type { NewtmplDeps } from './newtmpl-read-routes.js';

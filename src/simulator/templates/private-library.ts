@@ -1,4 +1,4 @@
-import type { Template } from '../../services/templates/index.js';
+import type { SimTemplate } from './sim-template.js';
 
 /** An item of the gettemplate reply (docs/wechat.md §4.1). */
 export interface GetTemplateItem {
@@ -14,7 +14,7 @@ export interface GetTemplateItem {
 /** WeChat's cap on private templates (old doc: 上限25个). */
 export const PRIVATE_TEMPLATE_LIMIT = 25;
 
-export function toGetTemplateItem(template: Template): GetTemplateItem {
+export function toGetTemplateItem(template: SimTemplate): GetTemplateItem {
   const item: GetTemplateItem = {
     priTmplId: template.id,
     title: template.title,
@@ -34,20 +34,20 @@ export function toGetTemplateItem(template: Template): GetTemplateItem {
 
 /** The account's private template library: what gettemplate lists and send accepts. */
 export class PrivateLibrary {
-  private initial: readonly Template[] = [];
-  private templates: Template[] = [];
+  private initial: readonly SimTemplate[] = [];
+  private templates: SimTemplate[] = [];
 
   /** The library a fresh (or reset) simulator starts with. */
-  setInitial(templates: readonly Template[]): void {
+  setInitial(templates: readonly SimTemplate[]): void {
     this.initial = [...templates];
     this.templates = [...templates];
   }
 
-  get initialTemplates(): readonly Template[] {
+  get initialTemplates(): readonly SimTemplate[] {
     return this.initial;
   }
 
-  all(): readonly Template[] {
+  all(): readonly SimTemplate[] {
     return this.templates;
   }
 
@@ -55,16 +55,16 @@ export class PrivateLibrary {
     return this.templates.length;
   }
 
-  byId(id: string): Template | undefined {
+  byId(id: string): SimTemplate | undefined {
     return this.templates.find((template) => template.id === id);
   }
 
   /** The control surface lets people name templates by id or by name (`AuditResult`). */
-  byIdOrName(key: string): Template | undefined {
+  byIdOrName(key: string): SimTemplate | undefined {
     return this.byId(key) ?? this.templates.find((template) => template.name === key);
   }
 
-  add(template: Template): void {
+  add(template: SimTemplate): void {
     this.templates.push(template);
   }
 

@@ -1,4 +1,5 @@
-import { exampleData, type Template } from '../../services/templates/index.js';
+import { exampleValues } from './read-templates.js';
+import type { SimTemplate } from './sim-template.js';
 
 export interface Category {
   id: number;
@@ -77,8 +78,8 @@ const FIRST_DERIVED_TID = 1001;
  * kid being the key's digits (WeChat keys are `<rule><kid>`). Null when the keys cannot be read
  * that way (no digits, or two fields with the same digits).
  */
-function titleOf(template: Template, tid: number): PublicTitle | null {
-  const examples = exampleData(template) ?? {};
+function titleOf(template: SimTemplate, tid: number): PublicTitle | null {
+  const examples = exampleValues(template);
   const keywords: PublicKeyword[] = [];
   for (const field of template.fields) {
     const digits = /(\d+)$/.exec(field.key)?.[1];
@@ -110,7 +111,7 @@ export class PublicLibrary {
   readonly categories: readonly Category[] = CATEGORIES;
   readonly titles: readonly PublicTitle[];
 
-  constructor(privateTemplates: readonly Template[]) {
+  constructor(privateTemplates: readonly SimTemplate[]) {
     const derived = privateTemplates
       .map((template, index) => titleOf(template, FIRST_DERIVED_TID + index))
       .filter((title): title is PublicTitle => title !== null);

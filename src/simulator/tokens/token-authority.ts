@@ -1,5 +1,5 @@
-import { chinaDayOf, MINUTE_MS, SECOND_MS, type Clock } from '../clock.js';
-import { randomBase64Url } from '../random-ids.js';
+import { chinaDayOf, MINUTE_MS, SECOND_MS, type Clock } from '../common/clock.js';
+import { randomBase64Url } from '../common/random-ids.js';
 
 export type TokenMode = 'classic' | 'stable';
 

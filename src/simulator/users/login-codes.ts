@@ -1,5 +1,5 @@
-import { MINUTE_MS, type Clock } from '../clock.js';
-import { randomBase64Url } from '../random-ids.js';
+import { MINUTE_MS, type Clock } from '../common/clock.js';
+import { randomBase64Url } from '../common/random-ids.js';
 import { openIdForUser } from './openids.js';
 
 const CODE_LIFETIME_MS = 5 * MINUTE_MS;

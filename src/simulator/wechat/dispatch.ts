@@ -1,5 +1,5 @@
-import type { Counters } from '../control/counters.js';
-import type { ErrorInjections } from '../control/error-injections.js';
+import type { Counters } from './counters.js';
+import type { ErrorInjections } from './error-injections.js';
 import type { SimRequest, SimResponse } from '../http/sim-http.js';
 import type { WeChatReplies } from './replies.js';
 import type { WeChatRoute } from './wechat-route.js';

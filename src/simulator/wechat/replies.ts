@@ -1,6 +1,6 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../common/clock.js';
 import { jsonResponse, type SimResponse } from '../http/sim-http.js';
-import { randomHex } from '../random-ids.js';
+import { randomHex } from '../common/random-ids.js';
 import { errmsgFor } from './errmsgs.js';
 
 /**

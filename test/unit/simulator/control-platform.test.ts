@@ -242,6 +242,8 @@ describe('simulator control: errors, tokens, counters, inbox, reset, index', () 
         'GET /__sim/inbox',
         'POST /__sim/reset',
         'POST /__sim/login',
+        'GET /__sim/quota',
+        'POST /__sim/quota',
       ]),
     );
     for (const entry of control) expect(entry.summary.length).toBeGreaterThan(10);

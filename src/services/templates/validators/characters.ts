@@ -1,12 +1,14 @@
 /**
  * Character classes behind WeChat's keyword rules. WeChat does not say how it counts, so a
- * character is one Unicode code point (docs/wechat.md §3.2).
+ * character is one Unicode code point (docs/wechat.md §3.2). Its letters and digits are the
+ * English ones: symbols are "common characters other than Chinese, English letters and digits",
+ * so é, かな or a full-width Ａ count as symbols, as the simulator judges them too.
  */
 export type CharClass = 'chinese' | 'letter' | 'digit' | 'symbol' | 'control';
 
 const CHINESE = /^\p{Script=Han}$/u;
-const LETTER = /^\p{L}$/u;
-const DIGIT = /^\p{N}$/u;
+const LETTER = /^[A-Za-z]$/;
+const DIGIT = /^[0-9]$/;
 // Newlines and other C0/C1 controls, line/paragraph separators and lone surrogates: WeChat
 // rejects control characters in every keyword kind.
 const CONTROL = /^[\p{Cc}\p{Zl}\p{Zp}\p{Cs}]$/u;

@@ -1,4 +1,5 @@
 import type { Logger } from '../../../shared/logger.js';
+import { noopObserver, type Observer } from '../../../shared/observer.js';
 import { parseWeChatJson } from './parse-json.js';
 import { TransportError, type HttpRequest, type HttpTransport } from './http-transport.js';
 import { WeChatError } from './wechat-error.js';
@@ -40,15 +41,19 @@ export class WeChatClient {
   private readonly transport: HttpTransport;
   private readonly credentials: { appId: string; appSecret: string };
   private readonly logger: Logger;
+  private readonly observer: Observer;
 
   constructor(deps: {
     transport: HttpTransport;
     credentials: { appId: string; appSecret: string };
     logger: Logger;
+    /** Times every call by endpoint and outcome. */
+    observer?: Observer;
   }) {
     this.transport = deps.transport;
     this.credentials = deps.credentials;
     this.logger = deps.logger;
+    this.observer = deps.observer ?? noopObserver;
   }
 
   get appId(): string {
@@ -83,22 +88,27 @@ export class WeChatClient {
   async sendSubscribeMessage(
     accessToken: string,
     message: SubscribeMessage,
+    /** The caller's request logger, for the warnings about this call. */
+    logger: Logger = this.logger,
   ): Promise<{ msgid: string }> {
     const data: Record<string, { value: string }> = {};
     for (const [key, value] of Object.entries(message.data)) data[key] = { value };
-    const body = await this.call({
-      method: 'POST',
-      path: '/cgi-bin/message/subscribe/send',
-      query: { access_token: accessToken },
-      json: {
-        touser: message.touser,
-        template_id: message.templateId,
-        ...(message.page ? { page: message.page } : {}),
-        miniprogram_state: message.miniprogramState ?? 'formal',
-        lang: message.lang ?? 'zh_CN',
-        data,
+    const body = await this.call(
+      {
+        method: 'POST',
+        path: '/cgi-bin/message/subscribe/send',
+        query: { access_token: accessToken },
+        json: {
+          touser: message.touser,
+          template_id: message.templateId,
+          ...(message.page ? { page: message.page } : {}),
+          miniprogram_state: message.miniprogramState ?? 'formal',
+          lang: message.lang ?? 'zh_CN',
+          data,
+        },
       },
-    });
+      logger,
+    );
     const msgid = body.msgid;
     if (typeof msgid !== 'string' && typeof msgid !== 'number') {
       throw new WeChatError('/cgi-bin/message/subscribe/send', -1, 'success reply without msgid');
@@ -128,8 +138,37 @@ export class WeChatClient {
     return { accessToken, expiresIn };
   }
 
-  /** One HTTP exchange: non-JSON or non-2xx answers become errors that name the path only. */
-  private async call(request: HttpRequest): Promise<Body> {
+  /**
+   * One HTTP exchange, timed: a failure to get an answer is logged as a warning here (once per
+   * attempt, naming the path and the error code only: the URL may carry the access token).
+   */
+  private async call(request: HttpRequest, logger: Logger = this.logger): Promise<Body> {
+    const started = performance.now();
+    let outcome: 'ok' | 'refused' | 'transport' = 'transport';
+    try {
+      const body = await this.exchange(request, logger);
+      outcome = 'ok';
+      return body;
+    } catch (error) {
+      if (error instanceof WeChatError) outcome = 'refused';
+      else if (error instanceof TransportError) {
+        logger.warn(
+          { appId: this.appId, path: request.path, code: error.code, sent: error.sent },
+          'WeChat transport failure',
+        );
+      }
+      throw error;
+    } finally {
+      this.observer.wechatCall({
+        endpoint: request.path,
+        outcome,
+        durationMs: performance.now() - started,
+      });
+    }
+  }
+
+  /** Non-JSON or non-2xx answers become errors that name the path only. */
+  private async exchange(request: HttpRequest, logger: Logger): Promise<Body> {
     const response = await this.transport.request(request);
     let body: unknown;
     try {
@@ -145,8 +184,8 @@ export class WeChatClient {
       );
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      this.logger.warn(
-        { path: request.path, status: response.statusCode },
+      logger.warn(
+        { appId: this.appId, path: request.path, status: response.statusCode },
         'WeChat answered with a non-JSON body',
       );
       throw new WeChatError(request.path, -1, `non-JSON reply (HTTP ${response.statusCode})`);

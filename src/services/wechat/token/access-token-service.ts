@@ -1,6 +1,7 @@
 import type { TokenMode } from '../../../config.js';
 import { UpstreamUnavailableError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
+import { noopObserver, type Observer } from '../../../shared/observer.js';
 import { acquireWithin, type DistributedLock, type LockHandle } from '../../../shared/lock.js';
 import {
   TOKEN_ENDPOINT_CAUSES,
@@ -26,6 +27,8 @@ export interface AccessTokenServiceOptions {
   store: TokenStore;
   lock: DistributedLock;
   logger: Logger;
+  /** Counts fetches and refusals of the token endpoint. */
+  observer?: Observer;
   now?: () => number;
   /** Stop using a token this many seconds before WeChat expires it. */
   marginSeconds?: number;
@@ -70,6 +73,14 @@ export class AccessTokenService {
     return this.options.fetcher.appId;
   }
 
+  /** The token endpoint's refusal while it is remembered (no fetch is tried until `until`). */
+  get refusal(): { errcode: number; message: string; until: number } | null {
+    const remembered = this.remembered;
+    if (!remembered || remembered.until <= this.now()) return null;
+    const { errcode, message } = remembered.error;
+    return { errcode, message, until: remembered.until };
+  }
+
   async getToken(): Promise<string> {
     const local = this.local;
     if (local && local.expiresAt > this.now()) return local.token;
@@ -77,14 +88,18 @@ export class AccessTokenService {
   }
 
   /** Runs a business call with a token; on a token error, refreshes and retries it once. */
-  async withToken<T>(call: (token: string) => Promise<T>): Promise<T> {
+  /** `logger`: the caller's request logger, for the lines about this call. */
+  async withToken<T>(
+    call: (token: string) => Promise<T>,
+    logger: Logger = this.options.logger,
+  ): Promise<T> {
     const token = await this.getToken();
     try {
       return await call(token);
     } catch (error) {
       if (!isTokenRejection(error)) throw error;
-      this.options.logger.info(
-        { errcode: error.errcode, path: error.path },
+      logger.info(
+        { appId: this.appId, errcode: error.errcode, path: error.path },
         'access token rejected; refreshing once',
       );
       const fresh = await this.refresh(token);
@@ -207,11 +222,17 @@ export class AccessTokenService {
   private async callTokenEndpoint(fetch: () => Promise<IssuedToken>): Promise<IssuedToken> {
     const attempts = this.options.busyAttempts ?? 3;
     let backoff = this.options.busyBackoffMs ?? 250;
+    const observer = this.options.observer ?? noopObserver;
+    const observe = (outcome: 'ok' | 'refused' | 'unavailable', errcode: number | null = null) =>
+      observer.tokenFetch({ appId: this.appId, outcome, errcode });
     for (let attempt = 1; ; attempt++) {
       try {
-        return await fetch();
+        const issued = await fetch();
+        observe('ok');
+        return issued;
       } catch (error) {
         if (error instanceof TransportError) {
+          observe('unavailable');
           throw new UpstreamUnavailableError(
             `Cannot reach WeChat's token endpoint (${error.code})`,
             { cause: error },
@@ -224,6 +245,7 @@ export class AccessTokenService {
           continue;
         }
         if (error.errcode === WeChatErrcode.SYSTEM_BUSY) {
+          observe('unavailable', error.errcode);
           throw new UpstreamUnavailableError(
             `WeChat's token endpoint stayed busy (errcode -1) after ${attempts} attempts`,
             {
@@ -231,6 +253,7 @@ export class AccessTokenService {
             },
           );
         }
+        observe('refused', error.errcode);
         throw this.remember(error);
       }
     }

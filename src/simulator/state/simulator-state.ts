@@ -1,14 +1,15 @@
-import type { Template } from '../services/templates/index.js';
-import type { Clock } from './clock.js';
-import { Counters } from './control/counters.js';
-import { ErrorInjections } from './control/error-injections.js';
-import { Inbox } from './messages/inbox.js';
-import { MsgIdGenerator } from './messages/msgid.js';
-import { SubscriptionLedger } from './messages/subscription-ledger.js';
-import { PrivateLibrary } from './templates/private-library.js';
-import { PublicLibrary } from './templates/public-library.js';
-import { TokenAuthority } from './tokens/token-authority.js';
-import { LoginCodes } from './users/login-codes.js';
+import type { SimTemplate } from '../templates/sim-template.js';
+import type { Clock } from '../common/clock.js';
+import { Counters } from '../wechat/counters.js';
+import { ErrorInjections } from '../wechat/error-injections.js';
+import { Inbox } from '../messages/inbox.js';
+import { MsgIdGenerator } from '../messages/msgid.js';
+import { SendQuota, type SendQuotaLimits } from '../messages/send-quota.js';
+import { SubscriptionLedger } from '../messages/subscription-ledger.js';
+import { PrivateLibrary } from '../templates/private-library.js';
+import { PublicLibrary } from '../templates/public-library.js';
+import { TokenAuthority } from '../tokens/token-authority.js';
+import { LoginCodes } from '../users/login-codes.js';
 
 /** Everything the simulated WeChat remembers; exposed on the Simulator so tests can look inside. */
 export class SimulatorState {
@@ -21,12 +22,15 @@ export class SimulatorState {
   readonly loginCodes: LoginCodes;
   readonly injections = new ErrorInjections();
   readonly counters = new Counters();
+  /** The app's subscribe/send minute and daily quotas (45011, 45009). */
+  readonly sendQuota: SendQuota;
   /** Survives reset, so msgids stay unique for the simulator's whole life. */
   readonly msgIds = new MsgIdGenerator();
   private publicLib = new PublicLibrary([]);
 
-  constructor(now: Clock, appId: string, tokenLifetimeSeconds: number) {
+  constructor(now: Clock, appId: string, tokenLifetimeSeconds: number, sendQuota: SendQuotaLimits) {
     this.tokens = new TokenAuthority(now, tokenLifetimeSeconds);
+    this.sendQuota = new SendQuota(now, sendQuota);
     this.loginCodes = new LoginCodes(now, appId);
   }
 
@@ -35,7 +39,7 @@ export class SimulatorState {
   }
 
   /** The starting private library; the public library is derived from it. */
-  setTemplates(templates: readonly Template[]): void {
+  setTemplates(templates: readonly SimTemplate[]): void {
     this.library.setInitial(templates);
     this.publicLib = new PublicLibrary(templates);
   }
@@ -49,5 +53,6 @@ export class SimulatorState {
     this.loginCodes.reset();
     this.injections.reset();
     this.counters.reset();
+    this.sendQuota.reset();
   }
 }

@@ -1,7 +1,7 @@
 import type { SimRequest, SimResponse } from '../http/sim-http.js';
-import { accessTokenErrcode } from '../tokens/access-guard.js';
-import type { TokenAuthority } from '../tokens/token-authority.js';
-import type { WeChatReplies } from './replies.js';
+import { accessTokenErrcode } from './access-guard.js';
+import type { TokenAuthority } from './token-authority.js';
+import type { WeChatReplies } from '../wechat/replies.js';
 
 type Handler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
 

@@ -14,3 +14,8 @@ export function chinaDayOf(ms: number): number {
 export function unixSeconds(ms: number): number {
   return Math.floor(ms / SECOND_MS);
 }
+
+/** The next 00:00 Beijing time after `ms`, when daily quotas reset. */
+export function nextChinaMidnightMs(ms: number): number {
+  return (chinaDayOf(ms) + 1) * DAY_MS - CHINA_OFFSET_MS;
+}

@@ -1,0 +1,114 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { Observer } from '../../shared/observer.js';
+import { processMetricsRegistry } from './process-metrics.js';
+import { operationLabel } from './operation-label.js';
+
+export interface PrometheusMetrics {
+  observer: Observer;
+  /** The gateway's series and the process's, in Prometheus text format. */
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The metrics adapter: one prom-client Registry per gateway (never the global one), so several
+ * gateways in one process keep separate counts.
+ */
+export function createPrometheusMetrics(): PrometheusMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const sends = new Counter({
+    name: 'wsg_sends_total',
+    help: 'Subscribe-message sends that reached an outcome, by app, template, status and WeChat errcode ("none" when WeChat gave none)',
+    labelNames: ['app', 'template', 'status', 'errcode'] as const,
+    registers,
+  });
+  const sendDuration = new Histogram({
+    name: 'wsg_send_duration_seconds',
+    help: 'Time from accepting a send to its outcome, by status',
+    labelNames: ['status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const wechatCalls = new Histogram({
+    name: 'wsg_wechat_request_duration_seconds',
+    help: 'WeChat API calls, by endpoint and outcome (ok, refused, transport)',
+    labelNames: ['endpoint', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const tokenFetches = new Counter({
+    name: 'wsg_token_fetches_total',
+    help: 'Access-token fetches from WeChat, by app and outcome (ok, refused, unavailable)',
+    labelNames: ['app', 'outcome'] as const,
+    registers,
+  });
+  const tokenRefusals = new Counter({
+    name: 'wsg_token_refusals_total',
+    help: 'Refusals of the access-token endpoint, by app and errcode',
+    labelNames: ['app', 'errcode'] as const,
+    registers,
+  });
+  const pushes = new Counter({
+    name: 'wsg_push_deliveries_total',
+    help: 'WeChat message-push deliveries, by event kind and outcome',
+    labelNames: ['event', 'outcome'] as const,
+    registers,
+  });
+  const httpRequests = new Counter({
+    name: 'wsg_http_requests_total',
+    help: 'HTTP requests, by route ("other" for unknown paths) and status',
+    labelNames: ['route', 'status'] as const,
+    registers,
+  });
+  const httpDuration = new Histogram({
+    name: 'wsg_http_request_duration_seconds',
+    help: 'HTTP request duration, by route',
+    labelNames: ['route'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const graphqlOperations = new Counter({
+    name: 'wsg_graphql_operations_total',
+    help: 'GraphQL operations, by operation name and outcome (ok, error, rejected)',
+    labelNames: ['operation', 'outcome'] as const,
+    registers,
+  });
+  const operation = operationLabel();
+
+  const observer: Observer = {
+    send(o) {
+      const errcode = o.errcode === null ? 'none' : String(o.errcode);
+      sends.inc({ app: o.appId, template: o.template, status: o.status, errcode });
+      sendDuration.observe({ status: o.status }, o.durationMs / 1000);
+    },
+    wechatCall(o) {
+      wechatCalls.observe({ endpoint: o.endpoint, outcome: o.outcome }, o.durationMs / 1000);
+    },
+    tokenFetch(o) {
+      tokenFetches.inc({ app: o.appId, outcome: o.outcome });
+      if (o.outcome === 'refused') {
+        tokenRefusals.inc({ app: o.appId, errcode: String(o.errcode ?? 'none') });
+      }
+    },
+    push(o) {
+      pushes.inc({ event: o.event, outcome: o.outcome });
+    },
+    http(o) {
+      httpRequests.inc({ route: o.route, status: String(o.status) });
+      httpDuration.observe({ route: o.route }, o.durationMs / 1000);
+    },
+    graphql(o) {
+      graphqlOperations.inc({ operation: operation(o.operation), outcome: o.outcome });
+    },
+  };
+
+  return {
+    observer,
+    async render() {
+      const merged = Registry.merge([registry, processMetricsRegistry()]);
+      return { contentType: merged.contentType, body: await merged.metrics() };
+    },
+  };
+}

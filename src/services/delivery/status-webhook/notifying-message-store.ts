@@ -1,0 +1,77 @@
+import type { Page, PageRequest } from '../../../shared/page.js';
+import type {
+  MessageFilter,
+  MessagePatch,
+  MessageRecord,
+  MessageStatus,
+  MessageStore,
+  PendingStatus,
+  TransitionResult,
+} from '../../messages/message-store.js';
+import { REPORTED_STATUSES, type StatusNotifier } from './status-notifier.js';
+
+/**
+ * The message log, telling a notifier of every write that puts a message into a reported state:
+ * one place sees every state change (engine, direct sends, cancels, the sweeper, push events).
+ * An `update` that sets a reported status is reported even if it was already that status: the
+ * webhook is at-least-once and its receiver de-duplicates by (messageId, status).
+ */
+export class NotifyingMessageStore implements MessageStore {
+  constructor(
+    private readonly inner: MessageStore,
+    private readonly notifier: StatusNotifier,
+  ) {}
+
+  async create(record: MessageRecord): Promise<void> {
+    await this.inner.create(record);
+    if (REPORTED_STATUSES.has(record.status)) await this.notifier.notify(record);
+  }
+
+  async update(appId: string, id: string, patch: MessagePatch): Promise<MessageRecord> {
+    const record = await this.inner.update(appId, id, patch);
+    if (patch.status !== undefined && REPORTED_STATUSES.has(record.status))
+      await this.notifier.notify(record);
+    return record;
+  }
+
+  async transition(
+    appId: string,
+    id: string,
+    from: readonly MessageStatus[],
+    patch: MessagePatch,
+  ): Promise<TransitionResult> {
+    const result = await this.inner.transition(appId, id, from, patch);
+    if (result.applied && patch.status !== undefined && REPORTED_STATUSES.has(result.record.status))
+      await this.notifier.notify(result.record);
+    return result;
+  }
+
+  get(appId: string, id: string): Promise<MessageRecord | null> {
+    return this.inner.get(appId, id);
+  }
+
+  findByMsgid(appId: string, msgid: string): Promise<MessageRecord | null> {
+    return this.inner.findByMsgid(appId, msgid);
+  }
+
+  list(appId: string, filter: MessageFilter, page: PageRequest): Promise<Page<MessageRecord>> {
+    return this.inner.list(appId, filter, page);
+  }
+
+  findByKey(appId: string, key: string): Promise<MessageRecord | null> {
+    return this.inner.findByKey(appId, key);
+  }
+
+  listDue(
+    appId: string,
+    status: PendingStatus,
+    until: Date,
+    limit: number,
+  ): Promise<MessageRecord[]> {
+    return this.inner.listDue(appId, status, until, limit);
+  }
+
+  listHeldByTrigger(appId: string, name: string, matchKey: string): Promise<MessageRecord[]> {
+    return this.inner.listHeldByTrigger(appId, name, matchKey);
+  }
+}
