@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
+import { projectFile } from '../../../src/shared/project-file.js';
 import { dataOf, errorOf, grantCredits, newOpenid, sendCalls } from '../../helpers/api.js';
 import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { describeEachStore, useGateway } from '../../helpers/stores.js';
@@ -96,6 +98,23 @@ describeEachStore('recurring schedules over GraphQL', (store) => {
     expect(dataOf(deleted)).toEqual({ deleteRecurringSchedule: true });
     expect(dataOf(await t.gql(DELETE, { key }, { key: KEYS.sender }))).toEqual({
       deleteRecurringSchedule: false,
+    });
+  });
+
+  it("accepts the playground's sample schedule as it stands", async () => {
+    const t = gateway();
+    const samples = JSON.parse(
+      readFileSync(projectFile('examples', 'operations.variables.json'), 'utf8'),
+    ) as Record<string, { input: { key: string; openid: string } }>;
+    const sample = samples.UpsertRecurringSchedule!;
+    const result = await t.gql<{ upsertRecurringSchedule: Schedule }>(UPSERT, sample);
+    expect(dataOf(result).upsertRecurringSchedule).toMatchObject({
+      key: sample.input.key,
+      occurrences: 0,
+      limit: 3,
+    });
+    expect(dataOf(await t.gql(DELETE, { key: sample.input.key }))).toEqual({
+      deleteRecurringSchedule: true,
     });
   });
 });
