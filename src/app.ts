@@ -316,6 +316,7 @@ async function startAppDelivery(
     sending: parts.sending,
     userMutex: parts.userMutex,
     logger: parts.logger,
+    observer: parts.observer,
   });
   cleanups.add(() => delivery.close());
   return delivery;

@@ -1,5 +1,6 @@
 import type { AppConfig, Config } from '../config.js';
 import type { Logger } from '../shared/logger.js';
+import type { Observer } from '../shared/observer.js';
 import { MemoryLock } from '../shared/lock.js';
 import { startDelivery, type Delivery } from '../services/delivery/start-delivery.js';
 import type { KeyedMutex } from '../services/sending/keyed-mutex.js';
@@ -20,6 +21,7 @@ export interface DeliveryParts {
   /** The same per-user lock as direct sends: WeChat refuses concurrent sends to one user. */
   userMutex: KeyedMutex;
   logger: Logger;
+  observer?: Observer;
 }
 
 /**
@@ -49,6 +51,7 @@ export function createGatewayDelivery(
     userMutex: parts.userMutex,
     quotaPolicy: app.quotaPolicy,
     logger: parts.logger,
+    observer: parts.observer,
     queue:
       redisUrl && parts.redis
         ? { prefix: config.redisPrefix, connect: () => connectQueueRedis(redisUrl, onError) }

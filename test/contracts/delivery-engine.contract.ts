@@ -45,6 +45,10 @@ export function deliveryEngineContract(kind: EngineChoice): void {
       const sent = await h.waitFor(message.id, FINAL);
       expect(sent).toMatchObject({ status: 'SENT', msgid: h.stub.msgid, attempts: 1 });
       expect(h.stub.sendLog).toEqual([{ touser: message.openid, templateId: h.templateId }]);
+      const reported = h.logger.lines.filter((l) => l.msg === 'send finished');
+      expect(reported.map((l) => [l.fields.messageId, l.fields.status, l.fields.attempts])).toEqual(
+        [[message.id, 'SENT', 1]],
+      );
     });
 
     it('queues a message whose sendAt is within the last minute and sends it at once', async () => {

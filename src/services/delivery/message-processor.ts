@@ -1,6 +1,8 @@
 import type { QuotaPolicy } from '../../config.js';
 import { UpstreamUnavailableError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import { noopObserver, type Observer } from '../../shared/observer.js';
+import { SendReport } from '../sending/send-report.js';
 import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
 import type { MessagePatch, MessageRecord, MessageStore } from '../messages/message-store.js';
 import type { KeyedMutex } from '../sending/keyed-mutex.js';
@@ -23,6 +25,8 @@ export interface MessageProcessorDeps {
   userMutex: KeyedMutex;
   quotaPolicy: QuotaPolicy;
   logger: Logger;
+  /** Metrics: every send outcome is counted like a direct send's. */
+  observer?: Observer;
   now?: () => Date;
   /** Counted retries (-1, connection never made) before the message is FAILED; default 5. */
   maxRetries?: number;
@@ -104,6 +108,14 @@ export class MessageProcessor {
       return { kind: 'done' };
     }
     const attemptsBefore = message.attempts;
+    const report = new SendReport(deps.logger, deps.observer ?? noopObserver, {
+      messageId: message.id,
+      appId: deps.appId,
+      template: {
+        name: deps.catalog.registry.find(message.templateId)?.name ?? message.templateId,
+        id: message.templateId,
+      },
+    });
     try {
       const outcome = await deps.sender.sendSubscribeMessage({
         touser: message.openid,
@@ -113,7 +125,7 @@ export class MessageProcessor {
         lang: message.lang as Lang,
         data: message.data,
       });
-      await this.move(message, ['SENDING'], {
+      const sent = await this.move(message, ['SENDING'], {
         status: 'SENT',
         msgid: outcome.msgid,
         attempts: attemptsBefore + outcome.attempts,
@@ -121,10 +133,13 @@ export class MessageProcessor {
         errcode: null,
         errmsg: null,
       });
+      if (sent) report.finished(sent);
       await deps.ledger.recordSent(key, { reserved, at: this.now() });
       return { kind: 'done' };
     } catch (error) {
-      return this.failed(error, message, key, reserved, attempt);
+      const final = await this.failed(error, message, key, reserved, attempt);
+      if (final.record) report.finished(final.record);
+      return final.outcome;
     }
   }
 
@@ -134,7 +149,7 @@ export class MessageProcessor {
     key: SubscriptionKey,
     reserved: boolean,
     attempt: number,
-  ): Promise<JobOutcome> {
+  ): Promise<{ outcome: JobOutcome; record: MessageRecord | null }> {
     const { deps } = this;
     const calls = (error as { attempts?: number }).attempts ?? 0;
     const attempts = message.attempts + calls;
@@ -157,7 +172,7 @@ export class MessageProcessor {
         { messageId: message.id, errcode, until: until.toISOString() },
         daily ? 'daily send quota used up: delivery paused' : 'minute send quota used up: waiting',
       );
-      return { kind: 'quota', until, scope: daily ? 'day' : 'minute' };
+      return { outcome: { kind: 'quota', until, scope: daily ? 'day' : 'minute' }, record: null };
     }
 
     // WeChat busy, or no connection was ever made: certainly not acted on, so retry (bounded).
@@ -166,18 +181,21 @@ export class MessageProcessor {
       errcode === WeChatErrcode.SYSTEM_BUSY || (transport !== null && !transport.sent);
     if (retryable && attempt + 1 < (deps.maxRetries ?? 5)) {
       await requeue({ attempts, errcode, errmsg: errorText(error) });
-      return { kind: 'retry', delayMs: retryDelay(attempt, deps.random) };
+      return {
+        outcome: { kind: 'retry', delayMs: retryDelay(attempt, deps.random) },
+        record: null,
+      };
     }
 
     // The request may have reached WeChat and got no answer: never resend by ourselves.
     if (transport !== null && transport.sent) {
-      await this.move(message, ['SENDING'], {
+      const record = await this.move(message, ['SENDING'], {
         status: 'UNKNOWN',
         attempts,
         errcode: null,
         errmsg: errorText(error),
       });
-      return { kind: 'done' };
+      return { outcome: { kind: 'done' }, record };
     }
 
     const refusal =
@@ -197,12 +215,12 @@ export class MessageProcessor {
       // Not WeChat's answer: something of ours failed before or after the call. The request may
       // have gone out, so the message is UNKNOWN rather than retried.
       deps.logger.error({ err: error, messageId: message.id }, 'delivery send failed unexpectedly');
-      await this.move(message, ['SENDING'], {
+      const record = await this.move(message, ['SENDING'], {
         status: 'UNKNOWN',
         attempts,
         errmsg: errorText(error),
       });
-      return { kind: 'done' };
+      return { outcome: { kind: 'done' }, record };
     }
     if (refusal.errcode !== WeChatErrcode.USER_REFUSED) {
       deps.logger.warn(
@@ -210,20 +228,24 @@ export class MessageProcessor {
         'WeChat refused a scheduled send',
       );
     }
-    await this.move(message, ['SENDING'], { status: 'FAILED', ...refusal, attempts });
-    return { kind: 'done' };
+    const record = await this.move(message, ['SENDING'], {
+      status: 'FAILED',
+      ...refusal,
+      attempts,
+    });
+    return { outcome: { kind: 'done' }, record };
   }
 
   private async move(
     message: MessageRecord,
     from: readonly MessageRecord['status'][],
     patch: MessagePatch,
-  ): Promise<boolean> {
+  ): Promise<MessageRecord | null> {
     const result = await this.deps.messages.transition(this.deps.appId, message.id, from, {
       ...patch,
       updatedAt: this.now(),
     });
-    return result.applied;
+    return result.applied ? result.record : null;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { QuotaPolicy } from '../../config.js';
 import type { DistributedLock } from '../../shared/lock.js';
 import type { Logger } from '../../shared/logger.js';
+import type { Observer } from '../../shared/observer.js';
 import type { LedgerStore } from '../ledger/ledger-store.js';
 import type { MessageStore } from '../messages/message-store.js';
 import { RecurringService } from '../recurring/recurring-service.js';
@@ -27,6 +28,7 @@ export interface StartDeliveryOptions {
   userMutex: KeyedMutex;
   quotaPolicy: QuotaPolicy;
   logger: Logger;
+  observer?: Observer;
   /** With Redis: BullMQ, each queue and worker on a client of its own from `connect`. */
   queue: { prefix: string; connect: () => Promise<RedisClient> } | null;
   /** The sweeper's lock: one sweep at a time across processes. */
@@ -104,6 +106,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Deli
       userMutex: options.userMutex,
       quotaPolicy: options.quotaPolicy,
       logger,
+      observer: options.observer,
       ...options.processor,
     });
     await engine.start((id, info) => processor.process(id, info.attempt), {

@@ -1,10 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { MemoryMessageStore } from '../../../../src/services/messages/memory-message-store.js';
 import { RedisMessageStore } from '../../../../src/services/messages/redis-message-store.js';
-import {
-  directSendFields,
-  newMessageId,
-} from '../../../../src/services/messages/message-store.js';
+import { directSendFields, newMessageId } from '../../../../src/services/messages/message-store.js';
 import { deletePrefix, uniquePrefix } from '../../../helpers/redis.js';
 import { runStoreContract } from '../../../helpers/store-contract.js';
 import { messageStoreContract } from '../../../contracts/message.contract.js';
