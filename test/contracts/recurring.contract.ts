@@ -101,6 +101,29 @@ export function recurringContract(kind: EngineChoice): void {
       }
     });
 
+    it('skips an occurrence whose credit was spent after it was queued (track)', async () => {
+      const h = await start({ quotaPolicy: 'track' });
+      const input = request(h, { cron: '0 0 9 * * *' });
+      await grant(h, input.openid, 1);
+      await h.delivery.recurring.upsert(input);
+      h.stub.sendDelayMs = 500; // the first send is still out when the second occurrence is queued
+      const first = await h.delivery.recurring.runOccurrence(
+        input.key,
+        new Date(Date.now() - 2000),
+      );
+      const second = await h.delivery.recurring.runOccurrence(
+        input.key,
+        new Date(Date.now() - 1000),
+      );
+      expect([first?.status, second?.status]).toEqual(['QUEUED', 'QUEUED']);
+      const messages = await waitFor(h, input.key, (ms) => ms.length === 2 && ms.every(settled));
+      expect(messages.map((m) => [m.status, m.skipReason]).sort()).toEqual([
+        ['SENT', null],
+        ['SKIPPED', 'NO_CREDIT'],
+      ]);
+      expect(h.stub.sendLog).toHaveLength(1);
+    });
+
     it('stops at endAt', async () => {
       const h = await start();
       const endAt = new Date(Date.now() + 2500);
