@@ -26,6 +26,9 @@ import { withStatusWebhook } from './infra/status-webhook.js';
 import { createLogger } from './infra/pino-logger.js';
 import { connectRedis, type RedisClient } from './infra/redis/redis-connection.js';
 import { RedisLock } from './infra/redis/redis-lock.js';
+import { storeUnavailablePlugin } from './http/store-unavailable-plugin.js';
+import { MessageRetention } from './services/messages/message-retention.js';
+import { MemoryLock } from './shared/lock.js';
 import { createMemoryStores, createRedisStores, type Stores } from './infra/stores.js';
 import {
   startSandbox,
@@ -37,6 +40,7 @@ import { SimulatorTapMirror } from './sandbox/simulator-tap-mirror.js';
 import type { AppServices, GatewayContext } from './schema/context.js';
 import { AppDirectory } from './services/apps/app-directory.js';
 import { createFormatError } from './schema/format-error.js';
+import { withGraphQLLimits } from './schema/limits/index.js';
 import { LiveSchema } from './schema/live-schema.js';
 import { SubscriptionService } from './services/ledger/subscription-service.js';
 import { MessageService } from './services/messages/message-service.js';
@@ -79,6 +83,8 @@ export interface Gateway {
   auth: boolean;
   /** Readiness fails from now on: the first step of a graceful shutdown (close() does it too). */
   markShuttingDown(): void;
+  /** Message log pruning: its stats() count what was pruned, for metrics and health views. */
+  retention: MessageRetention;
   /** Lets in-flight requests finish (up to SHUTDOWN_GRACE_SECONDS), then closes everything. */
   close(): Promise<void>;
 }
@@ -132,6 +138,7 @@ async function assemble(
   const shared = { config, deps, sandbox, redis, stores, logger, observer };
   const apps: AppRuntime[] = [];
   for (const app of config.apps) apps.push(await createApp(app, shared, cleanups));
+  const retention = startRetention(apps, shared, cleanups);
   const schemaOf = () =>
     buildGatewaySchema(apps.map((a) => ({ app: a.name, templates: a.catalog.registry.list() })));
   const liveSchema = new LiveSchema(await schemaOf());
@@ -170,6 +177,7 @@ async function assemble(
     simulators,
     auth: config.apiKeys.length > 0,
     markShuttingDown: () => ops.markShuttingDown(),
+    retention,
     close: () => cleanups.run(),
   };
 }
@@ -244,6 +252,8 @@ async function createApp(
   const { stores, redis, config } = shared;
   const userMutex = new ChainedKeyedMutex({
     shared: redis ? new RedisLock({ client: redis, prefix: config.redisPrefix }) : undefined,
+    // The same lease as the idempotency key: a crashed send frees its user as soon.
+    ttlMs: config.operations.idempotencyLeaseSeconds * 1000,
   });
   const sending = new SendService({
     appId,
@@ -256,6 +266,7 @@ async function createApp(
     quotaPolicy: app.quotaPolicy,
     logger,
     observer: shared.observer,
+    idempotencyLeaseSeconds: config.operations.idempotencyLeaseSeconds,
   });
   const delivery = await startAppDelivery(
     app,
@@ -322,6 +333,25 @@ async function startAppDelivery(
   return delivery;
 }
 
+/** MESSAGE_RETENTION_DAYS: prunes every app's old messages, one gateway process at a time. */
+function startRetention(
+  apps: readonly AppRuntime[],
+  shared: SharedParts,
+  cleanups: Cleanups,
+): MessageRetention {
+  const { redis, config } = shared;
+  const retention = new MessageRetention({
+    appIds: apps.map((app) => app.appId),
+    messages: shared.stores.messages,
+    lock: redis ? new RedisLock({ client: redis, prefix: config.redisPrefix }) : new MemoryLock(),
+    retentionDays: config.operations.messageRetentionDays,
+    logger: shared.logger,
+  });
+  retention.start();
+  cleanups.add(() => retention.stop());
+  return retention;
+}
+
 function createWeChat(
   app: AppConfig,
   sandboxApp: SandboxApp | null,
@@ -374,25 +404,27 @@ async function startApollo(
   },
   cleanups: Cleanups,
 ): Promise<ApolloServer<GatewayContext>> {
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway: parts.liveSchema,
-    formatError: createFormatError(parts.logger),
-    includeStacktraceInErrorResponses: false,
-    // main.ts owns the signals; Apollo's own handlers would race it.
-    stopOnTerminationSignals: false,
-    introspection: true,
-    plugins: [
-      ApolloServerPluginDrainHttpServer({
-        httpServer: parts.server,
-        stopGracePeriodMillis: config.shutdownGraceSeconds * 1000,
-      }),
-      // No cache hints are used, and Apollo's landing page would load its IDE from a CDN: the
-      // playground (self-hosted) is ours, served before Apollo sees the request.
-      ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginLandingPageDisabled(),
-      parts.telemetry,
-    ],
-  });
+  const apollo = new ApolloServer<GatewayContext>(
+    withGraphQLLimits(config.graphqlLimits, {
+      gateway: parts.liveSchema,
+      formatError: createFormatError(parts.logger),
+      includeStacktraceInErrorResponses: false,
+      // main.ts owns the signals; Apollo's own handlers would race it.
+      stopOnTerminationSignals: false,
+      plugins: [
+        ApolloServerPluginDrainHttpServer({
+          httpServer: parts.server,
+          stopGracePeriodMillis: config.shutdownGraceSeconds * 1000,
+        }),
+        // No cache hints are used, and Apollo's landing page would load its IDE from a CDN: the
+        // playground (self-hosted) is ours, served before Apollo sees the request.
+        ApolloServerPluginCacheControlDisabled(),
+        ApolloServerPluginLandingPageDisabled(),
+        parts.telemetry,
+        storeUnavailablePlugin(),
+      ],
+    }),
+  );
   await apollo.start();
   cleanups.add(() => apollo.stop());
   return apollo;
@@ -444,6 +476,10 @@ function createPushEndpoint(app: AppRuntime, push: PushConfig, parts: RouteParts
     dedup: {
       firstSeen: (key, ttl) => stores.pushDedup.firstSeen(`${appId}:${key}`, ttl),
       release: (key) => stores.pushDedup.release(`${appId}:${key}`),
+    },
+    replay: {
+      firstSeen: (key, ttl) => stores.pushDedup.firstSeen(`${appId}:replay:${key}`, ttl),
+      release: (key) => stores.pushDedup.release(`${appId}:replay:${key}`),
     },
     sink: new SubscribeEventSink({
       appId,

@@ -14,6 +14,7 @@ import {
   validatePush,
   type AppDefaults,
 } from './config/apps.js';
+import { parseGraphQLLimits, type GraphQLLimits } from './config/graphql-limits.js';
 import { parseOperations, type OperationsSettings } from './config/operations.js';
 import { Reader, type Env } from './config/reader.js';
 import type {
@@ -29,6 +30,7 @@ import type {
 
 export type * from './config/types.js';
 export { DEFAULT_APP_NAME, SANDBOX_APP_NAMES } from './config/apps.js';
+export type { GraphQLLimits } from './config/graphql-limits.js';
 export type { LogFormat } from './config/operations.js';
 
 /** Limits of the HTTP edge: what one client may hold of the server's memory and sockets. */
@@ -78,9 +80,20 @@ export interface Config extends OperationsSettings {
   /** How long in-flight requests may run on after SIGTERM before their connections are cut. */
   readonly shutdownGraceSeconds: number;
   readonly http: HttpLimits;
+  /** Recovery and housekeeping: how crashed sends and old messages are handled. */
+  readonly operations: OperationsConfig;
+  /** Null only when code (a benchmark) turns every limit off; no env setting gives it. */
+  readonly graphqlLimits: GraphQLLimits | null;
   readonly delivery: DeliveryConfig;
   /** STATUS_WEBHOOK_URL/SECRET: every final state change is POSTed there, signed. */
   readonly statusWebhook: { readonly url: string; readonly secret: string } | null;
+}
+
+export interface OperationsConfig {
+  /** How long an idempotency claim holds without renewal: how soon a crashed send frees its key. */
+  readonly idempotencyLeaseSeconds: number;
+  /** Messages older than this leave the message log. */
+  readonly messageRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -196,6 +209,11 @@ export function loadConfig(
     http: parseHttpLimits(reader),
     delivery: parseDelivery(reader),
     statusWebhook: parseStatusWebhook(reader),
+    operations: {
+      idempotencyLeaseSeconds: reader.integer('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600),
+      messageRetentionDays: reader.integer('MESSAGE_RETENTION_DAYS', 90, 1, 36_500),
+    },
+    graphqlLimits: parseGraphQLLimits(reader),
   };
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze(config);

@@ -38,9 +38,11 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: shutting down`);
-    // Open keep-alive clients must not hold the process hostage.
-    setTimeout(() => process.exit(1), 10_000).unref();
+    const graceSeconds = config.shutdownGraceSeconds;
+    console.log(`${signal}: shutting down (requests in flight get up to ${graceSeconds} s)`);
+    // Past the grace period connections are cut; if closing Redis or WeChat still hangs after
+    // that, exit anyway rather than hold the process hostage.
+    setTimeout(() => process.exit(1), (graceSeconds + 10) * 1000).unref();
     gateway.close().then(
       () => process.exit(0),
       () => process.exit(1),

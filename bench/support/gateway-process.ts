@@ -9,12 +9,21 @@ import { createProfiler } from './profiler.js';
  * the bench reads this process's CPU time before and after a load run (and, with --profile,
  * takes a CPU profile of the measured runs only).
  */
-// The transport comes from WECHAT_HTTP_TRANSPORT, as in production.
-const config = loadConfig(process.env);
+// The transport comes from WECHAT_HTTP_TRANSPORT, as in production. BENCH_GRAPHQL_LIMITS=off
+// (bench only, no production setting does this) starts it without any GraphQL limit, to measure
+// what the limits cost.
+const loaded = loadConfig(process.env);
+const config =
+  process.env.BENCH_GRAPHQL_LIMITS === 'off' ? { ...loaded, graphqlLimits: null } : loaded;
 const gateway = await startGateway(config);
 const profiler = createProfiler();
 serveParent(
-  { graphqlUrl: gateway.graphqlUrl, store: gateway.store, transport: config.transport },
+  {
+    graphqlUrl: gateway.graphqlUrl,
+    store: gateway.store,
+    transport: config.transport,
+    limits: config.graphqlLimits !== null,
+  },
   {
     cpu: () => {
       const { user, system } = process.cpuUsage();

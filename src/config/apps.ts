@@ -67,7 +67,9 @@ export function validatePush(
   if (push.requireEncryption === true && push.aesKey === null) {
     problems.push(`${where}requireEncryption needs an AES key`);
   }
-  return { ...push, requireEncryption: push.requireEncryption ?? false };
+  // With an AES key, plaintext is refused unless explicitly allowed: its URL signature does not
+  // cover the body, so a captured query could carry a forged one.
+  return { ...push, requireEncryption: push.requireEncryption ?? push.aesKey !== null };
 }
 
 /**

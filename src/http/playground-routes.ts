@@ -10,7 +10,7 @@ export const PLAYGROUND_ASSETS_PATH = '/playground/assets';
 const ASSETS_PATH = PLAYGROUND_ASSETS_PATH;
 
 /** The example operations (examples/operations.graphql), one tab each, with sample variables. */
-function exampleTabs(): PlaygroundTab[] {
+export function exampleTabs(): PlaygroundTab[] {
   const document = parse(readFileSync(projectFile('examples', 'operations.graphql'), 'utf8'));
   const variables = JSON.parse(
     readFileSync(projectFile('examples', 'operations.variables.json'), 'utf8'),

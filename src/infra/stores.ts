@@ -14,6 +14,7 @@ import { MemoryIdempotencyStore } from '../services/sending/idempotency/memory-i
 import { RedisIdempotencyStore } from '../services/sending/idempotency/redis-idempotency-store.js';
 import { MemoryPushDedup } from '../services/push/dedup-store/memory-push-dedup.js';
 import { RedisPushDedup } from '../services/push/dedup-store/redis-push-dedup.js';
+import { withOutageErrors } from './redis/store-unavailable.js';
 
 /** Every storage port the gateway needs, from one backend. */
 export interface Stores {
@@ -45,10 +46,10 @@ export function createRedisStores(client: RedisClient, prefix: string): Stores {
   }
   const options = { client, prefix };
   return {
-    ledger: new RedisLedgerStore(options),
-    messages: new RedisMessageStore(options),
-    idempotency: new RedisIdempotencyStore(options),
-    pushDedup: new RedisPushDedup(options),
-    recurring: new RedisRecurringScheduleStore(options),
+    ledger: withOutageErrors(new RedisLedgerStore(options)),
+    messages: withOutageErrors(new RedisMessageStore(options)),
+    idempotency: withOutageErrors(new RedisIdempotencyStore(options)),
+    pushDedup: withOutageErrors(new RedisPushDedup(options)),
+    recurring: withOutageErrors(new RedisRecurringScheduleStore(options)),
   };
 }

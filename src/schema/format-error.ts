@@ -3,6 +3,8 @@ import type { GraphQLFormattedError } from 'graphql';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { ErrorCode, GatewayError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { boundMessage } from './bound-message.js';
+import { limitErrorOf } from './limits/index.js';
 
 /** Codes Apollo itself assigns to requests that never reached a resolver: passed through. */
 const APOLLO_CODES = new Set([
@@ -22,6 +24,8 @@ const APOLLO_CODES = new Set([
  */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const limit = limitErrorOf(formatted, error);
+    if (limit) return limit;
     const original = unwrapResolverError(error);
     const base = {
       message: formatted.message,
@@ -31,7 +35,7 @@ export function createFormatError(logger: Logger) {
     if (original instanceof GatewayError) {
       return {
         ...base,
-        message: original.message,
+        message: boundMessage(original.message),
         extensions: { ...original.extensions, code: original.code },
       };
     }
@@ -48,7 +52,7 @@ export function createFormatError(logger: Logger) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && APOLLO_CODES.has(code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: boundMessage(formatted.message), extensions };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL request');
     return {

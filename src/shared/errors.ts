@@ -1,3 +1,5 @@
+import { clipInput } from './quote-input.js';
+
 /**
  * The gateway's error catalogue. Services throw these; the GraphQL edge maps `code` to
  * `extensions.code` in one place. Anything that is not a GatewayError is unexpected and gets
@@ -18,6 +20,8 @@ export const ErrorCode = {
   WECHAT_API_ERROR: 'WECHAT_API_ERROR',
   /** The same idempotencyKey is still being processed by another request. */
   IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
+  /** The shared store (Redis) did not answer: nothing was done; retry after `retryAfterSeconds`. */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -45,12 +49,15 @@ export class BadUserInputError extends GatewayError {
 }
 
 export class TemplateNotFoundError extends GatewayError {
-  constructor(readonly templateIds: readonly string[]) {
+  readonly templateIds: readonly string[];
+  constructor(templateIds: readonly string[]) {
+    const shown = templateIds.map((id) => clipInput(id));
     super(
       ErrorCode.TEMPLATE_NOT_FOUND,
-      `Unknown template${templateIds.length > 1 ? 's' : ''}: ${templateIds.join(', ')}`,
-      { templateIds },
+      `Unknown template${shown.length > 1 ? 's' : ''}: ${clipInput(shown.join(', '))}`,
+      { templateIds: shown },
     );
+    this.templateIds = shown;
   }
 }
 
@@ -73,5 +80,19 @@ export class ForbiddenError extends GatewayError {
 export class UpstreamUnavailableError extends GatewayError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.UPSTREAM_UNAVAILABLE, message, {}, options);
+  }
+}
+
+/** How long a client should wait before retrying after a store outage. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+export class StoreUnavailableError extends GatewayError {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      ErrorCode.STORE_UNAVAILABLE,
+      'The gateway’s store is unavailable; retry later',
+      { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
+      options,
+    );
   }
 }

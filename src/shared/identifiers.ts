@@ -1,4 +1,5 @@
 import { BadUserInputError } from './errors.js';
+import { quoteInput } from './quote-input.js';
 
 // Shared by every store port and by the services that take these values from API input.
 
@@ -10,7 +11,7 @@ const IDENTIFIER = /^[\x21-\x7e]{1,128}$/;
 export function assertAppId(appId: string): void {
   if (typeof appId !== 'string' || !APP_ID.test(appId)) {
     throw new BadUserInputError(
-      `appId must be 1-64 characters of A-Z, a-z, 0-9, _ or -, got ${JSON.stringify(appId)}`,
+      `appId must be 1-64 characters of A-Z, a-z, 0-9, _ or -, got ${quoteInput(appId)}`,
       'appId',
     );
   }
@@ -20,7 +21,7 @@ export function assertAppId(appId: string): void {
 export function assertIdentifier(field: string, value: string): void {
   if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
     throw new BadUserInputError(
-      `${field} must be 1-128 printable ASCII characters without spaces, got ${JSON.stringify(value)}`,
+      `${field} must be 1-128 printable ASCII characters without spaces, got ${quoteInput(value)}`,
       field,
     );
   }

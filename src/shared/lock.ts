@@ -9,6 +9,8 @@ import { systemClock, type Clock } from './clock.js';
 export interface LockHandle {
   readonly owner: string;
   release(): Promise<void>;
+  /** Resets the lease to `ttlMs` while we still own it; false once it expired or changed hands. */
+  extend(ttlMs: number): Promise<boolean>;
 }
 
 export interface DistributedLock {
@@ -42,6 +44,12 @@ export class MemoryLock implements DistributedLock {
       owner,
       release: async () => {
         if (this.held.get(key)?.owner === owner) this.held.delete(key);
+      },
+      extend: async (ttl) => {
+        const held = this.held.get(key);
+        if (held?.owner !== owner || held.expiresAt <= this.now()) return false;
+        held.expiresAt = this.now() + ttl;
+        return true;
       },
     };
   }

@@ -173,6 +173,51 @@ export const idempotencyStoreContract: StoreContract<IdempotencyStore> = (name, 
     );
 
     it(
+      'frees a lease its owner stops renewing, and keeps one it renews',
+      withStore(async ({ store, passTime }) => {
+        await store.claim(APP, 'dead', { fingerprint: 'fp', messageId: 'DEAD', ttlSeconds: 1 });
+        await store.claim(APP, 'alive', { fingerprint: 'fp', messageId: 'ALIVE', ttlSeconds: 1 });
+        await passTime(600);
+        expect(await store.extend(APP, 'alive', 'ALIVE', 1)).toBe(true);
+        await passTime(600);
+        // 1.2 s after the claims: the unrenewed lease is gone, the renewed one still holds.
+        expect(
+          await store.claim(APP, 'dead', { fingerprint: 'fp', messageId: 'NEXT', ttlSeconds: 1 }),
+        ).toEqual({ claimed: true });
+        expect(
+          await store.claim(APP, 'alive', { fingerprint: 'fp', messageId: 'NEXT', ttlSeconds: 1 }),
+        ).toMatchObject({ claimed: false, messageId: 'ALIVE' });
+      }),
+    );
+
+    it(
+      'remembers a finished request for the window it was extended to',
+      withStore(async ({ store, passTime }) => {
+        await store.claim(APP, 'done', { fingerprint: 'fp', messageId: 'DONE', ttlSeconds: 1 });
+        expect(await store.extend(APP, 'done', 'DONE', 600)).toBe(true);
+        await passTime(1100);
+        expect(
+          await store.claim(APP, 'done', { fingerprint: 'fp', messageId: 'LATE', ttlSeconds: 1 }),
+        ).toEqual({ claimed: false, fingerprint: 'fp', messageId: 'DONE' });
+      }),
+    );
+
+    it(
+      'extends a key only for the message that owns it, and not once it expired',
+      withStore(async ({ store, passTime }) => {
+        await store.claim(APP, 'owned', { fingerprint: 'fp', messageId: 'OWNER', ttlSeconds: 1 });
+        expect(await store.extend(APP, 'owned', 'INTRUDER', 600)).toBe(false);
+        expect(await store.extend(APP, 'never-claimed', 'OWNER', 600)).toBe(false);
+        await passTime(1100);
+        expect(await store.extend(APP, 'owned', 'OWNER', 600)).toBe(false);
+        expect(
+          await store.claim(APP, 'owned', { fingerprint: 'fp', messageId: 'NEXT', ttlSeconds: 1 }),
+        ).toEqual({ claimed: true });
+        await expect(store.extend(APP, 'owned', 'NEXT', 0)).rejects.toThrow(/ttlSeconds/);
+      }),
+    );
+
+    it(
       'rejects an empty key, naming it',
       withStore(async ({ store }) => {
         await expect(

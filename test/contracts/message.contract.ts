@@ -355,6 +355,53 @@ export const messageStoreContract: StoreContract<MessageStore> = (name, makeStor
       );
 
       it(
+        'prunes messages older than the cutoff with their indexes and msgid mapping, oldest first',
+        withStore(async ({ store }) => {
+          const old = [
+            message({ n: 1, status: 'SENT', msgid: '1001' }),
+            message({ n: 2, openid: 'oUser2', templateId: 'tplB', status: 'FAILED' }),
+            message({ n: 3, status: 'DELIVERED', msgid: BIG_MSGID }),
+          ];
+          const kept = [message({ n: 10, status: 'SENT', msgid: '1010' }), message({ n: 11 })];
+          const otherApp = message({ n: 1, appId: 'wxotherapp0001' });
+          for (const m of [...old, ...kept, otherApp]) await store.create(m);
+
+          // A cutoff is exclusive: the message created exactly at it stays.
+          expect(await store.prune(APP, at(2), 1)).toBe(1);
+          expect(await store.get(APP, old[0]!.id)).toBeNull();
+          expect(await store.get(APP, old[1]!.id)).not.toBeNull();
+          expect(await store.prune(APP, at(10), 100)).toBe(2);
+          expect(await store.prune(APP, at(10), 100)).toBe(0);
+
+          for (const m of old) expect(await store.get(APP, m.id)).toBeNull();
+          expect(await store.findByMsgid(APP, '1001')).toBeNull();
+          expect(await store.findByMsgid(APP, BIG_MSGID)).toBeNull();
+          expect(await store.findByMsgid(APP, '1010')).toEqual(kept[0]);
+          expect((await listAll(store, APP, {})).map((m) => m.id)).toEqual(
+            kept.map((m) => m.id).reverse(),
+          );
+          for (const filter of [
+            { openid: 'oUser2' },
+            { templateId: 'tplB' },
+            { status: 'FAILED' as const },
+            { status: 'DELIVERED' as const },
+            { openid: 'oUser1', status: 'SENT' as const },
+          ]) {
+            expect({ filter, page: await store.list(APP, filter, { first: 10 }) }).toMatchObject({
+              filter,
+              page: {
+                items: filter.status === 'SENT' ? [kept[0]] : [],
+                totalCount: filter.status === 'SENT' ? 1 : 0,
+              },
+            });
+          }
+          expect(await store.get('wxotherapp0001', otherApp.id)).toEqual(otherApp);
+          await expect(store.prune(APP, at(10), 0)).rejects.toThrow(/limit/);
+          await expect(store.prune(APP, new Date(Number.NaN), 10)).rejects.toThrow(/cutoff/);
+        }),
+      );
+
+      it(
         'rejects bad first and after naming the field',
         withStore(async ({ store }) => {
           for (const first of [0, 101, 2.5]) {
@@ -523,6 +570,36 @@ export const messageStoreContract: StoreContract<MessageStore> = (name, makeStor
           await store.transition(APP, a.id, ['HELD'], { status: 'QUEUED' });
           expect(await held()).toEqual([b.id]);
           expect(await store.listHeldByTrigger(APP, 'order', 'paid:a:b')).toEqual([]);
+        }),
+      );
+
+      it(
+        'prunes a message out of every engine lookup, and keeps messages still waiting',
+        withStore(async ({ store }) => {
+          const trigger = { name: 'paid', matchKey: 'o-9', timeoutAt: at(100) };
+          const stale = message({
+            n: 1,
+            status: 'SENDING',
+            key: 'stale-key',
+            campaignId: 'cmpP',
+            scheduleKey: 'sched-p',
+          });
+          const held = message({ n: 2, status: 'HELD', key: 'held-key', trigger });
+          const due = scheduled(3);
+          for (const m of [stale, held, due]) await store.create(m);
+          expect(await store.prune(APP, at(1000), 10)).toBe(1);
+          expect(await store.get(APP, stale.id)).toBeNull();
+          expect(await store.findByKey(APP, 'stale-key')).toBeNull();
+          expect(await store.listDue(APP, 'SENDING', at(10_000), 10)).toEqual([]);
+          expect((await store.list(APP, { campaignId: 'cmpP' }, { first: 5 })).totalCount).toBe(0);
+          expect((await store.list(APP, { scheduleKey: 'sched-p' }, { first: 5 })).totalCount).toBe(
+            0,
+          );
+          // The key is free again; what still waits to be sent is all there.
+          await store.create(message({ n: 4, key: 'stale-key' }));
+          expect(await store.findByKey(APP, 'held-key')).toEqual(held);
+          expect(await store.listHeldByTrigger(APP, 'paid', 'o-9')).toEqual([held]);
+          expect(await store.listDue(APP, 'SCHEDULED', at(10_000), 10)).toEqual([due]);
         }),
       );
 

@@ -265,7 +265,11 @@ export class ManualPushWorld extends GatewayView {
           GATEWAY_API_KEYS: `admin:${API_KEY}`,
           TEMPLATES_FILE: defaultTemplatesFile(),
           WECHAT_PUSH_TOKEN: PUSH_TOKEN,
-          ...(options.aes ? { WECHAT_PUSH_AES_KEY: PUSH_AES_KEY } : {}),
+          // With a key these worlds take both modes (as WeChat's compatible mode sends), which
+          // needs plaintext allowed explicitly.
+          ...(options.aes
+            ? { WECHAT_PUSH_AES_KEY: PUSH_AES_KEY, WECHAT_PUSH_REQUIRE_ENCRYPTION: 'false' }
+            : {}),
           ...options.env,
         },
       });

@@ -22,13 +22,16 @@ export interface WeChatStub {
   msgid: string;
   /** Latency of each token reply, to widen races. */
   tokenDelayMs: number;
+  /**
+   * Latency of each send reply: keeps sends in flight (counted in `counts.sends` on arrival);
+   * Infinity: never answered.
+   */
+  sendDelayMs: number;
   /** When true, stable_token keeps returning the current token even after it was revoked. */
   stableSticky: boolean;
   lastSendBody: unknown;
   /** Every send request received, in order (answered or not). */
   sendLog: { touser: string; templateId: string }[];
-  /** Delay before a send is answered; while set to Infinity sends are never answered. */
-  sendDelayMs: number;
   revoke(token: string): void;
   close(): Promise<void>;
 }
@@ -46,7 +49,7 @@ const ERRMSG: Record<number, string> = {
 };
 
 export async function startWeChatStub(
-  init: Partial<Pick<WeChatStub, 'expiresIn' | 'msgid' | 'tokenDelayMs'>> = {},
+  init: Partial<Pick<WeChatStub, 'expiresIn' | 'msgid' | 'tokenDelayMs' | 'sendDelayMs'>> = {},
 ): Promise<WeChatStub> {
   let serial = 0;
   let stableToken: string | null = null;
@@ -92,10 +95,10 @@ export async function startWeChatStub(
     expiresIn: init.expiresIn ?? 7200,
     msgid: init.msgid ?? '2097683633284153344',
     tokenDelayMs: init.tokenDelayMs ?? 0,
+    sendDelayMs: init.sendDelayMs ?? 0,
     stableSticky: false,
     lastSendBody: undefined,
     sendLog: [],
-    sendDelayMs: 0,
     revoke: (token) => void valid.delete(token),
     close: () =>
       new Promise((resolve) => {

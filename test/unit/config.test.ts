@@ -36,6 +36,25 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.apps[0])).toBe(true);
   });
 
+  it('reads the GraphQL limits, with defaults, and reports bad ones together', () => {
+    expect(loadConfig({}).graphqlLimits).toEqual({
+      maxAliases: 15,
+      maxDepth: 10,
+      maxTokens: 1000,
+      maxDirectives: 20,
+      maxCost: 5_000,
+      maxSendsPerRequest: 10,
+      readCostPerSecond: 20_000,
+      introspection: true,
+    });
+    expect(
+      loadConfig({ MAX_SENDS_PER_REQUEST: '3', GRAPHQL_INTROSPECTION: 'false' }).graphqlLimits,
+    ).toMatchObject({ maxSendsPerRequest: 3, introspection: false });
+    expect(() => loadConfig({ MAX_SENDS_PER_REQUEST: '0', GRAPHQL_MAX_COST: 'lots' })).toThrow(
+      /GRAPHQL_MAX_COST must be an integer[\s\S]*MAX_SENDS_PER_REQUEST must be an integer from 1/,
+    );
+  });
+
   it('reads every variable', () => {
     const config = loadConfig({
       ...live,
@@ -138,6 +157,34 @@ describe('loadConfig', () => {
     expect(loadConfig({ WECHAT_PUSH_TOKEN: 'abc123' }).apps[0]!.push?.requireEncryption).toBe(
       false,
     );
+  });
+
+  it('refuses plaintext pushes by default once an AES key is set, unless explicitly allowed', () => {
+    const push = {
+      WECHAT_PUSH_TOKEN: 'abc123',
+      WECHAT_PUSH_AES_KEY: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
+    };
+    expect(loadConfig(push).apps[0]!.push?.requireEncryption).toBe(true);
+    expect(
+      loadConfig({ ...push, WECHAT_PUSH_REQUIRE_ENCRYPTION: 'false' }).apps[0]!.push
+        ?.requireEncryption,
+    ).toBe(false);
+  });
+
+  it('reads the recovery and housekeeping settings, with their defaults', () => {
+    expect(loadConfig({}).operations).toEqual({
+      idempotencyLeaseSeconds: 30,
+      messageRetentionDays: 90,
+    });
+    expect(
+      loadConfig({
+        IDEMPOTENCY_LEASE_SECONDS: '5',
+        MESSAGE_RETENTION_DAYS: '7',
+      }).operations,
+    ).toEqual({ idempotencyLeaseSeconds: 5, messageRetentionDays: 7 });
+    expect(() =>
+      loadConfig({ IDEMPOTENCY_LEASE_SECONDS: '0', MESSAGE_RETENTION_DAYS: 'forever' }),
+    ).toThrow(/IDEMPOTENCY_LEASE_SECONDS must be an integer[\s\S]*MESSAGE_RETENTION_DAYS/);
   });
 
   it('needs the push endpoint for LEDGER_SOURCE=events', () => {

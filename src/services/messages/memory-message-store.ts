@@ -10,6 +10,7 @@ import {
   assertMessageFilter,
   assertMessageId,
   assertMessageRecord,
+  assertPruneArguments,
   copyMessage,
   decodeMessageCursor,
   DuplicateMessageError,
@@ -28,6 +29,8 @@ import {
   type TransitionResult,
 } from './message-store.js';
 
+const WAITING: ReadonlySet<MessageStatus> = new Set(['SCHEDULED', 'HELD', 'QUEUED']);
+
 interface AppMessages {
   byId: Map<string, MessageRecord>;
   idByMsgid: Map<string, string>;
@@ -37,7 +40,7 @@ interface AppMessages {
 /**
  * Single-process message log, the default when no Redis is configured. Listing filters and sorts
  * the app's messages on each call, which suits development and small deployments; the Redis
- * adapter keeps real indexes. Like it, this log grows until the process ends.
+ * adapter keeps real indexes. Retention (prune) bounds it, like the Redis log.
  */
 export class MemoryMessageStore implements MessageStore {
   private readonly apps = new Map<string, AppMessages>();
@@ -149,6 +152,24 @@ export class MemoryMessageStore implements MessageStore {
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     const result = pageFromSorted(matching, (m) => m.id, first, after, encodeMessageCursor, true);
     return { ...result, items: result.items.map(copyMessage) };
+  }
+
+  async prune(appId: string, before: Date, limit: number): Promise<number> {
+    assertAppId(appId);
+    assertPruneArguments(before, limit);
+    const app = this.apps.get(appId);
+    if (app === undefined) return 0;
+    const old = [...app.byId.values()]
+      // Still waiting to be sent: a send may be scheduled further ahead than the retention.
+      .filter((m) => m.createdAt.getTime() < before.getTime() && !WAITING.has(m.status))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit);
+    for (const m of old) {
+      app.byId.delete(m.id);
+      if (m.msgid !== null && app.idByMsgid.get(m.msgid) === m.id) app.idByMsgid.delete(m.msgid);
+      if (m.key !== null && app.idByKey.get(m.key) === m.id) app.idByKey.delete(m.key);
+    }
+    return old.length;
   }
 
   private app(appId: string): AppMessages {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page, PageRequest } from '../../shared/page.js';
 import { decodeCursor, encodeCursor } from '../../shared/page.js';
 import { BadUserInputError } from '../../shared/errors.js';
+import { quoteInput } from '../../shared/quote-input.js';
 import { assertAppId, assertIdentifier } from '../../shared/identifiers.js';
 
 /**
@@ -179,6 +180,13 @@ export interface MessageStore {
   ): Promise<MessageRecord[]>;
   /** HELD messages waiting for this trigger. */
   listHeldByTrigger(appId: string, name: string, matchKey: string): Promise<MessageRecord[]>;
+  /**
+   * Deletes up to `limit` of the app's messages created before `before`, with every index entry
+   * and msgid mapping that points at them, oldest first; returns how many went. Messages still
+   * waiting to be sent (SCHEDULED, HELD, QUEUED) are kept whatever their age. Call until it
+   * returns less than `limit` to prune everything that old.
+   */
+  prune(appId: string, before: Date, limit: number): Promise<number>;
 }
 
 export class DuplicateMessageKeyError extends Error {
@@ -190,6 +198,23 @@ export class DuplicateMessageKeyError extends Error {
     super(`Message key ${key} is already used by message ${existingId} of app ${appId}`);
     this.name = 'DuplicateMessageKeyError';
   }
+}
+
+export function assertPruneArguments(before: Date, limit: number): void {
+  if (!(before instanceof Date) || !Number.isFinite(before.getTime()) || before.getTime() < 0) {
+    throw new Error('prune needs a valid cutoff Date');
+  }
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) {
+    throw new Error(`prune limit must be an integer from 1 to 10000, got ${String(limit)}`);
+  }
+}
+
+/**
+ * The id prefix of the instant `at`: ids made by newMessageId before `at` sort below it, ids made
+ * at or after it sort above, so "older than" is a lexical range of ids.
+ */
+export function messageIdTimePrefix(at: Date): string {
+  return base32(BigInt(at.getTime()), 10);
 }
 
 export class MessageNotFoundError extends Error {
@@ -250,11 +275,6 @@ export function newMessageId(now: Date = new Date()): string {
   return base32(BigInt(time), 10) + base32(random, 16);
 }
 
-/** The first 10 characters of every id made at this millisecond: ids sort by it. */
-export function messageIdTimePrefix(ms: number): string {
-  return base32(BigInt(Math.min(Math.max(0, Math.floor(ms)), 2 ** 48 - 1)), 10);
-}
-
 const MESSAGE_ID = /^[0-9A-Za-z_-]{1,64}$/;
 const CURSOR_KIND = 'msg';
 
@@ -273,7 +293,7 @@ export function isMessageId(id: unknown): id is string {
 export function assertMessageId(id: string): void {
   if (!isMessageId(id)) {
     throw new BadUserInputError(
-      `message id must be 1-64 URL-safe characters, got ${JSON.stringify(id)}`,
+      `message id must be 1-64 URL-safe characters, got ${quoteInput(id)}`,
       'id',
     );
   }

@@ -233,3 +233,44 @@ end
 return items
 `,
 );
+
+/**
+ * ARGV: base, id bound, limit. Deletes the oldest messages whose id sorts below the bound (ids are
+ * time-ordered), up to limit, with every index entry, msgid and key mapping. Returns the count.
+ * Messages still waiting to be sent (SCHEDULED, HELD, QUEUED) stay: a send may be scheduled
+ * further ahead than the retention period. At most 10 × limit ids are looked at per call.
+ */
+export const pruneMessages = new LuaScript(
+  PRELUDE +
+    INDEXING +
+    `
+local WAITING = { SCHEDULED = true, HELD = true, QUEUED = true }
+local all = subsetKey(nil, nil, nil)
+local limit = tonumber(ARGV[3])
+local ids = redis.call('ZRANGEBYLEX', all, '-', '(' .. ARGV[2], 'LIMIT', 0, limit * 10)
+local pruned = 0
+for _, id in ipairs(ids) do
+  if pruned >= limit then break end
+  local key = base .. ':rec:' .. id
+  local flat = redis.call('HGETALL', key)
+  if #flat > 0 then
+    local f = toTable(flat)
+    if not WAITING[f.status] then
+      local z, held = memberships(f)
+      for k, _ in pairs(z) do redis.call('ZREM', k, id) end
+      if held then redis.call('SREM', held, id) end
+      local map = base .. ':msgid'
+      if f.msgid and redis.call('HGET', map, f.msgid) == id then redis.call('HDEL', map, f.msgid) end
+      local keys = base .. ':key'
+      if f.key and redis.call('HGET', keys, f.key) == id then redis.call('HDEL', keys, f.key) end
+      redis.call('DEL', key)
+      pruned = pruned + 1
+    end
+  else
+    redis.call('ZREM', all, id)
+    pruned = pruned + 1
+  end
+end
+return pruned
+`,
+);

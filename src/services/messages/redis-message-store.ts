@@ -15,7 +15,7 @@
 // Every idx zset has score 0 and the message id as member: ids are time-ordered, so reverse lexical
 // order is newest first and a cursor is a BYLEX bound. `:` and `%` in openid/templateId are
 // %-escaped in keys. Writes go through Lua (redis-message-scripts.ts) so that record, indexes and
-// msgid map change together. Nothing expires: retention is the operator's call.
+// msgid map change together. Nothing expires by TTL: prune (retention) removes old messages.
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
 import { validatePageSize, type Page, type PageRequest } from '../../shared/page.js';
 import { assertAppId } from '../../shared/identifiers.js';
@@ -25,6 +25,7 @@ import {
   assertMessageFilter,
   assertMessageId,
   assertMessageRecord,
+  assertPruneArguments,
   decodeMessageCursor,
   admittedStatuses,
   DuplicateMessageError,
@@ -33,8 +34,8 @@ import {
   matchesFilter,
   isMessageId,
   MessageNotFoundError,
-  type MessageFilter,
   messageIdTimePrefix,
+  type MessageFilter,
   type MessagePatch,
   type MessageRecord,
   type MessageTrigger,
@@ -49,6 +50,7 @@ import {
   listDueMessages,
   listHeldMessages,
   listMessages,
+  pruneMessages,
   updateMessage,
 } from './redis-message-scripts.js';
 
@@ -220,6 +222,18 @@ export class RedisMessageStore implements MessageStore {
     };
   }
 
+  async prune(appId: string, before: Date, limit: number): Promise<number> {
+    assertAppId(appId);
+    assertPruneArguments(before, limit);
+    const reply = await pruneMessages.run(
+      this.options.client,
+      [],
+      [this.base(appId), messageIdTimePrefix(before), String(limit)],
+    );
+    if (typeof reply !== 'number') throw new Error('unexpected reply from the prune script');
+    return reply;
+  }
+
   private base(appId: string): string {
     return `${this.options.prefix}:${appId}:msg`;
   }
@@ -256,7 +270,7 @@ function asList(reply: LuaReply): LuaReply[] {
 }
 
 function timePrefix(ms: number): string {
-  return messageIdTimePrefix(ms);
+  return messageIdTimePrefix(new Date(Math.max(0, ms)));
 }
 
 function fromFlat(reply: LuaReply): MessageRecord {

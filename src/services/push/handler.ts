@@ -24,6 +24,11 @@ export interface PushHandlerDeps {
   /** Clock in milliseconds. */
   now?: () => number;
   dedup: PushDedup;
+  /**
+   * Remembers each verified (timestamp, nonce, signature) while its timestamp is fresh, so a
+   * captured request cannot be replayed; shared across processes like `dedup`.
+   */
+  replay: PushDedup;
   sink: PushEventSink;
   logger: Logger;
   /** Counts deliveries by event kind and outcome; none recorded when absent. */
@@ -93,6 +98,9 @@ export function pushDedupKey(event: SubscribeEvent): string {
  *   read as plaintext: there is no msg_signature to check it against.
  * - Dedup: the delivery key is claimed (firstSeen) before the sink runs, so concurrent retries
  *   apply it once; if the sink throws the claim is released so the retry applies it.
+ * - Replay: each verified (timestamp, nonce, signature) is claimed in the `replay` port for the
+ *   span its timestamp stays fresh; a second request with it is refused (401, `replay`), unless
+ *   the first failed and was released. WeChat signs its own retries afresh.
  */
 export function createPushHandler(deps: PushHandlerDeps): PushHandler {
   if (typeof deps.token !== 'string' || deps.token.length === 0) {
@@ -111,8 +119,10 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
   const now = deps.now ?? Date.now;
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const dedupTtlSeconds = deps.dedupTtlSeconds ?? DEFAULT_DEDUP_TTL_SECONDS;
-  const { logger, dedup, sink } = deps;
+  const { logger, dedup, replay, sink } = deps;
   const observer = deps.observer ?? noopObserver;
+  // A timestamp is fresh from window before our clock to window after it: 2 × window in all.
+  const replayTtlSeconds = Math.ceil(2 * deps.replayWindowSeconds);
 
   function verify(query: URLSearchParams): SignedQuery {
     const signed = verifyUrlSignature(query, deps.token);
@@ -182,7 +192,20 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
     }
     const signed = verify(req.query);
     const text = decodeBody(req.body);
-    const event = normalizeEvent(readDocument(req, signed, text));
+    const document = readDocument(req, signed, text);
+    // A verified query is good for one request: replaying it (say with a forged plaintext body)
+    // inside the freshness window is refused, across processes when the dedup store is shared.
+    const replayKey = `${signed.timestamp}:${req.query.get('signature') ?? ''}`;
+    if (!(await replay.firstSeen(replayKey, replayTtlSeconds))) {
+      throw new PushError('replay', 'timestamp, nonce and signature were already used');
+    }
+    let event;
+    try {
+      event = normalizeEvent(document);
+    } catch (error) {
+      await releaseClaim(replay, replayKey, log);
+      throw error;
+    }
 
     if (event.kind === 'other') {
       log.debug(
@@ -205,7 +228,8 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
         { err, event: event.event },
         'push event could not be applied; replying 500 so WeChat retries',
       );
-      await releaseClaim(key, log);
+      await releaseClaim(dedup, key, log);
+      await releaseClaim(replay, replayKey, log);
       observer.push({ event: event.kind, outcome: 'failed' });
       return reply(500);
     }
@@ -214,9 +238,9 @@ export function createPushHandler(deps: PushHandlerDeps): PushHandler {
     return success();
   }
 
-  async function releaseClaim(key: string, log: Logger): Promise<void> {
+  async function releaseClaim(store: PushDedup, key: string, log: Logger): Promise<void> {
     try {
-      await dedup.release(key);
+      await store.release(key);
     } catch (err) {
       log.error({ err }, 'push dedup release failed: the retry of this delivery may be dropped');
     }

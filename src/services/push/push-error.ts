@@ -8,7 +8,7 @@ export const pushErrorStatus = {
   too_large: 413,
   /** `signature` or `msg_signature` missing or wrong, or `timestamp`/`nonce` missing. */
   bad_signature: 401,
-  /** `timestamp` outside the replay window. */
+  /** `timestamp` outside the replay window, or a (timestamp, nonce, signature) already used. */
   replay: 401,
   /** A verification GET with a good signature but no `echostr`. */
   missing_echostr: 401,

@@ -8,7 +8,8 @@ export interface KeyedMutex {
 /**
  * Serialises within this process with a promise chain per key (no polling), then, when a shared
  * lock is given, across processes too. The local queue first means only one waiter per process
- * polls the shared lock.
+ * polls the shared lock. The shared lock is a lease of `ttlMs` renewed while the work runs, so a
+ * process that dies holding it blocks the key for at most one lease.
  */
 export class ChainedKeyedMutex implements KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -36,10 +37,16 @@ export class ChainedKeyedMutex implements KeyedMutex {
     if (!this.shared) return work();
     const outcome = await acquireWithin<never>(this.shared, key, this.options);
     if (!('handle' in outcome)) return work();
+    const { handle } = outcome;
+    const renewal = setInterval(() => {
+      handle.extend(this.options.ttlMs).catch(() => undefined);
+    }, this.options.ttlMs / 3);
+    renewal.unref();
     try {
       return await work();
     } finally {
-      await outcome.handle.release().catch(() => undefined);
+      clearInterval(renewal);
+      await handle.release().catch(() => undefined);
     }
   }
 }

@@ -1,8 +1,11 @@
 import { BadUserInputError } from '../../shared/errors.js';
+import { clipInput } from '../../shared/quote-input.js';
 
 /**
  * Template data arrives as `{ key: "value" }` or WeChat's own `{ key: { value: "value" } }`;
- * both become a flat string map. Anything else is named by its key.
+ * both become a flat string map. Anything else is named by its key. Every key is kept as an own
+ * property, `__proto__` included (a plain assignment would drop it, or set the prototype), so
+ * the template check names each key the template lacks instead of the send going through.
  */
 export function normalizeTemplateData(data: unknown): Record<string, string> {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -18,9 +21,17 @@ export function normalizeTemplateData(data: unknown): Record<string, string> {
         ? (raw as { value?: unknown }).value
         : raw;
     if (typeof value !== 'string') {
-      throw new BadUserInputError(`data.${key} must be a string (or { "value": string })`, key);
+      throw new BadUserInputError(
+        `data.${clipInput(key)} must be a string (or { "value": string })`,
+        clipInput(key),
+      );
     }
-    flat[key] = value;
+    Object.defineProperty(flat, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return flat;
 }

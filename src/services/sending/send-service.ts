@@ -29,6 +29,7 @@ import type { SendOutcome } from '../wechat/wechat-service.js';
 import { assertIdentifier } from '../../shared/identifiers.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import { normalizeTemplateData } from './normalize-data.js';
+import { assertMiniProgramPage } from './page-path.js';
 import { SendReport } from './send-report.js';
 
 export interface SendRequest {
@@ -68,12 +69,13 @@ export interface SendServiceDeps {
   /** Counts send outcomes for the metrics; none recorded when absent. */
   observer?: Observer;
   now?: Clock;
+  /** How long a finished request's key is remembered; default 24 h. */
   idempotencyTtlSeconds?: number;
+  /** How long a claim holds without renewal, i.e. how soon a dead owner's key frees; default 30 s. */
+  idempotencyLeaseSeconds?: number;
   /** How long a duplicate request waits for the original one to finish. */
   duplicateWaitMs?: number;
 }
-
-const MAX_PAGE_LENGTH = 1024;
 
 /**
  * One send, end to end: validate against the template before WeChat sees anything, honour the
@@ -103,41 +105,129 @@ export class SendService {
     // newest first by createdAt when sends queue behind one user.
     const acceptedAt = this.now();
     const messageId = newMessageId(acceptedAt);
-    if (prepared.idempotencyKey !== null) {
-      const claim = await deps.idempotency.claim(deps.appId, prepared.idempotencyKey, {
-        fingerprint: prepared.fingerprint,
-        messageId,
-        ttlSeconds: deps.idempotencyTtlSeconds ?? 86_400,
-      });
-      if (!claim.claimed) {
-        if (claim.fingerprint !== prepared.fingerprint) {
-          throw new BadUserInputError(
-            'idempotencyKey was already used with a different request within the last 24 hours',
-            'idempotencyKey',
-          );
-        }
-        return this.awaitOriginal(claim.messageId);
-      }
-    }
     const report = new SendReport(logger, deps.observer ?? noopObserver, {
       messageId,
       appId: deps.appId,
       template: prepared.template,
     });
+    const run = async () => {
+      try {
+        const record = await deps.userMutex.runExclusive(
+          `send:${deps.appId}:${prepared.message.touser}`,
+          () => this.sendExclusive(messageId, acceptedAt, prepared, logger),
+        );
+        report.finished(record);
+        return record;
+      } catch (error) {
+        report.threw(error);
+        throw error;
+      }
+    };
+    const key = prepared.idempotencyKey;
+    if (key === null) return run();
+    const original = await this.claimOrAwaitOriginal(key, prepared.fingerprint, messageId);
+    if (original !== null) return original;
+    const lease = this.keepLease(key, messageId);
     try {
-      const record = await deps.userMutex.runExclusive(
-        `send:${deps.appId}:${prepared.message.touser}`,
-        () => this.sendExclusive(messageId, acceptedAt, prepared, logger),
-      );
-      report.finished(record);
+      const record = await run();
+      lease.stop();
+      await this.rememberOutcome(key, messageId);
       return record;
     } catch (error) {
-      report.threw(error);
-      // Nothing reached WeChat: free the key so the client's retry is a fresh attempt.
-      if (prepared.idempotencyKey !== null && !mayHaveReachedWeChat(error)) {
-        await deps.idempotency.forget(deps.appId, prepared.idempotencyKey, messageId);
+      lease.stop();
+      // Nothing reached WeChat: free the key so the client's retry is a fresh attempt. If it may
+      // have, keep the key for the whole window: retrying could deliver the message twice.
+      if (mayHaveReachedWeChat(error)) await this.rememberOutcome(key, messageId);
+      else {
+        await deps.idempotency.forget(deps.appId, key, messageId).catch((forgetError: unknown) =>
+          // The lease frees the key soon anyway; the send's own error is the one to report.
+          logger.warn({ err: forgetError, messageId }, 'could not free the idempotency key'),
+        );
       }
       throw error;
+    }
+  }
+
+  private get leaseSeconds(): number {
+    return this.deps.idempotencyLeaseSeconds ?? 30;
+  }
+
+  /**
+   * Claims the key for `messageId` (null), or answers with the original message once it has an
+   * outcome. The claim is retried while waiting: when the original's owner died, its lease runs
+   * out and this request takes the key over instead of waiting for a record that stays SENDING.
+   */
+  private async claimOrAwaitOriginal(
+    key: string,
+    fingerprint: string,
+    messageId: string,
+  ): Promise<MessageRecord | null> {
+    const { deps } = this;
+    const deadline = Date.now() + (deps.duplicateWaitMs ?? 30_000);
+    let delay = 5;
+    for (;;) {
+      const claim = await deps.idempotency.claim(deps.appId, key, {
+        fingerprint,
+        messageId,
+        ttlSeconds: this.leaseSeconds,
+      });
+      if (claim.claimed) return null;
+      if (claim.fingerprint !== fingerprint) {
+        throw new BadUserInputError(
+          'idempotencyKey was already used with a different request within the last 24 hours',
+          'idempotencyKey',
+        );
+      }
+      const message = await deps.messages.get(deps.appId, claim.messageId);
+      if (message && message.status !== 'SENDING') return message;
+      if (Date.now() > deadline) {
+        throw new GatewayError(
+          ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+          'The original request with this idempotencyKey is still in progress; retry later',
+          { messageId: claim.messageId },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 100);
+    }
+  }
+
+  /** Renews the claim every third of a lease until stopped. */
+  private keepLease(key: string, messageId: string): { stop(): void } {
+    const { deps } = this;
+    const timer = setInterval(
+      () => {
+        deps.idempotency.extend(deps.appId, key, messageId, this.leaseSeconds).then(
+          (held) => {
+            if (!held)
+              deps.logger.warn({ messageId }, 'idempotency lease lost while its send was running');
+          },
+          (error: unknown) =>
+            deps.logger.warn({ err: error, messageId }, 'idempotency lease renewal failed'),
+        );
+      },
+      (this.leaseSeconds * 1000) / 3,
+    );
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  /** Keeps the finished request's key for the idempotency window, so retries get its message. */
+  private async rememberOutcome(key: string, messageId: string): Promise<void> {
+    const { deps } = this;
+    try {
+      await deps.idempotency.extend(
+        deps.appId,
+        key,
+        messageId,
+        deps.idempotencyTtlSeconds ?? 86_400,
+      );
+    } catch (error) {
+      // The send itself is done and recorded; failing it now would invite a duplicate retry.
+      deps.logger.warn(
+        { err: error, messageId },
+        'could not keep the idempotency key after the send: it frees itself within one lease',
+      );
     }
   }
 
@@ -161,15 +251,7 @@ export class SendService {
       );
     }
     const page = request.page ?? null;
-    if (
-      page !== null &&
-      (page.length > MAX_PAGE_LENGTH || /[\s]/.test(page) || page.startsWith('/'))
-    ) {
-      throw new BadUserInputError(
-        `page must be a mini-program path like pages/index/index?id=1 (no leading /, no spaces, at most ${MAX_PAGE_LENGTH} characters)`,
-        'page',
-      );
-    }
+    if (page !== null) assertMiniProgramPage(page);
     const message: SubscribeMessage = {
       touser: request.openid,
       templateId: template.id,
@@ -304,27 +386,6 @@ export class SendService {
       updatedAt: this.now(),
     });
     throw error;
-  }
-
-  /** A retry of a request that already claimed its key: answer with the original message. */
-  private async awaitOriginal(messageId: string): Promise<MessageRecord> {
-    const deadline = Date.now() + (this.deps.duplicateWaitMs ?? 30_000);
-    let delay = 5;
-    for (;;) {
-      const message = await this.deps.messages.get(this.deps.appId, messageId);
-      if (message && message.status !== 'SENDING') return message;
-      if (Date.now() > deadline) {
-        throw new GatewayError(
-          ErrorCode.IDEMPOTENCY_IN_PROGRESS,
-          'The original request with this idempotencyKey is still in progress; retry later',
-          {
-            messageId,
-          },
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 100);
-    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { clipInput } from '../../shared/quote-input.js';
 import { kindOf } from './content-fields.js';
 import { classOf, codePoints, describeChar } from './validators/characters.js';
 import { validatorFor } from './validators/kinds.js';
@@ -79,12 +80,14 @@ export function validateTemplateData(
   for (const key of Object.keys(data)) {
     if (keys.has(key)) continue;
     const rule = `template ${template.name} (${template.title}) has only the keys ${expected}`;
+    const shown = clipInput(key);
+    const kind = clipInput(kindOf(key));
     violations.push({
-      key,
-      kind: kindOf(key),
+      key: shown,
+      kind,
       rule,
       reason: 'unknown_key',
-      message: `data.${key}: not a keyword of this template (kind ${kindOf(key)}); ${rule}`,
+      message: `data.${shown}: not a keyword of this template (kind ${kind}); ${rule}`,
     });
   }
   return violations;

@@ -38,11 +38,11 @@ describeEachStore(
     });
     afterAll(() => world.close());
 
-    it('the same request delivered twice credits once', async () => {
+    it('the same request delivered twice is refused as a replay and credits once', async () => {
       const openid = newOpenid();
       const request = seal(popupFor(openid, 1_700_000_000));
       expect(await postPush(world.pushUrl, request)).toEqual(OK);
-      expect(await postPush(world.pushUrl, request)).toEqual(OK);
+      expect(await postPush(world.pushUrl, request)).toEqual({ status: 401, text: 'unauthorized' });
       expect(await world.entry(openid, AUDIT.id)).toMatchObject({ remaining: 1, accepted: 1 });
     });
 
@@ -97,6 +97,22 @@ describeRedis('duplicate deliveries across two gateway instances sharing one Red
     for (const world of [first, second]) {
       expect(await world.entry(openid, AUDIT.id)).toMatchObject({ remaining: 1, accepted: 1 });
     }
+  });
+
+  it('a captured query replayed against the other instance with a forged body is refused', async () => {
+    const genuine = newOpenid();
+    const request = seal(popupFor(genuine, 1_700_000_000), 'plaintext');
+    expect(await postPush(first.pushUrl, request)).toEqual(OK);
+    const forgedUsers = [newOpenid(), newOpenid()];
+    for (const forged of forgedUsers) {
+      const replayed = { ...request, body: popupFor(forged, 1_700_000_000) };
+      expect(await postPush(second.pushUrl, replayed)).toEqual({
+        status: 401,
+        text: 'unauthorized',
+      });
+    }
+    expect(await first.entry(genuine, AUDIT.id)).toMatchObject({ remaining: 1 });
+    for (const forged of forgedUsers) expect(await second.entry(forged, AUDIT.id)).toBeUndefined();
   });
 
   it('distinct deliveries split across the instances all count', async () => {

@@ -38,6 +38,21 @@ function lockContract(make: () => DistributedLock) {
     expect(await lock.tryAcquire('lease', 5000)).toBeNull();
   });
 
+  it('extends a lease only for its owner, and not once it ran out', async () => {
+    const lock = make();
+    const held = await lock.tryAcquire('renewed', 300);
+    await sleep(200);
+    expect(await held!.extend(300)).toBe(true);
+    await sleep(200);
+    // 400 ms after acquiring: the renewed lease still holds.
+    expect(await lock.tryAcquire('renewed', 300)).toBeNull();
+    const lapsed = await lock.tryAcquire('lapsed', 100);
+    await sleep(150);
+    const next = await lock.tryAcquire('lapsed', 5000);
+    expect(await lapsed!.extend(5000)).toBe(false);
+    expect(await next!.extend(5000)).toBe(true);
+  });
+
   it('gives up waiting with a clear error', async () => {
     const lock = make();
     await lock.tryAcquire('busy', 10_000);

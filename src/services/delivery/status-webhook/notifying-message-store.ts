@@ -74,4 +74,8 @@ export class NotifyingMessageStore implements MessageStore {
   listHeldByTrigger(appId: string, name: string, matchKey: string): Promise<MessageRecord[]> {
     return this.inner.listHeldByTrigger(appId, name, matchKey);
   }
+
+  prune(appId: string, before: Date, limit: number): Promise<number> {
+    return this.inner.prune(appId, before, limit);
+  }
 }

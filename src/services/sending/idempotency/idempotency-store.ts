@@ -8,6 +8,10 @@ export type ClaimResult =
  * Idempotency keys of send requests, per app. The first claim of a key wins atomically; later
  * claims learn the winner's request fingerprint (to tell a retry from a different request reusing
  * the key) and message id (to answer the retry with the original message).
+ *
+ * A claim is a short lease (`ttlSeconds`) that its owner keeps extending while the send runs, so
+ * the key of a process that died mid-send frees itself within one lease. Once the send has an
+ * outcome, the owner extends the key once more to the whole idempotency window.
  */
 export interface IdempotencyStore {
   claim(
@@ -15,6 +19,11 @@ export interface IdempotencyStore {
     key: string,
     r: { fingerprint: string; messageId: string; ttlSeconds: number },
   ): Promise<ClaimResult>;
+  /**
+   * Sets the key's remaining life to `ttlSeconds` if `messageId` still owns it. False when the key
+   * expired or another message owns it now (the lease was lost).
+   */
+  extend(appId: string, key: string, messageId: string, ttlSeconds: number): Promise<boolean>;
   /** Releases the key only if `messageId` still owns it: used when nothing was attempted. */
   forget(appId: string, key: string, messageId: string): Promise<void>;
 }
@@ -31,6 +40,12 @@ export function assertIdempotencyKey(appId: string, key: string): void {
   }
 }
 
+export function assertTtlSeconds(ttlSeconds: number): void {
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) {
+    throw new Error(`claim ttlSeconds must be a positive integer, got ${String(ttlSeconds)}`);
+  }
+}
+
 export function assertClaim(r: {
   fingerprint: string;
   messageId: string;
@@ -43,7 +58,5 @@ export function assertClaim(r: {
   ) {
     throw new Error('claim needs a fingerprint string and a non-empty messageId');
   }
-  if (!Number.isSafeInteger(r.ttlSeconds) || r.ttlSeconds < 1) {
-    throw new Error(`claim ttlSeconds must be a positive integer, got ${String(r.ttlSeconds)}`);
-  }
+  assertTtlSeconds(r.ttlSeconds);
 }

@@ -3,6 +3,7 @@ import { ExpiringMap } from '../../../infra/memory/expiring-map.js';
 import {
   assertClaim,
   assertIdempotencyKey,
+  assertTtlSeconds,
   type ClaimResult,
   type IdempotencyStore,
 } from './idempotency-store.js';
@@ -31,6 +32,21 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       r.ttlSeconds * 1000,
     );
     return { claimed: true };
+  }
+
+  async extend(
+    appId: string,
+    key: string,
+    messageId: string,
+    ttlSeconds: number,
+  ): Promise<boolean> {
+    assertIdempotencyKey(appId, key);
+    assertTtlSeconds(ttlSeconds);
+    const id = entryId(appId, key);
+    const entry = this.entries.get(id);
+    if (entry?.messageId !== messageId) return false;
+    this.entries.set(id, entry, ttlSeconds * 1000);
+    return true;
   }
 
   async forget(appId: string, key: string, messageId: string): Promise<void> {

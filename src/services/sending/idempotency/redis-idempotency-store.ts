@@ -1,5 +1,6 @@
 // Key layout:
-//   ${prefix}:${appId}:idem:${key}    string  JSON {"fingerprint","messageId"}, with the claim's TTL
+//   ${prefix}:${appId}:idem:${key}    string  JSON {"fingerprint","messageId"}; TTL the lease while
+//                                             the send runs, then the idempotency window
 // The client's key is the last component, so whatever characters it holds cannot reach another
 // app's or another store's keys.
 import type { RedisClient } from '../../../infra/redis/redis-connection.js';
@@ -7,6 +8,7 @@ import { LuaScript } from '../../../infra/redis/redis-lua.js';
 import {
   assertClaim,
   assertIdempotencyKey,
+  assertTtlSeconds,
   type ClaimResult,
   type IdempotencyStore,
 } from './idempotency-store.js';
@@ -32,6 +34,15 @@ if value and cjson.decode(value).messageId == ARGV[1] then return redis.call('DE
 return 0
 `);
 
+/** Resets the TTL only while the key still names ARGV[1] as its message. */
+const extendScript = new LuaScript(`
+local value = redis.call('GET', KEYS[1])
+if value and cjson.decode(value).messageId == ARGV[1] then
+  return redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`);
+
 export class RedisIdempotencyStore implements IdempotencyStore {
   constructor(private readonly options: RedisIdempotencyStoreOptions) {}
 
@@ -53,6 +64,22 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       throw new Error('unexpected reply from the idempotency claim script');
     const winner = JSON.parse(reply) as { fingerprint: string; messageId: string };
     return { claimed: false, fingerprint: winner.fingerprint, messageId: winner.messageId };
+  }
+
+  async extend(
+    appId: string,
+    key: string,
+    messageId: string,
+    ttlSeconds: number,
+  ): Promise<boolean> {
+    assertIdempotencyKey(appId, key);
+    assertTtlSeconds(ttlSeconds);
+    const reply = await extendScript.run(
+      this.options.client,
+      [this.key(appId, key)],
+      [messageId, String(ttlSeconds)],
+    );
+    return reply === 1;
   }
 
   async forget(appId: string, key: string, messageId: string): Promise<void> {

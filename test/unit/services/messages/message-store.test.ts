@@ -11,6 +11,49 @@ runStoreContract(messageStoreContract, {
   memory: () => ({ store: new MemoryMessageStore() }),
   redis: (client, prefix) => ({ store: new RedisMessageStore({ client, prefix }) }),
   redisOnly: (client) => {
+    it('leaves no key behind once every message of an app is pruned', async () => {
+      const prefix = uniquePrefix('messages-prune');
+      try {
+        const store = new RedisMessageStore({ client: client(), prefix });
+        const createdAt = new Date(Date.UTC(2024, 0, 1));
+        for (let i = 0; i < 30; i++) {
+          await store.create({
+            id: newMessageId(createdAt),
+            appId: 'wxprune',
+            openid: `oUser${i % 4}`,
+            templateId: `tpl${i % 3}`,
+            status: i % 2 ? 'SENT' : 'DELIVERED',
+            errcode: null,
+            errmsg: null,
+            msgid: String(5000 + i),
+            attempts: 1,
+            data: { thing1: 'x' },
+            page: null,
+            miniprogramState: 'formal',
+            lang: 'zh_CN',
+            idempotencyKey: null,
+            createdAt,
+            sentAt: createdAt,
+            deliveredAt: null,
+            deliveryErrorCode: null,
+            deliveryErrorStatus: null,
+            ...directSendFields(createdAt),
+          });
+        }
+        let pruned = 0;
+        for (let batch = -1; batch !== 0; pruned += batch) {
+          batch = await store.prune('wxprune', new Date(createdAt.getTime() + 1), 7);
+        }
+        expect(pruned).toBe(30);
+        const left: string[] = [];
+        for await (const keys of client().scanIterator({ MATCH: `${prefix}*`, COUNT: 500 }))
+          left.push(...keys);
+        expect(left).toEqual([]);
+      } finally {
+        await deletePrefix(client(), prefix);
+      }
+    });
+
     it('stores the msgid as a string, never as a number', async () => {
       const prefix = uniquePrefix('messages-msgid');
       try {

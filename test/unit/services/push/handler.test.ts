@@ -55,6 +55,7 @@ function setup(overrides: Partial<PushHandlerDeps> = {}) {
     replayWindowSeconds: 300,
     now: () => NOW_MS,
     dedup,
+    replay: new MemoryPushDedup({ now: () => NOW_MS }),
     sink,
     logger,
     ...overrides,
@@ -62,10 +63,17 @@ function setup(overrides: Partial<PushHandlerDeps> = {}) {
   return { handler, applied, sink, logger, dedupCalls };
 }
 
+let lastNonce = Number(NONCE);
+/** Each request WeChat sends, retries included, is signed with a nonce of its own. */
+function freshNonce(): string {
+  lastNonce += 1;
+  return String(lastNonce);
+}
+
 function plainPost(
   body: string | Buffer,
   contentType?: string,
-  query = signedQuery(TOKEN, TS, NONCE),
+  query = signedQuery(TOKEN, TS, freshNonce()),
 ): PushRequest {
   return { method: 'POST', query, contentType, body };
 }
@@ -86,11 +94,12 @@ function safePost(
 ): PushRequest {
   const timestamp = opts.timestamp ?? TS;
   const encrypt = opts.encrypt ?? (opts.crypto ?? peer).encrypt(inner);
+  const nonce = freshNonce();
   return {
     method: 'POST',
-    query: signedQuery(TOKEN, timestamp, NONCE, {
+    query: signedQuery(TOKEN, timestamp, nonce, {
       encrypt_type: 'aes',
-      msg_signature: opts.msgSignature ?? pushSignature(TOKEN, timestamp, NONCE, encrypt),
+      msg_signature: opts.msgSignature ?? pushSignature(TOKEN, timestamp, nonce, encrypt),
     }),
     contentType: format === 'xml' ? 'text/xml' : 'application/json',
     body: envelope(encrypt, format),
@@ -508,6 +517,58 @@ describe('push handler: dedup and ignored events', () => {
       expect(logger.at('warn')).toHaveLength(0);
     },
   );
+});
+
+describe('push handler: replayed requests', () => {
+  const popupOf = (openid: string) =>
+    edit(fixture('popup.xml'), 'otFpruAK8D-E6EfStSYonYSBZ8_4', openid);
+
+  it('refuses a captured plaintext query carrying a forged body, and applies nothing of it', async () => {
+    const { handler, applied, logger } = setup();
+    const query = signedQuery(TOKEN, TS, freshNonce());
+    expect(
+      (await handler(plainPost(popupOf('oGenuineUser0000000000000001'), 'text/xml', query))).body,
+    ).toBe('success');
+    for (const forged of ['oForgedUser00000000000000001', 'oForgedUser00000000000000002']) {
+      const res = await handler(plainPost(popupOf(forged), 'text/xml', query));
+      expect(res.status).toBe(401);
+    }
+    expect(applied.map((e) => e.openid)).toEqual(['oGenuineUser0000000000000001']);
+    expect(logger.at('warn').map((l) => l.fields.reason)).toEqual(['replay', 'replay']);
+  });
+
+  it('refuses the very same safe-mode request a second time', async () => {
+    const { handler, applied } = setup();
+    const request = safePost(fixture('popup.xml'), 'xml');
+    expect((await handler(request)).status).toBe(200);
+    expect((await handler(request)).status).toBe(401);
+    expect(applied).toHaveLength(1);
+  });
+
+  it('lets the same request through again after it failed (the replay claim is released)', async () => {
+    const { handler, applied, sink } = setup();
+    sink.failures = 1;
+    const request = plainPost(fixture('sent.xml'), 'text/xml');
+    expect((await handler(request)).status).toBe(500);
+    expect((await handler(request)).body).toBe('success');
+    expect(applied).toHaveLength(1);
+  });
+
+  it('remembers a query for the whole span its timestamp is fresh (twice the window)', async () => {
+    const ttls: number[] = [];
+    const memory = new MemoryPushDedup({ now: () => NOW_MS });
+    const { handler } = setup({
+      replay: {
+        firstSeen: (key, ttl) => {
+          ttls.push(ttl);
+          return memory.firstSeen(key, ttl);
+        },
+        release: (key) => memory.release(key),
+      },
+    });
+    await handler(plainPost(fixture('popup.xml'), 'text/xml'));
+    expect(ttls).toEqual([600]);
+  });
 });
 
 describe('push handler: sink failures', () => {
