@@ -10,7 +10,8 @@ import {
   type RecurringScheduleStore,
 } from './recurring-store.js';
 
-// Key layout (base = `${prefix}:${appId}:recurring`):
+// Key layout (base = `${prefix}:{${appId}}:recurring`; the braces are a Redis Cluster hash tag, so
+// one app's keys share a slot):
 //   base:s:<key>  hash   json (the schedule as upserted), version, occurrences, lastRunAt (ms)
 //   base:keys     zset   every key at score 0, paged BYLEX
 
@@ -105,7 +106,7 @@ export class RedisRecurringScheduleStore implements RecurringScheduleStore {
   }
 
   private base(appId: string): string {
-    return `${this.options.prefix}:${appId}:recurring`;
+    return `${this.options.prefix}:{${appId}}:recurring`;
   }
 
   private scheduleKey(appId: string, key: string): string {
