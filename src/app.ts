@@ -346,6 +346,7 @@ function startRetention(
     lock: redis ? new RedisLock({ client: redis, prefix: config.redisPrefix }) : new MemoryLock(),
     retentionDays: config.operations.messageRetentionDays,
     logger: shared.logger,
+    observer: shared.observer,
   });
   retention.start();
   cleanups.add(() => retention.stop());

@@ -185,7 +185,9 @@ export function loadConfig(
   const defaultApp =
     reader.raw('DEFAULT_APP') ?? (mode === 'sandbox' ? SANDBOX_APP_NAMES[0] : null);
   if (defaultApp !== null && apps.length > 0 && !appNames.includes(defaultApp)) {
-    reader.problems.push(`DEFAULT_APP must name an app (${appNames.join(', ')})`);
+    reader.problems.push(
+      `DEFAULT_APP must name an app (got "${defaultApp.slice(0, 64)}"; apps: ${appNames.join(', ')})`,
+    );
   }
   const config: Config = {
     port: reader.integer('PORT', 4000, 0, 65_535),

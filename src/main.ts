@@ -2,6 +2,7 @@ import { startGateway } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { installLastResortHandlers } from './infra/last-resort.js';
 import { createLogger } from './infra/pino-logger.js';
+import { startupBanner } from './startup-banner.js';
 import { runWorkerProcess } from './worker.js';
 
 /** The process boundary: the only place that reads process.env, prints and exits. */
@@ -21,18 +22,7 @@ async function main(): Promise<void> {
   if (config.delivery.role === 'worker')
     return runWorkerProcess(config, (line) => console.log(line));
   const gateway = await startGateway(config);
-  const lines = [
-    `wechat-subscribe-gateway listening on ${gateway.url}`,
-    `  mode:       ${gateway.mode === 'sandbox' ? `sandbox (embedded WeChat simulator at ${gateway.simulator!.url}, app id ${gateway.appId})` : `live (app id ${gateway.appId})`}`,
-    `  store:      ${gateway.store === 'redis' ? 'Redis' : 'memory (set REDIS_URL to share state across processes)'}`,
-    `  playground: ${gateway.playgroundUrl ?? 'off (PLAYGROUND=true turns it on)'}`,
-    `  auth:       ${gateway.auth ? 'on (Authorization: Bearer <key>)' : 'off (sandbox: anonymous requests are admin)'}`,
-  ];
-  if (gateway.pushUrl) lines.push(`  push:       ${gateway.pushUrl}`);
-  lines.push(
-    `  try:        curl -s ${gateway.graphqlUrl} -H 'content-type: application/json' -d '{"query":"{ templates { name title fields { key rule } } }"}'`,
-  );
-  console.log(lines.join('\n'));
+  console.log(startupBanner(gateway));
 
   let stopping = false;
   const stop = (signal: string) => {

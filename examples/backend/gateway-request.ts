@@ -21,7 +21,10 @@ export interface GatewayErrorEntry {
   extensions?: { code?: string; field?: string };
 }
 
-/** The gateway answered with GraphQL errors (or not with GraphQL at all): nothing was sent. */
+/**
+ * The gateway answered with GraphQL errors, not with GraphQL at all, or could not be reached
+ * (status 0): nothing was sent.
+ */
 export class GatewayRequestError extends Error {
   constructor(
     message: string,
@@ -48,14 +51,26 @@ export async function request<TResult, TVariables>(
   variables: TVariables,
   connection: GatewayConnection = gatewayFromEnv(),
 ): Promise<TResult> {
-  const response = await fetch(connection.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(connection.apiKey ? { authorization: `Bearer ${connection.apiKey}` } : {}),
-    },
-    body: JSON.stringify({ query: print(document), variables }),
-  });
+  let response: Response;
+  try {
+    response = await fetch(connection.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(connection.apiKey ? { authorization: `Bearer ${connection.apiKey}` } : {}),
+      },
+      body: JSON.stringify({ query: print(document), variables }),
+    });
+  } catch (error) {
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, …) is its cause.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new GatewayRequestError(
+      `Cannot reach the gateway at ${connection.url}: ${reason} (is it running? \`npm start\`, or set GATEWAY_URL)`,
+      0,
+      [],
+    );
+  }
   const body = (await response.json().catch(() => null)) as {
     data?: TResult | null;
     errors?: GatewayErrorEntry[];

@@ -25,7 +25,7 @@ export function parseApiKeys(reader: Reader, appNames: readonly string[]): ApiKe
     let apps: string[] | null = null;
     if (scope !== undefined) {
       apps = scope.split('+');
-      const unknown = apps.filter((name) => !appNames.includes(name));
+      const unknown = apps.filter((name) => name !== '' && !appNames.includes(name));
       if (apps.some((name) => name === '') || unknown.length > 0) {
         reader.problems.push(
           `${where} (${role}) is scoped to ${unknown.length > 0 ? `unknown app ${unknown.join(', ')}` : 'an empty app name'}; apps: ${appNames.join(', ')}`,

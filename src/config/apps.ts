@@ -99,23 +99,37 @@ export function parseAppsFile(
     return [];
   }
   const apps: AppConfig[] = [];
+  const identities: AppIdentity[] = [];
   list.forEach((entry: unknown, index) => {
-    const app = parseAppEntry(problems, env, entry, index, defaults, dirname(resolve(path)));
-    if (app) apps.push(app);
+    const parsed = parseAppEntry(problems, env, entry, index, defaults, dirname(resolve(path)));
+    identities.push(parsed.identity);
+    if (parsed.app) apps.push(parsed.app);
   });
+  reportRepeats(problems, identities);
+  return apps;
+}
+
+/** What tells apps apart, as far as it could be read: checked even for entries with problems. */
+interface AppIdentity {
+  where: string;
+  name?: string;
+  appId?: string;
+}
+
+function reportRepeats(problems: string[], identities: readonly AppIdentity[]): void {
   for (const field of ['name', 'appId'] as const) {
     const seen = new Map<string, number>();
-    apps.forEach((app, index) => {
-      const value = app[field];
-      if (value === null) return;
-      if (seen.has(value)) {
+    identities.forEach((identity, index) => {
+      const value = identity[field];
+      if (value === undefined) return;
+      const first = seen.get(value);
+      if (first === undefined) seen.set(value, index);
+      else
         problems.push(
-          `WECHAT_APPS_FILE: apps[${index}] repeats the ${field} of apps[${seen.get(value)}]: each app needs its own`,
+          `${identity.where}repeats the ${field} of apps[${first}]: each app needs its own ${field}`,
         );
-      } else seen.set(value, index);
     });
   }
-  return apps;
 }
 
 function parseAppEntry(
@@ -125,10 +139,10 @@ function parseAppEntry(
   index: number,
   defaults: AppDefaults,
   baseDir: string,
-): AppConfig | null {
+): { app: AppConfig | null; identity: AppIdentity } {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     problems.push(`WECHAT_APPS_FILE: apps[${index}] must be an object`);
-    return null;
+    return { app: null, identity: { where: `WECHAT_APPS_FILE: apps[${index}] ` } };
   }
   const raw = entry as Record<string, unknown>;
   const label = typeof raw.name === 'string' && APP_NAME.test(raw.name) ? `"${raw.name}" ` : '';
@@ -161,18 +175,24 @@ function parseAppEntry(
     return fallback;
   };
 
+  // A field present but unreadable (not a string, or a missing ${VAR}) is already reported.
+  const unreadable = (field: string, value: string | undefined) =>
+    value === undefined && raw[field] !== undefined;
   const name = text('name');
-  if (name === undefined || !APP_NAME.test(name)) {
+  if (!unreadable('name', name) && (name === undefined || !APP_NAME.test(name))) {
     problems.push(
       `${where}name must be a letter then up to 31 letters, digits or _ (it names the app in GraphQL and in push paths)`,
     );
   }
   const appId = text('appId');
-  if (appId === undefined || !/^wx[A-Za-z0-9]{6,30}$/.test(appId)) {
+  if (
+    !unreadable('appId', appId) &&
+    (appId === undefined || !/^wx[A-Za-z0-9]{6,30}$/.test(appId))
+  ) {
     problems.push(`${where}appId must be the mini-program's app id (wx…)`);
   }
   const appSecret = text('appSecret');
-  if (appSecret === undefined || appSecret.length === 0) {
+  if (!unreadable('appSecret', appSecret) && (appSecret === undefined || appSecret === '')) {
     problems.push(
       `${where}appSecret is required (write "\${SOME_VAR}" to read it from the environment)`,
     );
@@ -187,20 +207,25 @@ function parseAppEntry(
   const push = parsePushEntry(problems, env, raw.push, where, name ?? '', defaults);
   const ledgerSource = choice('ledgerSource', LEDGER_SOURCES, push ? 'events' : 'client');
   if (ledgerSource === 'events' && !push) problems.push(`${where}ledgerSource events needs push`);
-  if (problems.length > before) return null;
-  return {
+  const tokenMode = choice('tokenMode', TOKEN_MODES, defaults.tokenMode);
+  const templatesSync = flag(raw.templatesSync, 'templatesSync', defaults.templatesSync);
+  const quotaPolicy = choice('quotaPolicy', QUOTA_POLICIES, defaults.quotaPolicy);
+  const identity = { where, name, appId };
+  if (problems.length > before) return { app: null, identity };
+  const app: AppConfig = {
     name: name!,
     appId: appId!,
     appSecret: appSecret!,
     apiBase: apiBase.replace(/\/+$/, ''),
-    tokenMode: choice('tokenMode', TOKEN_MODES, defaults.tokenMode),
+    tokenMode,
     templatesFile: templatesFile === undefined ? null : resolve(baseDir, templatesFile),
-    templatesSync: flag(raw.templatesSync, 'templatesSync', defaults.templatesSync),
-    quotaPolicy: choice('quotaPolicy', QUOTA_POLICIES, defaults.quotaPolicy),
+    templatesSync,
+    quotaPolicy,
     sendRateLimit: sendRateLimit!,
     push,
     ledgerSource,
   };
+  return { app, identity };
 }
 
 function parsePushEntry(

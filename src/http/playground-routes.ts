@@ -9,8 +9,11 @@ import type { Route } from './router.js';
 export const PLAYGROUND_ASSETS_PATH = '/playground/assets';
 const ASSETS_PATH = PLAYGROUND_ASSETS_PATH;
 
+/** Tabs whose sample variables name a sandbox demo app (`clinic`): live apps have other names. */
+const SANDBOX_ONLY_TABS = new Set(['SubscribeInApp']);
+
 /** The example operations (examples/operations.graphql), one tab each, with sample variables. */
-export function exampleTabs(): PlaygroundTab[] {
+export function exampleTabs(sandbox: boolean): PlaygroundTab[] {
   const document = parse(readFileSync(projectFile('examples', 'operations.graphql'), 'utf8'));
   const variables = JSON.parse(
     readFileSync(projectFile('examples', 'operations.variables.json'), 'utf8'),
@@ -20,6 +23,7 @@ export function exampleTabs(): PlaygroundTab[] {
   return document.definitions.flatMap((definition) => {
     if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name) return [];
     const name = definition.name.value;
+    if (!sandbox && SANDBOX_ONLY_TABS.has(name)) return [];
     const query = [definition, ...(usesFragment(definition) ? fragments : [])]
       .map((d) => print(d))
       .join('\n\n');
@@ -49,7 +53,7 @@ export function createPlaygroundRoutes(options: { sandbox: boolean; enabled: boo
     title: options.sandbox
       ? 'wechat-subscribe-gateway · sandbox (embedded WeChat simulator)'
       : 'wechat-subscribe-gateway',
-    tabs: exampleTabs(),
+    tabs: exampleTabs(options.sandbox),
     defaultHeaders: options.sandbox ? '{}' : '{"Authorization": "Bearer <your API key>"}',
   });
   const page: Route = (_request, response) => {

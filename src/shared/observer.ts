@@ -50,6 +50,11 @@ export interface GraphQLObservation {
   outcome: 'ok' | 'error' | 'rejected';
 }
 
+export interface PruneObservation {
+  /** Messages deleted by one retention run of this process. */
+  count: number;
+}
+
 export interface Observer {
   send(observation: SendObservation): void;
   wechatCall(observation: WeChatCallObservation): void;
@@ -57,6 +62,7 @@ export interface Observer {
   push(observation: PushObservation): void;
   http(observation: HttpObservation): void;
   graphql(observation: GraphQLObservation): void;
+  messagesPruned(observation: PruneObservation): void;
 }
 
 const noop = () => undefined;
@@ -68,4 +74,5 @@ export const noopObserver: Observer = {
   push: noop,
   http: noop,
   graphql: noop,
+  messagesPruned: noop,
 };

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startGateway, type Gateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/shared/logger.js';
@@ -15,8 +18,8 @@ export interface TestGateway {
     variables?: Record<string, unknown>,
     options?: { key?: string },
   ): Promise<{ status: number; body: { data?: T | null; errors?: GraphQLErrorBody[] } }>;
-  /** Calls the embedded simulator's control surface (sandbox mode). */
-  sim<T = unknown>(path: string, body?: unknown): Promise<T>;
+  /** Calls the embedded simulator's control surface (sandbox mode); `app` picks a demo app's. */
+  sim<T = unknown>(path: string, body?: unknown, app?: string): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -32,19 +35,33 @@ export interface GraphQLErrorBody {
  * its own that `close()` deletes.
  */
 export async function startTestGateway(
-  options: { store?: StoreKind; env?: Record<string, string>; logger?: Logger } = {},
+  options: {
+    store?: StoreKind;
+    env?: Record<string, string>;
+    logger?: Logger;
+    /** Written to a temporary WECHAT_APPS_FILE (`{ apps: [...] }`), deleted on close. */
+    appsFile?: unknown;
+  } = {},
 ): Promise<TestGateway> {
   const prefix = uniquePrefix('gw');
   const store = options.store ?? 'memory';
   if (store === 'redis' && !testRedisUrl) throw new Error('Redis tier is not enabled');
+  const appsFile = options.appsFile === undefined ? null : writeAppsFile(options.appsFile);
   const config = loadConfig({
     PORT: '0',
     LOG_LEVEL: 'silent',
     ...(store === 'redis' ? { REDIS_URL: testRedisUrl!, REDIS_PREFIX: prefix } : {}),
+    ...(appsFile ? { WECHAT_APPS_FILE: appsFile.path } : {}),
     ...options.env,
   });
   const logger = recordingLogger();
-  const gateway = await startGateway(config, { logger: options.logger ?? logger });
+  let gateway: Gateway;
+  try {
+    gateway = await startGateway(config, { logger: options.logger ?? logger });
+  } catch (error) {
+    appsFile?.remove();
+    throw error;
+  }
   return {
     gateway,
     logger,
@@ -59,9 +76,10 @@ export async function startTestGateway(
       });
       return { status: response.status, body: (await response.json()) as never };
     },
-    async sim(path, body) {
-      if (!gateway.simulator) throw new Error('not in sandbox mode');
-      const response = await fetch(`${gateway.simulator.url}/__sim/${path.replace(/^\//, '')}`, {
+    async sim(path, body, app) {
+      const simulator = app === undefined ? gateway.simulator : gateway.simulators.get(app);
+      if (!simulator) throw new Error(`no embedded simulator${app ? ` for app ${app}` : ''}`);
+      const response = await fetch(`${simulator.url}/__sim/${path.replace(/^\//, '')}`, {
         method: body === undefined ? 'GET' : 'POST',
         // JSON, also from /__sim/inbox, which answers HTML to clients that do not ask for JSON.
         headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -71,6 +89,7 @@ export async function startTestGateway(
     },
     async close() {
       await gateway.close();
+      appsFile?.remove();
       if (store === 'redis') {
         const redis = await connectTestRedis();
         await deletePrefix(redis, prefix);
@@ -78,6 +97,14 @@ export async function startTestGateway(
       }
     },
   };
+}
+
+/** A WECHAT_APPS_FILE in a temporary directory of its own. */
+export function writeAppsFile(document: unknown): { path: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'wsg-apps-'));
+  const path = join(dir, 'apps.json');
+  writeFileSync(path, typeof document === 'string' ? document : JSON.stringify(document));
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A well-formed openid of the simulated app (`o` + 27 characters). */

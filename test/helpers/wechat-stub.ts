@@ -5,11 +5,29 @@ import type { AddressInfo } from 'node:net';
  * A scriptable loopback WeChat for token and send tests (the faithful simulator lives in
  * src/simulator). Counts every call; errcodes can be queued per endpoint.
  */
-export interface WeChatStub {
-  url: string;
+export interface StubCounts {
+  classic: number;
+  stable: number;
+  forced: number;
+  sends: number;
+  sendOk: number;
+}
+
+export interface StubApp {
   appId: string;
   appSecret: string;
-  counts: { classic: number; stable: number; forced: number; sends: number; sendOk: number };
+}
+
+export interface WeChatStub {
+  url: string;
+  /** The first app's credentials (the only app's, unless `apps` was given). */
+  appId: string;
+  appSecret: string;
+  /** Every app served: each has its own secret, tokens and counts. */
+  apps: readonly StubApp[];
+  counts: StubCounts;
+  /** The same counts, per app id. */
+  countsByApp: Record<string, StubCounts>;
   /** errcodes answered by the next token calls (either mode), in order. */
   tokenErrors: number[];
   /** errcode answered by every token call while set. */
@@ -48,12 +66,20 @@ const ERRMSG: Record<number, string> = {
   45011: 'api minute-quota reach limit mustslower retry next minute',
 };
 
+const zeroCounts = (): StubCounts => ({ classic: 0, stable: 0, forced: 0, sends: 0, sendOk: 0 });
+
 export async function startWeChatStub(
-  init: Partial<Pick<WeChatStub, 'expiresIn' | 'msgid' | 'tokenDelayMs' | 'sendDelayMs'>> = {},
+  init: Partial<
+    Pick<WeChatStub, 'expiresIn' | 'msgid' | 'tokenDelayMs' | 'sendDelayMs' | 'apps'>
+  > = {},
 ): Promise<WeChatStub> {
   let serial = 0;
-  let stableToken: string | null = null;
-  const valid = new Set<string>();
+  const apps = init.apps ?? [
+    { appId: 'wxstub0000000001', appSecret: 'stub-secret-0123456789abcdef' },
+  ];
+  const stableTokens = new Map<string, string>();
+  /** Each valid token, and the app it was issued to. */
+  const valid = new Map<string, string>();
   const sockets = new Set<import('node:net').Socket>();
 
   const reply = (res: ServerResponse, body: string) => {
@@ -76,17 +102,22 @@ export async function startWeChatStub(
       req.on('end', () => resolve(data));
     });
 
-  const issue = () => {
+  const issue = (appId: string) => {
     const token = `stub-token-${++serial}-${'x'.repeat(100)}`;
-    valid.add(token);
+    valid.set(token, appId);
     return token;
   };
+  /** The app a token request names; with one app, the app id is not checked (as before). */
+  const appOf = (appId: string | null): StubApp | undefined =>
+    apps.find((app) => app.appId === appId) ?? (apps.length === 1 ? apps[0] : undefined);
 
   const stub: WeChatStub = {
     url: '',
-    appId: 'wxstub0000000001',
-    appSecret: 'stub-secret-0123456789abcdef',
-    counts: { classic: 0, stable: 0, forced: 0, sends: 0, sendOk: 0 },
+    appId: apps[0]!.appId,
+    appSecret: apps[0]!.appSecret,
+    apps,
+    counts: zeroCounts(),
+    countsByApp: Object.fromEntries(apps.map((app) => [app.appId, zeroCounts()])),
     tokenErrors: [],
     tokenErrorAlways: null,
     sendErrors: [],
@@ -108,36 +139,55 @@ export async function startWeChatStub(
   };
 
   const tokenError = () => stub.tokenErrors.shift() ?? stub.tokenErrorAlways;
+  const count = (appId: string | undefined, counter: keyof StubCounts) => {
+    stub.counts[counter]++;
+    if (appId !== undefined && stub.countsByApp[appId]) stub.countsByApp[appId]![counter]++;
+  };
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://stub');
     const body = await readBody(req);
     if (url.pathname === '/cgi-bin/token') {
-      stub.counts.classic++;
+      const app = appOf(url.searchParams.get('appid'));
+      count(app?.appId, 'classic');
       if (stub.tokenDelayMs) await new Promise((r) => setTimeout(r, stub.tokenDelayMs));
       const code = tokenError();
       if (code !== null) return error(res, code);
-      if (url.searchParams.get('secret') !== stub.appSecret) return error(res, 40125);
-      return reply(res, JSON.stringify({ access_token: issue(), expires_in: stub.expiresIn }));
+      if (!app) return error(res, 40013);
+      if (url.searchParams.get('secret') !== app.appSecret) return error(res, 40125);
+      return reply(
+        res,
+        JSON.stringify({ access_token: issue(app.appId), expires_in: stub.expiresIn }),
+      );
     }
     if (url.pathname === '/cgi-bin/stable_token') {
-      stub.counts.stable++;
-      const request = JSON.parse(body) as { secret: string; force_refresh?: boolean };
+      const request = JSON.parse(body) as {
+        appid?: string;
+        secret: string;
+        force_refresh?: boolean;
+      };
+      const app = appOf(request.appid ?? null);
+      count(app?.appId, 'stable');
       if (stub.tokenDelayMs) await new Promise((r) => setTimeout(r, stub.tokenDelayMs));
       const code = tokenError();
       if (code !== null) return error(res, code);
-      if (request.secret !== stub.appSecret) return error(res, 40125);
+      if (!app) return error(res, 40013);
+      if (request.secret !== app.appSecret) return error(res, 40125);
+      let stableToken = stableTokens.get(app.appId);
       if (request.force_refresh) {
-        stub.counts.forced++;
+        count(app.appId, 'forced');
         if (stableToken) valid.delete(stableToken);
-        stableToken = issue();
+        stableToken = issue(app.appId);
       } else if (!stableToken || (!valid.has(stableToken) && !stub.stableSticky)) {
-        stableToken = issue();
+        stableToken = issue(app.appId);
       }
+      stableTokens.set(app.appId, stableToken);
       return reply(res, JSON.stringify({ access_token: stableToken, expires_in: stub.expiresIn }));
     }
     if (url.pathname === '/cgi-bin/message/subscribe/send') {
-      stub.counts.sends++;
+      const token = url.searchParams.get('access_token') ?? '';
+      const tokenApp = valid.get(token);
+      count(tokenApp, 'sends');
       stub.lastSendBody = JSON.parse(body);
       const sent = stub.lastSendBody as { touser: string; template_id: string };
       stub.sendLog.push({ touser: sent.touser, templateId: sent.template_id });
@@ -148,13 +198,12 @@ export async function startWeChatStub(
       }
       if (stub.sendDelayMs === Infinity) return; // never answered: the socket stays open
       if (stub.sendDelayMs > 0) await new Promise((r) => setTimeout(r, stub.sendDelayMs));
-      const token = url.searchParams.get('access_token') ?? '';
-      if (!valid.has(token)) return error(res, 40001);
+      if (tokenApp === undefined) return error(res, 40001);
       const code = stub.sendErrors.shift() ?? stub.sendErrorAlways;
       // A scripted token error means what WeChat means by it: this token is dead now.
       if (code === 40001 || code === 40014 || code === 42001) valid.delete(token);
       if (code !== null) return error(res, code);
-      stub.counts.sendOk++;
+      count(tokenApp, 'sendOk');
       // A bare 64-bit number, as WeChat sends it.
       return reply(res, `{"errcode":0,"errmsg":"ok","msgid":${stub.msgid}}`);
     }

@@ -3,22 +3,63 @@
  * block `#wsg-playground-config`, which browsers never execute), so one SHA-256 hash computed at
  * startup lets the Content-Security-Policy allow exactly this script and nothing else inline.
  *
- * Headers persist in localStorage (shouldPersistHeaders) so an API key typed once survives a
- * reload; that is the point of a playground, and the key never leaves the user's browser otherwise.
+ * Headers are never written to localStorage: they carry API keys, and anything in localStorage
+ * stays on disk and is readable by every script of this origin. shouldPersistHeaders: false keeps
+ * them out of the saved tabs, but GraphiQL's history (`graphiql:queries`) stores each run's
+ * headers regardless, so GraphiQL gets a storage that blanks every `headers` value it writes. A
+ * reload brings back the default headers; queries, variables and tabs persist as GraphiQL's do.
+ * The tour opens on the Variables pane, where every step's input is. "Reset tour" forgets the
+ * saved tabs (GraphiQL's `graphiql:` keys) and reloads, so the tour's own tabs come back.
  */
 export const BOOTSTRAP_ELEMENT_ID = 'wsg-playground-config';
 export const IDE_ELEMENT_ID = 'graphiql';
+export const RESET_TOUR_ELEMENT_ID = 'wsg-reset-tour';
 
 export const BOOTSTRAP_SCRIPT = `(function () {
   var config = JSON.parse(document.getElementById('${BOOTSTRAP_ELEMENT_ID}').textContent);
+  var PREFIX = 'graphiql:';
+  function ownKeys() {
+    return Object.keys(localStorage).filter(function (key) { return key.indexOf(PREFIX) === 0; });
+  }
+  function withoutHeaders(value) {
+    try {
+      return JSON.stringify(JSON.parse(value), function (key, item) {
+        return key === 'headers' ? null : item;
+      });
+    } catch (notJson) {
+      return value;
+    }
+  }
+  // Set by Reset tour: GraphiQL's debounced save of the edited tabs must not land after the
+  // clear and before the reload, or the reload would bring the edits back.
+  var resetting = false;
+  var storage = {
+    getItem: function (key) { return localStorage.getItem(key); },
+    setItem: function (key, value) {
+      if (resetting || key === PREFIX + 'headers') return;
+      localStorage.setItem(key, withoutHeaders(value));
+    },
+    removeItem: function (key) { localStorage.removeItem(key); },
+    clear: function () { ownKeys().forEach(function (key) { localStorage.removeItem(key); }); },
+    get length() { return ownKeys().length; }
+  };
+  var reset = document.getElementById('${RESET_TOUR_ELEMENT_ID}');
+  if (reset) {
+    reset.addEventListener('click', function () {
+      resetting = true;
+      storage.clear();
+      location.reload();
+    });
+  }
   ReactDOM.createRoot(document.getElementById('${IDE_ELEMENT_ID}')).render(
     React.createElement(GraphiQL, {
       fetcher: GraphiQL.createFetcher({ url: new URL(config.endpoint, location.href).href }),
       defaultTabs: config.tabs,
       defaultHeaders: config.defaultHeaders,
       isHeadersEditorEnabled: true,
-      defaultEditorToolsVisibility: 'headers',
-      shouldPersistHeaders: true
+      defaultEditorToolsVisibility: 'variables',
+      shouldPersistHeaders: false,
+      storage: storage
     })
   );
 })();`;

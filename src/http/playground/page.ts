@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { PlaygroundAssetNames } from './assets.js';
-import { BOOTSTRAP_ELEMENT_ID, BOOTSTRAP_SCRIPT, IDE_ELEMENT_ID } from './bootstrap.js';
+import {
+  BOOTSTRAP_ELEMENT_ID,
+  BOOTSTRAP_SCRIPT,
+  IDE_ELEMENT_ID,
+  RESET_TOUR_ELEMENT_ID,
+} from './bootstrap.js';
 
 export interface PageSettings {
   readonly endpoint: string;
@@ -82,7 +87,7 @@ export function renderPage(settings: PageSettings, assets: PlaygroundAssetNames)
 <link rel="stylesheet" href="${asset(assets.playgroundCss)}">
 </head>
 <body>
-<header class="wsg-playground-banner"><strong>${title}</strong>GraphQL endpoint <code>${escapeHtml(settings.endpoint)}</code> · put <code>{"Authorization": "Bearer &lt;key&gt;"}</code> in the Headers tab below the query</header>
+<header class="wsg-playground-banner"><strong>${title}</strong><span>GraphQL endpoint <code>${escapeHtml(settings.endpoint)}</code> · put <code>{"Authorization": "Bearer &lt;key&gt;"}</code> in the Headers tab below the query (never saved in this browser)</span><button type="button" id="${RESET_TOUR_ELEMENT_ID}" class="wsg-playground-reset" title="Forget your edits and bring back the tour's tabs">Reset tour</button></header>
 <main id="${IDE_ELEMENT_ID}" class="wsg-playground-ide"><p class="wsg-playground-loading">Loading GraphiQL… (needs JavaScript)</p></main>
 <script type="application/json" id="${BOOTSTRAP_ELEMENT_ID}">${config}</script>
 <script src="${asset(assets.reactJs)}"></script>

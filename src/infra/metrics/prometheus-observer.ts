@@ -75,6 +75,11 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     labelNames: ['operation', 'outcome'] as const,
     registers,
   });
+  const pruned = new Counter({
+    name: 'wsg_messages_pruned_total',
+    help: 'Messages deleted from the log by MESSAGE_RETENTION_DAYS, by this process',
+    registers,
+  });
   const operation = operationLabel();
 
   const observer: Observer = {
@@ -101,6 +106,9 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     },
     graphql(o) {
       graphqlOperations.inc({ operation: operation(o.operation), outcome: o.outcome });
+    },
+    messagesPruned(o) {
+      pruned.inc(o.count);
     },
   };
 

@@ -27,9 +27,12 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     },
   }) as unknown as RedisClientType;
   let lastError: Error | null = null;
+  // Until the first connection, an error is start-up's to report (once, as the thrown error),
+  // not a log line per retry printed beside it.
+  let connected = false;
   client.on('error', (error: Error) => {
     lastError = error;
-    options.onError?.(error);
+    if (connected) options.onError?.(error);
   });
   // connect() keeps retrying through the reconnect strategy; at start-up a Redis that is not
   // there should be a clear error, not a process that hangs.
@@ -43,6 +46,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
         client.once('error', reject);
       }),
     ]);
+    connected = true;
     return client;
   } catch {
     client.destroy();

@@ -1,4 +1,5 @@
-// Key layout (base = `${prefix}:${appId}:ledger`):
+// Key layout (base = `${prefix}:{${appId}}:ledger`; the braces are a Redis Cluster hash tag, so
+// every key of one app lives in one slot and the scripts below may touch them together):
 //   ${base}:sub:${id}                 hash    one subscription record; dates as epoch ms,
 //                                             longTerm '1'/'0', `remaining` absent when null
 //   ${base}:idx:all                   zset    every record of the app
@@ -32,7 +33,7 @@ import { applyLedgerOp, listLedger } from './redis-ledger-scripts.js';
 
 export interface RedisLedgerStoreOptions {
   client: RedisClient;
-  /** Namespace of every key, e.g. `wsg`; records live under `${prefix}:${appId}:ledger:`. */
+  /** Namespace of every key, e.g. `wsg`; records live under `${prefix}:{${appId}}:ledger:`. */
   prefix: string;
 }
 
@@ -158,7 +159,7 @@ export class RedisLedgerStore implements LedgerStore {
   }
 
   private base(appId: string): string {
-    return `${this.options.prefix}:${appId}:ledger`;
+    return `${this.options.prefix}:{${appId}}:ledger`;
   }
 
   private recordKey(key: SubscriptionKey): string {

@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../../shared/clock.js';
+import { noopObserver, type Observer } from '../../shared/observer.js';
 import type { DistributedLock } from '../../shared/lock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { MessageStore } from './message-store.js';
@@ -22,7 +24,8 @@ export interface MessageRetentionDeps {
   intervalMs?: number;
   /** Messages deleted per store call; default 500. */
   batchSize?: number;
-  now?: () => Date;
+  now?: Clock;
+  observer?: Observer;
 }
 
 const DAY_MS = 86_400_000;
@@ -62,7 +65,7 @@ export class MessageRetention {
    */
   async runOnce(): Promise<number | null> {
     const { deps } = this;
-    const now = (deps.now ?? (() => new Date()))();
+    const now = new Date((deps.now ?? systemClock)());
     const cutoff = new Date(now.getTime() - deps.retentionDays * DAY_MS);
     const handle = await deps.lock.tryAcquire('retention', LOCK_TTL_MS);
     if (handle === null) return null;
@@ -82,6 +85,7 @@ export class MessageRetention {
       this.totals.runs += 1;
       this.totals.lastRunAt = now;
       this.totals.lastPruned = pruned;
+      (deps.observer ?? noopObserver).messagesPruned({ count: pruned });
       await handle.release().catch(() => undefined);
     }
     deps.logger.info(

@@ -1,4 +1,5 @@
-// Key layout (base = `${prefix}:${appId}:msg`):
+// Key layout (base = `${prefix}:{${appId}}:msg`; the braces are a Redis Cluster hash tag, so
+// every key of one app lives in one slot and the scripts below may touch them together):
 //   ${base}:rec:${id}                 hash    one message; dates as epoch ms, `data` as JSON,
 //                                             null fields absent
 //   ${base}:msgid                     hash    WeChat msgid → message id (findByMsgid in O(1))
@@ -56,7 +57,7 @@ import {
 
 export interface RedisMessageStoreOptions {
   client: RedisClient;
-  /** Namespace of every key; messages live under `${prefix}:${appId}:msg:`. */
+  /** Namespace of every key; messages live under `${prefix}:{${appId}}:msg:`. */
   prefix: string;
 }
 
@@ -235,7 +236,7 @@ export class RedisMessageStore implements MessageStore {
   }
 
   private base(appId: string): string {
-    return `${this.options.prefix}:${appId}:msg`;
+    return `${this.options.prefix}:{${appId}}:msg`;
   }
 
   private recordKey(appId: string, id: string): string {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gatewayFromEnv, GatewayRequestError } from '../../../examples/backend/gateway-request.js';
 import {
@@ -85,5 +87,24 @@ describe('examples/backend/send-review-result.ts against a sandbox gateway', () 
     await expect(listSubscriptions(demoOpenid(104), connection())).resolves.toMatchObject({
       totalCount: 0,
     });
+  });
+
+  it('says which URL it could not reach, and why, when the gateway is down', async () => {
+    // A port that was just free: nothing listens there.
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((done) => server.close(done));
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const error = await subscribeUser(
+      demoOpenid(104),
+      [{ templateId: 'AuditResult', status: 'ACCEPT' }],
+      gatewayFromEnv({ GATEWAY_URL: url }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayRequestError);
+    expect((error as GatewayRequestError).status).toBe(0);
+    expect((error as Error).message).toBe(
+      `Cannot reach the gateway at ${url}: ECONNREFUSED (is it running? \`npm start\`, or set GATEWAY_URL)`,
+    );
   });
 });

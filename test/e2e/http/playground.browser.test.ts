@@ -10,10 +10,17 @@ import { silentLogger } from '../../../src/shared/logger.js';
 import { describeBrowser, launchChromium } from '../../helpers/browser.js';
 
 const SCREENSHOT = fileURLToPath(new URL('../../../test-results/playground.png', import.meta.url));
+const NARROW_SCREENSHOT = fileURLToPath(
+  new URL('../../../test-results/playground-800px.png', import.meta.url),
+);
 const API_KEY = 'playground-browser-test-key';
 const TEMPLATES_QUERY = '{ templates { id name title } }';
 const QUERY_EDITOR = '.graphiql-query-editor .CodeMirror';
-const HEADERS_EDITOR = 'section.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror';
+/** The visible one of the Variables and Headers editors. */
+const TOOL_EDITOR = 'section.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror';
+const HEADERS_EDITOR = TOOL_EDITOR;
+const VARIABLES_BUTTON = '.graphiql-editor-tools button[data-name="variables"]';
+const HEADERS_BUTTON = '.graphiql-editor-tools button[data-name="headers"]';
 const RESULT_EDITOR = '.graphiql-response .CodeMirror';
 
 /** The little of the DOM the in-page snippets touch (the project compiles without lib.dom). */
@@ -31,6 +38,7 @@ interface PageGlobals {
     ): void;
   };
   localStorage: Partial<Record<string, string>>;
+  innerWidth: number;
 }
 
 interface RawResponse {
@@ -192,21 +200,24 @@ describeBrowser('GraphiQL playground in Chromium', () => {
     }
   });
 
-  it('runs a clicked query, sends the typed Authorization header, and keeps it after reload', async () => {
+  it('opens on Variables, runs a clicked query with the typed Authorization header, and never stores the key', async () => {
     const navigation = await page.goto(graphqlUrl);
     expect(navigation?.headers()['content-type']).toMatch(/^text\/html/);
     await page.waitForSelector(QUERY_EDITOR);
-    await page.waitForSelector(HEADERS_EDITOR); // the headers editor is open from the start
+    // The tour's input is in the variables: that pane is open from the start, not Headers.
+    await page.waitForSelector(TOOL_EDITOR);
+    expect(await page.getAttribute(VARIABLES_BUTTON, 'class')).toContain('active');
+    expect(await page.getAttribute(HEADERS_BUTTON, 'class')).not.toContain('active');
 
     // Without a key the gateway refuses the query; the error is what the result pane shows.
     await typeInto(page, QUERY_EDITOR, TEMPLATES_QUERY);
+    await page.click(HEADERS_BUTTON);
     await typeInto(page, HEADERS_EDITOR, '{}');
     const anonymous = await clickRun(page, graphqlUrl);
     expect((await anonymous.allHeaders()).authorization).toBeUndefined();
     await waitForEditor(page, RESULT_EDITOR, 'UNAUTHENTICATED');
     expect(await editorValue(page, RESULT_EDITOR)).not.toContain('AuditResult');
 
-    await page.click('.graphiql-editor-tools button[data-name="headers"]');
     await typeInto(page, HEADERS_EDITOR, `{"Authorization": "Bearer ${API_KEY}"}`);
     const authorized = await clickRun(page, graphqlUrl);
     expect((await authorized.allHeaders()).authorization).toBe(`Bearer ${API_KEY}`);
@@ -220,15 +231,34 @@ describeBrowser('GraphiQL playground in Chromium', () => {
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
 
-    // GraphiQL saves the tabs (each with its headers) to localStorage after a 500 ms debounce;
-    // a reload before that restores the previous tabs, so wait for the save.
-    await page.waitForFunction((key) => {
+    // GraphiQL saves the tabs to localStorage after a 500 ms debounce: wait for the save of the
+    // typed query, then nothing stored may hold the key (headers are never persisted).
+    await page.waitForFunction(
+      (query) => {
+        const { localStorage } = globalThis as unknown as PageGlobals;
+        return localStorage['graphiql:tabState']?.includes(query) ?? false;
+      },
+      JSON.stringify(TEMPLATES_QUERY).slice(1, -1),
+    );
+    const stored = await page.evaluate(() => {
       const { localStorage } = globalThis as unknown as PageGlobals;
-      return localStorage['graphiql:tabState']?.includes(key) ?? false;
-    }, API_KEY);
+      return JSON.stringify({ ...localStorage });
+    });
+    expect(stored).toContain('graphiql:tabState');
+    expect(stored).not.toContain(API_KEY);
+    // The settings dialog offers no switch to persist headers either.
+    await page.click('[aria-label="Open settings dialog"]');
+    await page.waitForSelector('[role="dialog"]');
+    expect(await page.$('#enable-persist-headers')).toBeNull();
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[role="dialog"]', { state: 'detached' });
+
+    // After a reload the edited query is back, the key is not: it must be typed again.
     await page.reload();
-    await page.waitForSelector(HEADERS_EDITOR);
-    await waitForEditor(page, HEADERS_EDITOR, `Bearer ${API_KEY}`);
+    await waitForEditor(page, QUERY_EDITOR, TEMPLATES_QUERY);
+    await page.click(HEADERS_BUTTON);
+    expect(await editorValue(page, HEADERS_EDITOR)).not.toContain(API_KEY);
+    await typeInto(page, HEADERS_EDITOR, `{"Authorization": "Bearer ${API_KEY}"}`);
     const afterReload = await clickRun(page, graphqlUrl);
     expect((await afterReload.allHeaders()).authorization).toBe(`Bearer ${API_KEY}`);
     await waitForEditor(page, RESULT_EDITOR, 'AuditResult');
@@ -252,5 +282,49 @@ describeBrowser('GraphiQL playground in Chromium', () => {
     expect(pageErrors).toEqual([]);
     // The only errors expected are the browser's notes about the 401s the keyless run caused.
     expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  }, 90_000);
+
+  it('shows every tour tab at 800 px, including the app switch, and resets the tour', async () => {
+    await page.setViewportSize({ width: 800, height: 700 });
+    await page.goto(graphqlUrl);
+    await page.waitForSelector(QUERY_EDITOR);
+    const tabs = await page.$$eval('.graphiql-tab', (elements) =>
+      elements.map((element) => {
+        const box = element.getBoundingClientRect();
+        return { name: element.textContent ?? '', left: box.left, right: box.right };
+      }),
+    );
+    const width = await page.evaluate(() => (globalThis as unknown as PageGlobals).innerWidth);
+    expect(tabs.map((tab) => tab.name).join(' ')).toMatch(/Apps.*SubscribeInApp/);
+    // Usable: every tab is on screen, none hidden behind a horizontal scroll.
+    for (const tab of tabs)
+      expect({ ...tab, inside: tab.left >= 0 && tab.right <= width }).toMatchObject({
+        inside: true,
+      });
+    mkdirSync(dirname(NARROW_SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: NARROW_SCREENSHOT });
+
+    // The app switch: this tab acts on the sandbox's second demo app.
+    await page.click('.graphiql-tab:has-text("SubscribeInApp") button.graphiql-tab-button');
+    await waitForEditor(page, QUERY_EDITOR, 'mutation SubscribeInApp');
+    await waitForEditor(page, TOOL_EDITOR, '"clinic"');
+    await page.click(HEADERS_BUTTON);
+    await typeInto(page, HEADERS_EDITOR, `{"Authorization": "Bearer ${API_KEY}"}`);
+    const sent = page.waitForRequest(
+      (r) => r.url() === graphqlUrl && (r.postData() ?? '').includes('SubscribeInApp'),
+    );
+    await page.click('.graphiql-execute-button');
+    expect((await sent).postDataJSON()).toMatchObject({ variables: { input: { app: 'clinic' } } });
+    await waitForEditor(page, RESULT_EDITOR, 'VisitReminder');
+    expect(await editorValue(page, RESULT_EDITOR)).toContain('"name": "clinic"');
+
+    // The first tab still holds the query the previous test typed; "Reset tour" brings back the
+    // tour's own tabs.
+    await page.click('.graphiql-tab:first-child button.graphiql-tab-button');
+    await waitForEditor(page, QUERY_EDITOR, TEMPLATES_QUERY);
+    await Promise.all([page.waitForEvent('load'), page.click('#wsg-reset-tour')]);
+    await waitForEditor(page, QUERY_EDITOR, 'query Templates');
+    expect(await editorValue(page, QUERY_EDITOR)).not.toContain(TEMPLATES_QUERY);
+    expect(pageErrors).toEqual([]);
   }, 90_000);
 });

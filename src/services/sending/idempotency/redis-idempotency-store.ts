@@ -1,5 +1,5 @@
 // Key layout:
-//   ${prefix}:${appId}:idem:${key}    string  JSON {"fingerprint","messageId"}; TTL the lease while
+//   ${prefix}:{${appId}}:idem:${key}    string  JSON {"fingerprint","messageId"}; TTL the lease while
 //                                             the send runs, then the idempotency window
 // The client's key is the last component, so whatever characters it holds cannot reach another
 // app's or another store's keys.
@@ -88,6 +88,6 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   private key(appId: string, key: string): string {
-    return `${this.options.prefix}:${appId}:idem:${key}`;
+    return `${this.options.prefix}:{${appId}}:idem:${key}`;
   }
 }

@@ -62,9 +62,9 @@ runStoreContract(ledgerStoreContract, {
         for await (const batch of client().scanIterator({ MATCH: `${prefix}:*`, COUNT: 100 }))
           keys.push(...batch);
         expect(keys.length).toBeGreaterThan(0);
-        expect(keys.every((k) => k.startsWith(`${prefix}:wxkeys:ledger:`))).toBe(true);
-        expect(keys).toContain(`${prefix}:wxkeys:ledger:idx:o:o%3Awith%3Acolons`);
-        expect(keys).toContain(`${prefix}:wxkeys:ledger:idx:t:tpl%25%3Ax`);
+        expect(keys.every((k) => k.startsWith(`${prefix}:{wxkeys}:ledger:`))).toBe(true);
+        expect(keys).toContain(`${prefix}:{wxkeys}:ledger:idx:o:o%3Awith%3Acolons`);
+        expect(keys).toContain(`${prefix}:{wxkeys}:ledger:idx:t:tpl%25%3Ax`);
         expect(
           (await store.list('wxkeys', { templateId: 'tpl%:x', status: 'ACCEPT' }, { first: 5 }))
             .totalCount,

@@ -3,13 +3,12 @@ import { RedisLock } from '../../../../src/infra/redis/redis-lock.js';
 import type { RedisClient } from '../../../../src/infra/redis/redis-connection.js';
 import { MemoryMessageStore } from '../../../../src/services/messages/memory-message-store.js';
 import { MessageRetention } from '../../../../src/services/messages/message-retention.js';
-import {
-  directSendFields,
-  newMessageId,
-  type MessageRecord,
-  type MessageStore,
+import type {
+  MessageRecord,
+  MessageStore,
 } from '../../../../src/services/messages/message-store.js';
 import { RedisMessageStore } from '../../../../src/services/messages/redis-message-store.js';
+import { sentMessageRecord } from '../../../helpers/message-record.js';
 import { MemoryLock } from '../../../../src/shared/lock.js';
 import { recordingLogger } from '../../../helpers/recording-logger.js';
 import {
@@ -24,28 +23,7 @@ const NOW = new Date(Date.UTC(2025, 5, 1));
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
 
 function message(createdAt: Date): MessageRecord {
-  return {
-    id: newMessageId(createdAt),
-    appId: APP,
-    openid: 'oRetentionUser',
-    templateId: 'tplA',
-    status: 'SENT',
-    errcode: null,
-    errmsg: null,
-    msgid: null,
-    attempts: 1,
-    data: { thing1: 'x' },
-    page: null,
-    miniprogramState: 'formal',
-    lang: 'zh_CN',
-    idempotencyKey: null,
-    createdAt,
-    sentAt: createdAt,
-    deliveredAt: null,
-    deliveryErrorCode: null,
-    deliveryErrorStatus: null,
-    ...directSendFields(createdAt),
-  };
+  return sentMessageRecord({ appId: APP, openid: 'oRetentionUser', createdAt });
 }
 
 /** 5 messages older than 90 days, 2 younger; returns the young ones' ids. */
@@ -68,7 +46,7 @@ describe('MessageRetention', () => {
       retentionDays: 90,
       logger,
       batchSize: 2,
-      now: () => NOW,
+      now: () => NOW.getTime(),
     });
     expect(await retention.runOnce()).toBe(5);
     expect(await retention.runOnce()).toBe(0);
@@ -118,7 +96,7 @@ describeRedis('MessageRetention on Redis', () => {
         lock,
         retentionDays: 90,
         logger: recordingLogger(),
-        now: () => NOW,
+        now: () => NOW.getTime(),
       });
     const other = await lock.tryAcquire('retention', 60_000);
     expect(other).not.toBeNull();

@@ -5,6 +5,7 @@ import { directSendFields, newMessageId } from '../../../../src/services/message
 import { deletePrefix, uniquePrefix } from '../../../helpers/redis.js';
 import { runStoreContract } from '../../../helpers/store-contract.js';
 import { messageStoreContract } from '../../../contracts/message.contract.js';
+import { sentMessageRecord } from '../../../helpers/message-record.js';
 
 runStoreContract(messageStoreContract, {
   redisTitle: 'RedisMessageStore',
@@ -17,28 +18,16 @@ runStoreContract(messageStoreContract, {
         const store = new RedisMessageStore({ client: client(), prefix });
         const createdAt = new Date(Date.UTC(2024, 0, 1));
         for (let i = 0; i < 30; i++) {
-          await store.create({
-            id: newMessageId(createdAt),
-            appId: 'wxprune',
-            openid: `oUser${i % 4}`,
-            templateId: `tpl${i % 3}`,
-            status: i % 2 ? 'SENT' : 'DELIVERED',
-            errcode: null,
-            errmsg: null,
-            msgid: String(5000 + i),
-            attempts: 1,
-            data: { thing1: 'x' },
-            page: null,
-            miniprogramState: 'formal',
-            lang: 'zh_CN',
-            idempotencyKey: null,
-            createdAt,
-            sentAt: createdAt,
-            deliveredAt: null,
-            deliveryErrorCode: null,
-            deliveryErrorStatus: null,
-            ...directSendFields(createdAt),
-          });
+          await store.create(
+            sentMessageRecord({
+              appId: 'wxprune',
+              openid: `oUser${i % 4}`,
+              templateId: `tpl${i % 3}`,
+              status: i % 2 ? 'SENT' : 'DELIVERED',
+              msgid: String(5000 + i),
+              createdAt,
+            }),
+          );
         }
         let pruned = 0;
         for (let batch = -1; batch !== 0; pruned += batch) {
@@ -81,10 +70,12 @@ runStoreContract(messageStoreContract, {
           deliveryErrorStatus: null,
           ...directSendFields(new Date(1)),
         });
-        expect(await client().hGet(`${prefix}:wxmsgid:msg:rec:${id}`, 'msgid')).toBe(
+        expect(await client().hGet(`${prefix}:{wxmsgid}:msg:rec:${id}`, 'msgid')).toBe(
           '2097683633284153344',
         );
-        expect(await client().hGet(`${prefix}:wxmsgid:msg:msgid`, '2097683633284153344')).toBe(id);
+        expect(await client().hGet(`${prefix}:{wxmsgid}:msg:msgid`, '2097683633284153344')).toBe(
+          id,
+        );
       } finally {
         await deletePrefix(client(), prefix);
       }

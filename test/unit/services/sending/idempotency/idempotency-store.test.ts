@@ -20,7 +20,7 @@ runStoreContract(idempotencyStoreContract, {
       try {
         const store = new RedisIdempotencyStore({ client: client(), prefix });
         await store.claim('wxkeys', 'abc', { fingerprint: 'f', messageId: 'M', ttlSeconds: 300 });
-        const ttl = await client().ttl(`${prefix}:wxkeys:idem:abc`);
+        const ttl = await client().ttl(`${prefix}:{wxkeys}:idem:abc`);
         expect(ttl).toBeGreaterThan(0);
         expect(ttl).toBeLessThanOrEqual(300);
       } finally {

@@ -1,0 +1,86 @@
+import { describe, expect, it } from '@jest/globals';
+import { startGatewayProcess } from '../../helpers/gateway-process.js';
+import { writeAppsFile } from '../../helpers/gateway.js';
+
+/** What an operator sees in the terminal: `src/main.ts` run as its own process. */
+describe('start-up messages', () => {
+  it('the sandbox banner lists each demo app with its app id, push URL and simulator', async () => {
+    const gateway = await startGatewayProcess({ WECHAT_PUSH_TOKEN: 'SandboxPush01' });
+    try {
+      const output = gateway.output();
+      expect(output).toMatch(
+        new RegExp(
+          `shop +app id wxsandbox000000001, push ${gateway.url}/wechat/push, simulator http://127\\.0\\.0\\.1:\\d+ \\(the default app\\)`,
+        ),
+      );
+      expect(output).toMatch(
+        new RegExp(
+          `clinic +app id wxsandbox000000002, push ${gateway.url}/wechat/push/clinic, simulator http://127\\.0\\.0\\.1:\\d+`,
+        ),
+      );
+      // No key is needed in the sandbox, so the curl carries none.
+      expect(output).not.toContain("Authorization: Bearer <key>' -d");
+    } finally {
+      await gateway.stop();
+    }
+  }, 60_000);
+
+  it('the live banner lists every app of the apps file, and its curl carries the Authorization header', async () => {
+    const file = writeAppsFile({
+      apps: [
+        {
+          name: 'shop',
+          appId: 'wxshop00000000001',
+          appSecret: '${SHOP_SECRET}',
+          push: { token: 'ShopPush01' },
+        },
+        { name: 'clinic', appId: 'wxclinic000000002', appSecret: 'clinic-secret-in-file' },
+      ],
+    });
+    const gateway = await startGatewayProcess({
+      WECHAT_APPS_FILE: file.path,
+      SHOP_SECRET: 'shop-secret-from-env',
+      GATEWAY_API_KEYS: 'admin:admin-key-for-banner-0001',
+      DEFAULT_APP: 'clinic',
+    });
+    try {
+      const output = gateway.output();
+      expect(output).toMatch(
+        new RegExp(`shop +app id wxshop00000000001, push ${gateway.url}/wechat/push/shop\\n`),
+      );
+      expect(output).toMatch(/clinic +app id wxclinic000000002, push off \(the default app\)/);
+      expect(output).toContain(
+        `curl -s ${gateway.url}/graphql -H 'content-type: application/json' -H 'Authorization: Bearer <key>' -d`,
+      );
+      for (const secret of [
+        'shop-secret-from-env',
+        'clinic-secret-in-file',
+        'admin-key-for-banner-0001',
+      ])
+        expect(output).not.toContain(secret);
+    } finally {
+      await gateway.stop();
+      file.remove();
+    }
+  }, 60_000);
+
+  it('a Redis that cannot be reached is one clear line, and nothing after it', async () => {
+    const start = startGatewayProcess({
+      REDIS_URL: 'redis://:hunter2@127.0.0.1:1',
+      LOG_LEVEL: 'info',
+    });
+    const error = await start.then(
+      () => {
+        throw new Error('the gateway started without Redis');
+      },
+      (e: unknown) => e as Error,
+    );
+    const output = error.message.slice(error.message.indexOf('\n') + 1).trim();
+    expect(output.split('\n')).toEqual([
+      expect.stringMatching(
+        /^Failed to start: Cannot connect to Redis at redis:\/\/.*127\.0\.0\.1:1: /,
+      ),
+    ]);
+    expect(output).not.toContain('hunter2');
+  }, 60_000);
+});

@@ -1,0 +1,35 @@
+import {
+  directSendFields,
+  newMessageId,
+  type MessageRecord,
+} from '../../src/services/messages/message-store.js';
+
+/**
+ * A message as the log holds it after a successful send, created at `createdAt`: for tests that
+ * fill a store directly (retention, pruning) rather than through the send path.
+ */
+export function sentMessageRecord(
+  fields: Partial<MessageRecord> & { appId: string; createdAt: Date },
+): MessageRecord {
+  return {
+    id: newMessageId(fields.createdAt),
+    openid: 'oTestUser',
+    templateId: 'tplA',
+    status: 'SENT',
+    errcode: null,
+    errmsg: null,
+    msgid: null,
+    attempts: 1,
+    data: { thing1: 'x' },
+    page: null,
+    miniprogramState: 'formal',
+    lang: 'zh_CN',
+    idempotencyKey: null,
+    sentAt: fields.createdAt,
+    deliveredAt: null,
+    deliveryErrorCode: null,
+    deliveryErrorStatus: null,
+    ...directSendFields(fields.createdAt),
+    ...fields,
+  };
+}
