@@ -21,7 +21,7 @@ import { createOperations, type AppHealth, type Operations } from './http/ops/cr
 import { createPlaygroundRoutes, PLAYGROUND_ASSETS_PATH } from './http/playground-routes.js';
 import { createPushRoute } from './http/push-route.js';
 import { createRouter, type Route } from './http/router.js';
-import { createGatewayDelivery } from './infra/delivery.js';
+import { createGatewayDelivery, type GatewayDelivery } from './infra/delivery.js';
 import { withStatusWebhook } from './infra/status-webhook.js';
 import { createLogger } from './infra/pino-logger.js';
 import { connectRedis, type RedisClient } from './infra/redis/redis-connection.js';
@@ -48,7 +48,6 @@ import { createPushHandler } from './services/push/handler.js';
 import { SubscribeEventSink } from './services/push/subscribe-event-sink.js';
 import { ChainedKeyedMutex } from './services/sending/keyed-mutex.js';
 import { SendService } from './services/sending/send-service.js';
-import type { Delivery } from './services/delivery/start-delivery.js';
 import { loadTemplatesFile, TemplateRegistry } from './services/templates/index.js';
 import { TemplateCatalog } from './services/templates/template-catalog.js';
 import {
@@ -292,6 +291,7 @@ async function createApp(
     messages: new MessageService({ appId, catalog, store: stores.messages }),
     delivery: delivery.service,
     recurring: delivery.recurring,
+    campaigns: delivery.campaigns.service,
     syncTemplates: async () => {
       await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
       await runtime.onTemplatesChanged();
@@ -317,7 +317,7 @@ async function startAppDelivery(
     userMutex: ChainedKeyedMutex;
   },
   cleanups: Cleanups,
-): Promise<Delivery> {
+): Promise<GatewayDelivery> {
   const delivery = await createGatewayDelivery(parts.config, app, {
     appId: parts.appId,
     redis: parts.redis,

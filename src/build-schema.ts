@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { AppResolver } from './resolvers/app.resolver.js';
+import { CampaignResolver } from './resolvers/campaign.resolver.js';
 import { DeliveryResolver } from './resolvers/delivery.resolver.js';
 import { MessageResolver } from './resolvers/message.resolver.js';
 import { RecurringResolver } from './resolvers/recurring.resolver.js';
@@ -52,6 +53,7 @@ export function buildGatewaySchema(apps: readonly AppTemplates[]): Promise<Graph
       MessageResolver,
       DeliveryResolver,
       RecurringResolver,
+      CampaignResolver,
       buildTypedSendResolver(
         apps.flatMap(({ app, templates }) => templates.map((template) => ({ app, template }))),
       ),

@@ -3,6 +3,9 @@ import type { Logger } from '../shared/logger.js';
 import type { Observer } from '../shared/observer.js';
 import { MemoryLock } from '../shared/lock.js';
 import { startDelivery, type Delivery } from '../services/delivery/start-delivery.js';
+import { CampaignStatusGate } from '../services/campaigns/campaign-gate.js';
+import { startCampaigns, type Campaigns } from '../services/campaigns/start-campaigns.js';
+import { createCampaignStore } from './campaigns.js';
 import type { KeyedMutex } from '../services/sending/keyed-mutex.js';
 import type { SendService, SubscribeMessageSender } from '../services/sending/send-service.js';
 import type { TemplateCatalog } from '../services/templates/template-catalog.js';
@@ -24,14 +27,55 @@ export interface DeliveryParts {
   observer?: Observer;
 }
 
+/** The engine with the app's campaigns on top (bulk sends ride the same queue). */
+export interface GatewayDelivery extends Delivery {
+  campaigns: Campaigns;
+}
+
 /**
  * The delivery engine from the config: BullMQ when REDIS_URL is set (its own connections, keys
- * under REDIS_PREFIX), in-process otherwise. Workers and the sweeper run unless GATEWAY_ROLE=api.
+ * under REDIS_PREFIX), in-process otherwise. Workers, the sweeper and the campaign runner run
+ * unless GATEWAY_ROLE=api.
  */
-export function createGatewayDelivery(
+export async function createGatewayDelivery(
   config: Config,
   app: AppConfig,
   parts: DeliveryParts,
+): Promise<GatewayDelivery> {
+  const campaignStore = createCampaignStore(parts.redis, config.redisPrefix);
+  const lock = parts.redis
+    ? new RedisLock({ client: parts.redis, prefix: config.redisPrefix })
+    : new MemoryLock();
+  const runWorkers = config.delivery.role !== 'api';
+  const delivery = await startEngine(config, app, parts, campaignStore, lock, runWorkers);
+  const campaigns = startCampaigns({
+    appId: parts.appId,
+    store: campaignStore,
+    messages: parts.stores.messages,
+    ledger: parts.stores.ledger,
+    sending: parts.sending,
+    engine: delivery.engine,
+    lock,
+    logger: parts.logger,
+    runWorkers,
+  });
+  return {
+    ...delivery,
+    campaigns,
+    close: async () => {
+      await campaigns.close();
+      await delivery.close();
+    },
+  };
+}
+
+function startEngine(
+  config: Config,
+  app: AppConfig,
+  parts: DeliveryParts,
+  campaignStore: ReturnType<typeof createCampaignStore>,
+  lock: RedisLock | MemoryLock,
+  runWorkers: boolean,
 ): Promise<Delivery> {
   const redisUrl = config.redisUrl;
   let lastError = '';
@@ -56,11 +100,11 @@ export function createGatewayDelivery(
       redisUrl && parts.redis
         ? { prefix: config.redisPrefix, connect: () => connectQueueRedis(redisUrl, onError) }
         : null,
-    lock: parts.redis
-      ? new RedisLock({ client: parts.redis, prefix: config.redisPrefix })
-      : new MemoryLock(),
+    lock,
     rateLimit: app.sendRateLimit,
     concurrency: config.delivery.workerConcurrency,
-    runWorkers: config.delivery.role !== 'api',
+    runWorkers,
+    // Pauses and cancels of a campaign reach its queued sends through the processor.
+    processor: { campaignGate: new CampaignStatusGate(campaignStore) },
   });
 }

@@ -1,5 +1,6 @@
 import type { Role } from '../config.js';
 import type { AppDirectory, AppScope } from '../services/apps/app-directory.js';
+import type { CampaignService } from '../services/campaigns/campaign-service.js';
 import type { DeliveryService } from '../services/delivery/delivery-service.js';
 import type { RecurringService } from '../services/recurring/recurring-service.js';
 import type { SubscriptionService } from '../services/ledger/subscription-service.js';
@@ -20,6 +21,8 @@ export interface AppServices {
   delivery: DeliveryService;
   /** Recurring schedules: a message per cron occurrence. */
   recurring: RecurringService;
+  /** Bulk sends to credit holders or a list of openids, on the same queue. */
+  campaigns: CampaignService;
   /** Re-reads the app's templates from WeChat and swaps in a schema with their typed sends. */
   syncTemplates(): Promise<void>;
 }

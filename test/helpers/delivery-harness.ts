@@ -25,6 +25,7 @@ export interface DeliveryHarness {
   templateId: string;
   stub: WeChatStub;
   stores: Stores;
+  sending: SendService;
   delivery: Delivery;
   logger: RecordingLogger;
   /** Polls the log until the message reaches one of `statuses` (15 s at most). */
@@ -36,7 +37,8 @@ export interface HarnessOptions {
   quotaPolicy?: QuotaPolicy;
   runWorkers?: boolean;
   sendingLeaseMs?: number;
-  processor?: Pick<MessageProcessorDeps, 'maxRetries' | 'random' | 'quotaReset'>;
+  processor?: Pick<MessageProcessorDeps, 'maxRetries' | 'random' | 'quotaReset' | 'campaignGate'>;
+  rateLimit?: { max: number; perSeconds: number };
   /** Reuse a Redis prefix (another harness's keys), e.g. to play a second process. */
   prefix?: string;
   stub?: WeChatStub;
@@ -106,7 +108,7 @@ export async function startDeliveryHarness(
     logger,
     queue: redis ? { prefix, connect: () => connectQueueRedis(redisUrl!) } : null,
     lock: redis ? new RedisLock({ client: redis, prefix }) : new MemoryLock(),
-    rateLimit: { max: 100, perSeconds: 1 },
+    rateLimit: options.rateLimit ?? { max: 100, perSeconds: 1 },
     concurrency: 4,
     runWorkers: options.runWorkers ?? true,
     sendingLeaseMs: options.sendingLeaseMs,
@@ -118,6 +120,7 @@ export async function startDeliveryHarness(
     templateId: TEMPLATE.id,
     stub,
     stores,
+    sending,
     delivery,
     logger,
     waitFor: async (id, statuses) => {

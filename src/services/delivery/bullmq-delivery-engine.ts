@@ -5,6 +5,7 @@ import { nextRun, type RecurringSpec } from '../../shared/cron-schedule.js';
 import type {
   DeliveryEngine,
   EngineHandlers,
+  EnqueueOptions,
   EngineStatus,
   JobHandler,
   RateLimit,
@@ -27,6 +28,8 @@ export interface BullmqDeliveryEngineOptions {
 
 const QUEUE = 'delivery';
 const JOB_NAME = 'send';
+const BULK_PRIORITY = 10;
+
 const RECURRING_JOB = 'recurring';
 const SCHEDULER_PREFIX = 'recurring-';
 
@@ -102,14 +105,19 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
     return engine;
   }
 
-  async enqueue(messageId: string, runAt: Date): Promise<void> {
+  async enqueue(messageId: string, runAt: Date, options: EnqueueOptions = {}): Promise<void> {
     const queue = this.requireQueue();
     // An active job cannot be removed (0): it re-reads the message and acts on its new state.
     await queue.remove(messageId);
     await queue.add(
       JOB_NAME,
       {},
-      { jobId: messageId, delay: Math.max(0, runAt.getTime() - Date.now()) },
+      {
+        jobId: messageId,
+        delay: Math.max(0, runAt.getTime() - Date.now()),
+        // Jobs without a priority run before prioritised ones: bulk sends wait for the rest.
+        ...(options.priority === 'bulk' ? { priority: BULK_PRIORITY } : {}),
+      },
     );
   }
 

@@ -27,6 +27,11 @@ export type JobOutcome =
    */
   | { kind: 'quota'; until: Date; scope: 'minute' | 'day' };
 
+export interface EnqueueOptions {
+  /** Bulk sends (campaigns) give way to every other due job of the app. */
+  priority?: 'normal' | 'bulk';
+}
+
 /** `attempt` counts earlier `retry` outcomes of this job (0 on its first run). */
 export type JobHandler = (messageId: string, info: { attempt: number }) => Promise<JobOutcome>;
 
@@ -55,7 +60,7 @@ export interface DeliveryEngine {
    * Makes sure the message's job runs at `runAt` (now or soon after if it is past). A job of the
    * message still waiting is replaced; a running one is left alone (its handler re-reads the log).
    */
-  enqueue(messageId: string, runAt: Date): Promise<void>;
+  enqueue(messageId: string, runAt: Date, options?: EnqueueOptions): Promise<void>;
   /** Drops a waiting job of the message, if any; a running one cannot be dropped. */
   remove(messageId: string): Promise<void>;
   /** Whether a job of the message is waiting or running. */

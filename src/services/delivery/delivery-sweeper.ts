@@ -69,7 +69,11 @@ export class DeliverySweeper {
       for (const status of ['SCHEDULED', 'QUEUED'] as const) {
         for (const message of await deps.messages.listDue(deps.appId, status, now, batch)) {
           if (await deps.engine.hasJob(message.id)) continue;
-          await deps.engine.enqueue(message.id, now);
+          await deps.engine.enqueue(
+            message.id,
+            now,
+            message.campaignId === null ? {} : { priority: 'bulk' },
+          );
           report.reenqueued++;
         }
       }

@@ -3,6 +3,7 @@ import { nextRun, type RecurringSpec } from '../../shared/cron-schedule.js';
 import type {
   DeliveryEngine,
   EngineHandlers,
+  EnqueueOptions,
   EngineStatus,
   JobHandler,
   JobOutcome,
@@ -16,6 +17,7 @@ interface Job {
   attempt: number;
   timer: NodeJS.Timeout | null;
   running: boolean;
+  bulk: boolean;
 }
 
 export interface MemoryDeliveryEngineOptions {
@@ -60,7 +62,7 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
     );
   }
 
-  async enqueue(messageId: string, runAt: Date): Promise<void> {
+  async enqueue(messageId: string, runAt: Date, options: EnqueueOptions = {}): Promise<void> {
     if (this.closed) throw new Error('the delivery engine is closed');
     const existing = this.jobs.get(messageId);
     if (existing?.running) return;
@@ -71,6 +73,7 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
       attempt: 0,
       timer: null,
       running: false,
+      bulk: options.priority === 'bulk',
     };
     this.jobs.set(messageId, job);
     this.arm(job);
@@ -128,7 +131,12 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
   private arm(job: Job): void {
     const delay = job.runAt - this.now();
     if (delay <= 0) {
-      this.ready.push(job);
+      // Like BullMQ: a bulk job waits behind every other ready job.
+      if (job.bulk) this.ready.push(job);
+      else {
+        const firstBulk = this.ready.findIndex((other) => other.bulk);
+        this.ready.splice(firstBulk < 0 ? this.ready.length : firstBulk, 0, job);
+      }
       this.pump();
       return;
     }

@@ -3,6 +3,7 @@ import { UpstreamUnavailableError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { noopObserver, type Observer } from '../../shared/observer.js';
 import { SendReport } from '../sending/send-report.js';
+import type { CampaignGate } from './campaign-gate.js';
 import { hasQuota, type LedgerStore, type SubscriptionKey } from '../ledger/ledger-store.js';
 import type { MessagePatch, MessageRecord, MessageStore } from '../messages/message-store.js';
 import type { KeyedMutex } from '../sending/keyed-mutex.js';
@@ -33,9 +34,13 @@ export interface MessageProcessorDeps {
   random?: () => number;
   /** When WeChat's quotas reset; WeChat's clock by default (tests shorten the wait). */
   quotaReset?: { minute(now: Date): Date; day(now: Date): Date };
+  /** Whether a campaign's message may go now (paused: it stays QUEUED; cancelled: SKIPPED). */
+  campaignGate?: CampaignGate;
 }
 
 const READY = ['SCHEDULED', 'QUEUED'] as const;
+/** How often a message of a paused campaign looks at its campaign again. */
+const HOLD_RECHECK_MS = 10_000;
 
 /**
  * What a job does with its message. The message log is the truth and every move is a
@@ -74,6 +79,17 @@ export class MessageProcessor {
         break;
       default:
         return { kind: 'done' }; // final, or cancelled meanwhile
+    }
+    if (message.campaignId !== null && deps.campaignGate) {
+      const verdict = await deps.campaignGate.verdict(message.campaignId);
+      // Paused: look again later; a resume requeues the campaign's messages at once anyway, and a
+      // job kept waiting cannot be lost to a resume racing this very check.
+      if (verdict === 'hold')
+        return { kind: 'later', at: new Date(now.getTime() + HOLD_RECHECK_MS) };
+      if (verdict === 'cancel') {
+        await this.move(message, READY, { status: 'SKIPPED', skipReason: 'CAMPAIGN_CANCELLED' });
+        return { kind: 'done' };
+      }
     }
     if (message.sendAt && message.sendAt.getTime() > now.getTime() + 500)
       return { kind: 'later', at: message.sendAt };

@@ -40,7 +40,10 @@ export interface StartDeliveryOptions {
   lockDurationMs?: number;
   sendingLeaseMs?: number;
   sweepIntervalMs?: number;
-  processor?: Pick<MessageProcessorDeps, 'maxRetries' | 'random' | 'quotaReset' | 'now'>;
+  processor?: Pick<
+    MessageProcessorDeps,
+    'maxRetries' | 'random' | 'quotaReset' | 'now' | 'campaignGate'
+  >;
 }
 
 export interface Delivery {

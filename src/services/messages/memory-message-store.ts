@@ -123,6 +123,16 @@ export class MemoryMessageStore implements MessageStore {
     return copyMessage(next);
   }
 
+  async countByCampaign(
+    appId: string,
+    campaignId: string,
+  ): Promise<Partial<Record<MessageStatus, number>>> {
+    const counts: Partial<Record<MessageStatus, number>> = {};
+    for (const m of this.apps.get(appId)?.byId.values() ?? [])
+      if (m.campaignId === campaignId) counts[m.status] = (counts[m.status] ?? 0) + 1;
+    return counts;
+  }
+
   async get(appId: string, id: string): Promise<MessageRecord | null> {
     assertAppId(appId);
     if (!isMessageId(id)) return null;

@@ -180,6 +180,11 @@ export interface MessageStore {
   ): Promise<MessageRecord[]>;
   /** HELD messages waiting for this trigger. */
   listHeldByTrigger(appId: string, name: string, matchKey: string): Promise<MessageRecord[]>;
+  /** How many of a campaign's messages are in each status (absent: none). */
+  countByCampaign(
+    appId: string,
+    campaignId: string,
+  ): Promise<Partial<Record<MessageStatus, number>>>;
   /**
    * Deletes up to `limit` of the app's messages created before `before`, with every index entry
    * and msgid mapping that points at them, oldest first; returns how many went. Messages still

@@ -235,6 +235,24 @@ return items
 );
 
 /**
+ * How many of a campaign's messages are in each status, in one pass over its index.
+ * KEYS none. ARGV: base, campaignId. Returns { status, count, status, count, ... }.
+ */
+export const countCampaignMessages = new LuaScript(
+  PRELUDE +
+    `
+local counts = {}
+for _, id in ipairs(redis.call('ZRANGE', base .. ':idx:c:' .. esc(ARGV[2]), 0, -1)) do
+  local s = redis.call('HGET', base .. ':rec:' .. id, 'status')
+  if s then counts[s] = (counts[s] or 0) + 1 end
+end
+local out = {}
+for s, n in pairs(counts) do out[#out + 1] = s; out[#out + 1] = n end
+return out
+`,
+);
+
+/**
  * ARGV: base, id bound, limit. Deletes the oldest messages whose id sorts below the bound (ids are
  * time-ordered), up to limit, with every index entry, msgid and key mapping. Returns the count.
  * Messages still waiting to be sent (SCHEDULED, HELD, QUEUED) stay: a send may be scheduled

@@ -47,6 +47,7 @@ import {
   type TransitionResult,
 } from './message-store.js';
 import {
+  countCampaignMessages,
   createMessage,
   listDueMessages,
   listHeldMessages,
@@ -150,6 +151,20 @@ export class RedisMessageStore implements MessageStore {
       [this.base(appId), name, matchKey],
     );
     return asList(reply).map(fromFlat);
+  }
+
+  async countByCampaign(
+    appId: string,
+    campaignId: string,
+  ): Promise<Partial<Record<MessageStatus, number>>> {
+    assertAppId(appId);
+    const reply = asList(
+      await countCampaignMessages.run(this.options.client, [], [this.base(appId), campaignId]),
+    );
+    const counts: Partial<Record<MessageStatus, number>> = {};
+    for (let i = 0; i + 1 < reply.length; i += 2)
+      counts[String(reply[i]) as MessageStatus] = Number(reply[i + 1]);
+    return counts;
   }
 
   async get(appId: string, id: string): Promise<MessageRecord | null> {

@@ -75,6 +75,13 @@ export class NotifyingMessageStore implements MessageStore {
     return this.inner.listHeldByTrigger(appId, name, matchKey);
   }
 
+  countByCampaign(
+    appId: string,
+    campaignId: string,
+  ): Promise<Partial<Record<MessageStatus, number>>> {
+    return this.inner.countByCampaign(appId, campaignId);
+  }
+
   prune(appId: string, before: Date, limit: number): Promise<number> {
     return this.inner.prune(appId, before, limit);
   }

@@ -1,0 +1,303 @@
+/**
+ * npm run bench:campaign — campaigns against the loopback WeChat stub (its own process), with
+ * 20 000 credit holders of the demo AuditResult template:
+ *  (1) unthrottled: the engine's sends/s ÷ a raw BullMQ worker loop (same concurrency, undici to
+ *      the same stub, jobs added in bulk), same run;
+ *  (2) at ratePerSecond 500: the achieved rate (first to last send at the stub) and this
+ *      process's RSS growth;
+ *  (3) the memory engine, the same two runs.
+ * The ratios are printed last. Options: --holders N, --rate N.
+ */
+import { Queue, Worker } from 'bullmq';
+import { Pool } from 'undici';
+import { createCampaignStore } from '../src/infra/campaigns.js';
+import { connectQueueRedis } from '../src/infra/redis/queue-connection.js';
+import type { RedisClient } from '../src/infra/redis/redis-connection.js';
+import { RedisLock } from '../src/infra/redis/redis-lock.js';
+import { createMemoryStores, createRedisStores, type Stores } from '../src/infra/stores.js';
+import { CampaignStatusGate } from '../src/services/campaigns/campaign-gate.js';
+import { startCampaigns } from '../src/services/campaigns/start-campaigns.js';
+import { startDelivery } from '../src/services/delivery/start-delivery.js';
+import { ChainedKeyedMutex } from '../src/services/sending/keyed-mutex.js';
+import { SendService } from '../src/services/sending/send-service.js';
+import { loadTemplatesFile, TemplateRegistry } from '../src/services/templates/index.js';
+import { TemplateCatalog } from '../src/services/templates/template-catalog.js';
+import { createWeChatStack } from '../src/services/wechat/wechat-stack.js';
+import { MemoryLock } from '../src/shared/lock.js';
+import type { Logger } from '../src/shared/logger.js';
+import { fmt, formatTable, intArg } from './support/measure.js';
+import {
+  AUDIT_DATA,
+  auditResultTemplateId,
+  BENCH_APP_ID,
+  BENCH_APP_SECRET,
+  DEMO_TEMPLATES_FILE,
+  wechatSendBody,
+} from './support/payload.js';
+import { benchPrefix, benchRedisUrl, connectBenchRedis, deletePrefix } from './support/redis.js';
+import { spawnWeChatStub, type StubHandle } from './support/wechat-stub.js';
+
+const holders = intArg('holders', 20_000, 200_000);
+const pacedRate = intArg('rate', 500, 100_000);
+/** WORKER_CONCURRENCY (default 8): the engine and the raw loop run as many sends at once. */
+const CONCURRENCY = intArg('concurrency', 8, 256);
+const UNTHROTTLED = 100_000;
+
+const silent: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (...args: unknown[]) => console.error(...args),
+  child: () => silent,
+} as unknown as Logger;
+
+const openidOf = (i: number) => `oCampaignBench${String(i).padStart(14, '0')}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface RunResult {
+  sends: number;
+  wallMs: number;
+  /** Sends per second between the first and the last send seen at the stub. */
+  achieved: number;
+  rssGrowthMb: number;
+}
+
+/** Watches the stub's send counter and this process's RSS while `run` goes. */
+async function watch(stub: StubHandle, run: () => Promise<void>): Promise<RunResult> {
+  const base = (await stub.stats()).sends;
+  const rssBefore = process.memoryUsage().rss;
+  let rssMax = rssBefore;
+  let first: { t: number; n: number } | null = null;
+  let last: { t: number; n: number } | null = null;
+  let done = false;
+  const sampler = (async () => {
+    while (!done) {
+      const n = (await stub.stats()).sends - base;
+      const t = performance.now();
+      rssMax = Math.max(rssMax, process.memoryUsage().rss);
+      if (n > 0 && first === null) first = { t, n };
+      if (last === null || n > last.n) last = { t, n };
+      await sleep(50);
+    }
+  })();
+  const start = performance.now();
+  await run();
+  const wallMs = performance.now() - start;
+  done = true;
+  await sampler;
+  const sends = (await stub.stats()).sends - base;
+  const f = first as { t: number; n: number } | null;
+  const l = last as { t: number; n: number } | null;
+  const achieved = f && l && l.t > f.t ? (l.n - f.n) / ((l.t - f.t) / 1000) : Number.NaN;
+  return { sends, wallMs, achieved, rssGrowthMb: (rssMax - rssBefore) / 2 ** 20 };
+}
+
+/** A bare BullMQ queue and worker: jobs added in bulk, each one undici POST to the stub. */
+async function rawBullmq(stub: StubHandle, templateId: string): Promise<RunResult> {
+  const prefix = benchPrefix('raw-bullmq');
+  const queueClient = await connectQueueRedis(benchRedisUrl);
+  const workerClient = await connectQueueRedis(benchRedisUrl);
+  const pool = new Pool(stub.url, { connections: 64 });
+  const path = `/cgi-bin/message/subscribe/send?access_token=BENCH`;
+  const queue = new Queue('raw', { connection: queueClient as never, prefix });
+  let completed = 0;
+  let finished: () => void = () => undefined;
+  const allDone = new Promise<void>((resolve) => (finished = resolve));
+  const result = await watch(stub, async () => {
+    const worker = new Worker(
+      'raw',
+      async (job) => {
+        const response = await pool.request({
+          method: 'POST',
+          path,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(wechatSendBody(templateId, job.data.openid as string)),
+        });
+        const reply = JSON.parse(await response.body.text()) as { errcode: number };
+        if (reply.errcode !== 0) throw new Error(`stub answered ${reply.errcode}`);
+        if (++completed === holders) finished();
+      },
+      { connection: workerClient as never, prefix, concurrency: CONCURRENCY },
+    );
+    for (let i = 0; i < holders; i += 1000) {
+      const jobs = [];
+      for (let j = i; j < Math.min(i + 1000, holders); j++)
+        jobs.push({
+          name: 'send',
+          data: { openid: openidOf(j) },
+          opts: { jobId: `m${j}`, removeOnComplete: true },
+        });
+      await queue.addBulk(jobs);
+    }
+    await allDone;
+    await worker.close();
+  });
+  await queue.close();
+  await pool.close();
+  await deletePrefix(queueClient, prefix);
+  await queueClient.close();
+  await workerClient.close();
+  return result;
+}
+
+/** The gateway's engine and campaign runner in this process, as `createGatewayDelivery` builds them. */
+async function engineCampaign(
+  stub: StubHandle,
+  kind: 'bullmq' | 'memory',
+  ratePerSecond: number,
+): Promise<RunResult> {
+  const prefix = benchPrefix(`campaign-${kind}`);
+  let redis: RedisClient | undefined;
+  if (kind === 'bullmq') redis = await connectQueueRedis(benchRedisUrl);
+  const stores: Stores = redis ? createRedisStores(redis, prefix) : createMemoryStores();
+  const templates = await loadTemplatesFile(DEMO_TEMPLATES_FILE);
+  const catalog = new TemplateCatalog(new TemplateRegistry(templates));
+  const template = catalog.registry.require('AuditResult');
+  // The credit holders, written as the subscribe mutation writes them.
+  for (let i = 0; i < holders; i += 500) {
+    const batch = [];
+    for (let j = i; j < Math.min(i + 500, holders); j++)
+      batch.push(
+        stores.ledger.record(
+          { appId: BENCH_APP_ID, openid: openidOf(j), templateId: template.id },
+          {
+            status: 'ACCEPT',
+            longTerm: template.type === 'LONG_TERM',
+            source: 'client',
+            at: new Date(),
+          },
+        ),
+      );
+    await Promise.all(batch);
+  }
+  const stack = createWeChatStack({
+    apiBase: stub.url,
+    appId: BENCH_APP_ID,
+    appSecret: BENCH_APP_SECRET,
+    tokenMode: 'stable',
+    logger: silent,
+    redis,
+    prefix,
+    transport: 'undici',
+  });
+  const lock = redis ? new RedisLock({ client: redis, prefix }) : new MemoryLock();
+  const userMutex = new ChainedKeyedMutex({ shared: redis ? lock : undefined });
+  const sending = new SendService({
+    appId: BENCH_APP_ID,
+    catalog,
+    sender: stack.wechat,
+    ledger: stores.ledger,
+    messages: stores.messages,
+    idempotency: stores.idempotency,
+    userMutex,
+    quotaPolicy: 'track',
+    logger: silent,
+  });
+  const campaignStore = createCampaignStore(redis, prefix);
+  const delivery = await startDelivery({
+    appId: BENCH_APP_ID,
+    messages: stores.messages,
+    ledger: stores.ledger,
+    recurring: stores.recurring,
+    catalog,
+    sender: stack.wechat,
+    sending,
+    userMutex,
+    quotaPolicy: 'track',
+    logger: silent,
+    queue: redis ? { prefix, connect: () => connectQueueRedis(benchRedisUrl) } : null,
+    lock,
+    rateLimit: { max: UNTHROTTLED, perSeconds: 1 },
+    concurrency: CONCURRENCY,
+    runWorkers: true,
+    processor: { campaignGate: new CampaignStatusGate(campaignStore) },
+  });
+  const campaigns = startCampaigns({
+    appId: BENCH_APP_ID,
+    store: campaignStore,
+    messages: stores.messages,
+    ledger: stores.ledger,
+    sending,
+    engine: delivery.engine,
+    lock,
+    logger: silent,
+    runWorkers: true,
+  });
+  const result = await watch(stub, async () => {
+    const campaign = await campaigns.service.create({
+      key: `bench-${kind}-${ratePerSecond}`,
+      templateId: 'AuditResult',
+      data: { ...AUDIT_DATA },
+      audience: { creditHolders: true },
+      ratePerSecond,
+    });
+    for (;;) {
+      const current = await campaignStore.get(campaign.id);
+      if (current?.status === 'COMPLETED') break;
+      await sleep(20);
+    }
+  });
+  await campaigns.close();
+  await delivery.close();
+  await stack.close();
+  if (redis) {
+    await deletePrefix(redis, prefix);
+    await redis.close();
+  }
+  return result;
+}
+
+const stub = await spawnWeChatStub();
+const redis = await connectBenchRedis();
+if (!redis) throw new Error(`bench:campaign needs Redis at ${benchRedisUrl} (BullMQ)`);
+await redis.close();
+const templateId = auditResultTemplateId();
+
+console.log(`${holders} credit holders; concurrency ${CONCURRENCY}; paced rate ${pacedRate}/s\n`);
+const only = process.argv.includes('--memory-only')
+  ? 'memory'
+  : process.argv.includes('--bullmq-only')
+    ? 'bullmq'
+    : null;
+if (only) {
+  const r = await engineCampaign(stub, only, UNTHROTTLED);
+  console.log(r);
+  await stub.stop();
+  process.exit(0);
+}
+const raw = await rawBullmq(stub, templateId);
+const bullFast = await engineCampaign(stub, 'bullmq', UNTHROTTLED);
+const memFast = await engineCampaign(stub, 'memory', UNTHROTTLED);
+const bullPaced = await engineCampaign(stub, 'bullmq', pacedRate);
+const memPaced = await engineCampaign(stub, 'memory', pacedRate);
+await stub.stop();
+
+const perSecond = (r: RunResult) => r.sends / (r.wallMs / 1000);
+const row = (label: string, r: RunResult) => [
+  label,
+  String(r.sends),
+  fmt(r.wallMs / 1000, 1),
+  fmt(perSecond(r)),
+  fmt(r.achieved),
+  fmt(r.rssGrowthMb, 1),
+];
+console.log(
+  formatTable(
+    ['run', 'sends', 'wall s', 'sends/s (wall)', 'sends/s (first→last)', 'RSS growth MB'],
+    [
+      row('raw BullMQ worker loop (undici)', raw),
+      row('campaign, BullMQ engine, unthrottled', bullFast),
+      row('campaign, memory engine, unthrottled', memFast),
+      row(`campaign, BullMQ engine, ${pacedRate}/s`, bullPaced),
+      row(`campaign, memory engine, ${pacedRate}/s`, memPaced),
+    ],
+  ),
+);
+const deviation = (r: RunResult) => (100 * (r.achieved - pacedRate)) / pacedRate;
+console.log(`
+ratios (wall-clock sends/s, campaign from createCampaign to COMPLETED ÷ raw loop from first add to last reply):
+  BullMQ engine, unthrottled ÷ raw BullMQ loop: ${fmt(perSecond(bullFast) / perSecond(raw), 2)} (goal ≥ 0.70)
+  memory engine, unthrottled ÷ raw BullMQ loop: ${fmt(perSecond(memFast) / perSecond(raw), 2)}
+  BullMQ engine at ${pacedRate}/s: achieved ${fmt(bullPaced.achieved, 1)}/s (${fmt(deviation(bullPaced), 1)} %; goal within ±5 %), RSS growth ${fmt(bullPaced.rssGrowthMb, 1)} MB (goal < 100)
+  memory engine at ${pacedRate}/s: achieved ${fmt(memPaced.achieved, 1)}/s (${fmt(deviation(memPaced), 1)} %; goal within ±5 %), RSS growth ${fmt(memPaced.rssGrowthMb, 1)} MB (goal < 100)`);
+process.exit(0);

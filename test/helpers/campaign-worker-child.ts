@@ -1,0 +1,119 @@
+// A worker process with campaigns, for crash tests: works one app's BullMQ queue and drives its
+// campaigns against the WeChat stub. On start it creates (or, restarted, finds by its key) a
+// campaign to CAMPAIGN_OPENIDS openids `oCrash<n>` at CAMPAIGN_RATE, and prints "campaign <id>".
+// Env: STUB_URL, APP_ID, APP_SECRET, REDIS_URL, PREFIX, LOCK_MS, CAMPAIGN_OPENIDS, CAMPAIGN_RATE.
+import { createCampaignStore } from '../../src/infra/campaigns.js';
+import { connectQueueRedis } from '../../src/infra/redis/queue-connection.js';
+import { RedisLock } from '../../src/infra/redis/redis-lock.js';
+import { createRedisStores } from '../../src/infra/stores.js';
+import { CampaignStatusGate } from '../../src/services/campaigns/campaign-gate.js';
+import { startCampaigns } from '../../src/services/campaigns/start-campaigns.js';
+import { startDelivery } from '../../src/services/delivery/start-delivery.js';
+import { ChainedKeyedMutex } from '../../src/services/sending/keyed-mutex.js';
+import { SendService } from '../../src/services/sending/send-service.js';
+import { TemplateRegistry } from '../../src/services/templates/index.js';
+import { TemplateCatalog } from '../../src/services/templates/template-catalog.js';
+import { createWeChatStack } from '../../src/services/wechat/wechat-stack.js';
+import type { Logger } from '../../src/shared/logger.js';
+import { templateWith } from './templates.js';
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`campaign-worker-child needs ${name}`);
+  return value;
+};
+
+const silent: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silent,
+} as unknown as Logger;
+
+export const CRASH_TEMPLATE = templateWith('thing1');
+export const crashOpenid = (n: number) => `oCrash${n}`;
+
+const redisUrl = env('REDIS_URL');
+const prefix = env('PREFIX');
+const appId = env('APP_ID');
+const lockMs = Number(env('LOCK_MS'));
+const redis = await connectQueueRedis(redisUrl);
+const stores = createRedisStores(redis, prefix);
+const campaignStore = createCampaignStore(redis, prefix);
+const stack = createWeChatStack({
+  apiBase: env('STUB_URL'),
+  appId,
+  appSecret: env('APP_SECRET'),
+  tokenMode: 'stable',
+  logger: silent,
+  redis,
+  prefix,
+  transport: 'undici',
+});
+const catalog = new TemplateCatalog(new TemplateRegistry([CRASH_TEMPLATE]));
+const lock = new RedisLock({ client: redis, prefix });
+const userMutex = new ChainedKeyedMutex({ shared: lock });
+const sending = new SendService({
+  appId,
+  catalog,
+  sender: stack.wechat,
+  ledger: stores.ledger,
+  messages: stores.messages,
+  idempotency: stores.idempotency,
+  userMutex,
+  quotaPolicy: 'track',
+  logger: silent,
+});
+const delivery = await startDelivery({
+  appId,
+  messages: stores.messages,
+  ledger: stores.ledger,
+  recurring: stores.recurring,
+  catalog,
+  sender: stack.wechat,
+  sending,
+  userMutex,
+  quotaPolicy: 'track',
+  logger: silent,
+  queue: { prefix, connect: () => connectQueueRedis(redisUrl) },
+  lock,
+  rateLimit: { max: 1000, perSeconds: 1 },
+  concurrency: 4,
+  runWorkers: true,
+  lockDurationMs: lockMs,
+  sendingLeaseMs: lockMs * 3,
+  sweepIntervalMs: lockMs * 2,
+  processor: { campaignGate: new CampaignStatusGate(campaignStore, 50) },
+});
+const campaigns = startCampaigns({
+  appId,
+  store: campaignStore,
+  messages: stores.messages,
+  ledger: stores.ledger,
+  sending,
+  engine: delivery.engine,
+  lock,
+  logger: silent,
+  runWorkers: true,
+  tickMs: 20,
+  lockTtlMs: lockMs,
+});
+const campaign = await campaigns.service.create({
+  key: 'crash-test',
+  templateId: CRASH_TEMPLATE.id,
+  data: { thing1: '新品上架' },
+  audience: {
+    openids: Array.from({ length: Number(env('CAMPAIGN_OPENIDS')) }, (_, i) => crashOpenid(i)),
+  },
+  ratePerSecond: Number(env('CAMPAIGN_RATE')),
+});
+process.on('SIGTERM', () => {
+  void campaigns
+    .close()
+    .then(() => delivery.close())
+    .then(() => stack.close())
+    .then(() => redis.close())
+    .then(() => process.exit(0));
+});
+process.stdout.write(`campaign ${campaign.id}\n`);
