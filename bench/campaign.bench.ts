@@ -198,6 +198,7 @@ async function engineCampaign(
     appId: BENCH_APP_ID,
     messages: stores.messages,
     ledger: stores.ledger,
+    recurring: stores.recurring,
     catalog,
     sender: stack.wechat,
     sending,

@@ -357,6 +357,7 @@ async function createApp(
     sending,
     messages: new MessageService({ appId, catalog, store: stores.messages }),
     delivery: delivery.service,
+    recurring: delivery.recurring,
     campaigns: delivery.campaigns.service,
     syncTemplates: async () => {
       await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });

@@ -6,6 +6,7 @@ import { AppResolver } from './resolvers/app.resolver.js';
 import { CampaignResolver } from './resolvers/campaign.resolver.js';
 import { DeliveryResolver } from './resolvers/delivery.resolver.js';
 import { MessageResolver } from './resolvers/message.resolver.js';
+import { RecurringResolver } from './resolvers/recurring.resolver.js';
 import { SubscriptionResolver } from './resolvers/subscription.resolver.js';
 import { TemplateResolver } from './resolvers/template.resolver.js';
 import { buildTypedSendResolver } from './resolvers/typed-send.resolver.js';
@@ -51,6 +52,7 @@ export function buildGatewaySchema(apps: readonly AppTemplates[]): Promise<Graph
       SubscriptionResolver,
       MessageResolver,
       DeliveryResolver,
+      RecurringResolver,
       CampaignResolver,
       buildTypedSendResolver(
         apps.flatMap(({ app, templates }) => templates.map((template) => ({ app, template }))),

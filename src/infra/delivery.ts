@@ -88,6 +88,7 @@ function startEngine(
     appId: parts.appId,
     messages: parts.stores.messages,
     ledger: parts.stores.ledger,
+    recurring: parts.stores.recurring,
     catalog: parts.catalog,
     sender: parts.sender,
     sending: parts.sending,

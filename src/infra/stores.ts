@@ -3,6 +3,9 @@ import type { LedgerStore } from '../services/ledger/ledger-store.js';
 import type { MessageStore } from '../services/messages/message-store.js';
 import type { IdempotencyStore } from '../services/sending/idempotency/idempotency-store.js';
 import type { PushDedup } from '../services/push/dedup-store/push-dedup.js';
+import type { RecurringScheduleStore } from '../services/recurring/recurring-store.js';
+import { MemoryRecurringScheduleStore } from '../services/recurring/memory-recurring-store.js';
+import { RedisRecurringScheduleStore } from '../services/recurring/redis-recurring-store.js';
 import { MemoryLedgerStore } from '../services/ledger/memory-ledger-store.js';
 import { RedisLedgerStore } from '../services/ledger/redis-ledger-store.js';
 import { MemoryMessageStore } from '../services/messages/memory-message-store.js';
@@ -19,6 +22,7 @@ export interface Stores {
   messages: MessageStore;
   idempotency: IdempotencyStore;
   pushDedup: PushDedup;
+  recurring: RecurringScheduleStore;
 }
 
 /** In-process stores: the default without Redis. `now` (ms) drives TTL expiry, for tests. */
@@ -29,6 +33,7 @@ export function createMemoryStores(opts: { now?: () => number } = {}): Stores {
     messages: new MemoryMessageStore(),
     idempotency: new MemoryIdempotencyStore({ now }),
     pushDedup: new MemoryPushDedup({ now }),
+    recurring: new MemoryRecurringScheduleStore(),
   };
 }
 
@@ -45,5 +50,6 @@ export function createRedisStores(client: RedisClient, prefix: string): Stores {
     messages: withOutageErrors(new RedisMessageStore(options)),
     idempotency: withOutageErrors(new RedisIdempotencyStore(options)),
     pushDedup: withOutageErrors(new RedisPushDedup(options)),
+    recurring: withOutageErrors(new RedisRecurringScheduleStore(options)),
   };
 }

@@ -2,6 +2,7 @@ import type { Role } from '../config.js';
 import type { AppDirectory, AppScope } from '../services/apps/app-directory.js';
 import type { CampaignService } from '../services/campaigns/campaign-service.js';
 import type { DeliveryService } from '../services/delivery/delivery-service.js';
+import type { RecurringService } from '../services/recurring/recurring-service.js';
 import type { SubscriptionService } from '../services/ledger/subscription-service.js';
 import type { MessageService } from '../services/messages/message-service.js';
 import type { SendService } from '../services/sending/send-service.js';
@@ -18,6 +19,8 @@ export interface AppServices {
   messages: MessageService;
   /** Later sends: scheduled and triggered messages, on this app's own queue. */
   delivery: DeliveryService;
+  /** Recurring schedules: a message per cron occurrence. */
+  recurring: RecurringService;
   /** Bulk sends to credit holders or a list of openids, on the same queue. */
   campaigns: CampaignService;
   /** Re-reads the app's templates from WeChat and swaps in a schema with their typed sends. */

@@ -15,7 +15,10 @@ registerEnumType(SubscribeStatus, {
       description:
         'Accepted: one send credit for a one-time template. Report every accept* variant as ACCEPT.',
     },
-    REJECT: { description: 'Declined: credits drop to zero.' },
+    REJECT: {
+      description:
+        'Declined: grants nothing; one-time credits of earlier accepts stay, a long-term template is off. (A cancellation in settings zeroes them.)',
+    },
     BAN: { description: 'Blocked by WeChat: credits drop to zero.' },
     FILTER: { description: 'Filtered as a duplicate title: nothing granted or removed.' },
   },

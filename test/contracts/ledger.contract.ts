@@ -112,7 +112,7 @@ export const ledgerStoreContract: StoreContract<LedgerStore> = (name, makeStore)
       );
 
       it(
-        'REJECT and BAN set the status and zero one-time credits without touching accepted',
+        'a popup REJECT records the choice and keeps earlier credits; BAN zeroes them',
         withStore(async ({ store }) => {
           const k = key('oUser1', 'tplOneTime');
           await accept(store, k, 3, at(1));
@@ -124,12 +124,15 @@ export const ledgerStoreContract: StoreContract<LedgerStore> = (name, makeStore)
           });
           expect(rejected).toMatchObject({
             status: 'REJECT',
-            remaining: 0,
+            remaining: 3,
             accepted: 3,
             source: 'events',
             updatedAt: at(2),
           });
+          expect(hasQuota(rejected)).toBe(true);
+          expect(await store.reserve(k, at(2))).toBe(true);
           await accept(store, k, 1, at(3));
+          expect(await store.get(k)).toMatchObject({ status: 'ACCEPT', remaining: 3 });
           const banned = await store.record(k, {
             status: 'BAN',
             longTerm: false,
@@ -269,6 +272,35 @@ export const ledgerStoreContract: StoreContract<LedgerStore> = (name, makeStore)
           await store.release(k, at(3));
           expect(await store.get(k)).toMatchObject({ remaining: 1, updatedAt: at(3) });
           expect(await store.reserve(k, at(4))).toBe(true);
+        }),
+      );
+
+      it(
+        'release after a popup REJECT gives the credit back only while credits are left',
+        withStore(async ({ store }) => {
+          const k = key('oUser1', 'tplOneTime');
+          await accept(store, k, 2, at(1));
+          expect(await store.reserve(k, at(2))).toBe(true);
+          await store.record(k, { status: 'REJECT', longTerm: false, source: 'events', at: at(3) });
+          await store.release(k, at(4));
+          expect(await store.get(k)).toMatchObject({ status: 'REJECT', remaining: 2 });
+          // None left: indistinguishable from a settings cancellation, so nothing comes back.
+          expect(await store.reserve(k, at(5))).toBe(true);
+          expect(await store.reserve(k, at(5))).toBe(true);
+          await store.release(k, at(6));
+          expect(await store.get(k)).toMatchObject({ status: 'REJECT', remaining: 0 });
+        }),
+      );
+
+      it(
+        'a settings cancellation (revoke) after a popup REJECT zeroes the kept credits',
+        withStore(async ({ store }) => {
+          const k = key('oUser1', 'tplOneTime');
+          await accept(store, k, 2, at(1));
+          await store.record(k, { status: 'REJECT', longTerm: false, source: 'events', at: at(2) });
+          await store.revoke(k, { source: 'events', at: at(3) });
+          expect(await store.get(k)).toMatchObject({ status: 'REJECT', remaining: 0 });
+          expect(await store.reserve(k, at(4))).toBe(false);
         }),
       );
 

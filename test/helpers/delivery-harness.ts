@@ -99,6 +99,7 @@ export async function startDeliveryHarness(
     appId,
     messages: stores.messages,
     ledger: stores.ledger,
+    recurring: stores.recurring,
     catalog,
     sender: stack.wechat,
     sending,

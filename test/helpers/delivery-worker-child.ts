@@ -59,6 +59,7 @@ const delivery = await startDelivery({
   appId,
   messages: stores.messages,
   ledger: stores.ledger,
+  recurring: stores.recurring,
   catalog,
   sender: stack.wechat,
   sending,

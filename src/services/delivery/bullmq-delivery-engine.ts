@@ -1,8 +1,10 @@
-import { DelayedError, Queue, RateLimitError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, RateLimitError, Worker, type Job, type RepeatOptions } from 'bullmq';
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
 import type { Logger } from '../../shared/logger.js';
+import { nextRun, type RecurringSpec } from '../../shared/cron-schedule.js';
 import type {
   DeliveryEngine,
+  EngineHandlers,
   EnqueueOptions,
   EngineStatus,
   JobHandler,
@@ -27,6 +29,32 @@ export interface BullmqDeliveryEngineOptions {
 const QUEUE = 'delivery';
 const JOB_NAME = 'send';
 const BULK_PRIORITY = 10;
+
+const RECURRING_JOB = 'recurring';
+const SCHEDULER_PREFIX = 'recurring-';
+
+/**
+ * BullMQ's own cron step (cron-parser in the zone) gets DST wrong where it matters (see
+ * cron-schedule.ts), so every scheduler's next run comes from nextRun instead.
+ */
+function repeatStrategy(millis: number, opts: RepeatOptions): number | undefined {
+  if (!opts.pattern || !opts.tz) return undefined;
+  const spec: RecurringSpec = {
+    cron: opts.pattern,
+    timezone: opts.tz,
+    startAt: opts.startDate ? new Date(opts.startDate) : null,
+    endAt: opts.endDate ? new Date(opts.endDate) : null,
+  };
+  return nextRun(spec, new Date(millis))?.getTime();
+}
+
+/** A scheduler's job id is `repeat:<scheduler id>:<occurrence ms>`; null for any other job. */
+function occurrenceOf(job: Job): Date | null {
+  const id = String(job.id);
+  if (!id.startsWith(`repeat:${SCHEDULER_PREFIX}`)) return null;
+  const millis = Number(id.slice(id.lastIndexOf(':') + 1));
+  return Number.isSafeInteger(millis) && millis > 0 ? new Date(millis) : null;
+}
 
 /** Thrown by the processor for a counted retry; the backoff strategy reads its delay. */
 class RetryLater extends Error {
@@ -61,6 +89,7 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
     engine.queue = new Queue(QUEUE, {
       connection: client as never,
       prefix: engine.keyPrefix,
+      settings: { repeatStrategy },
       defaultJobOptions: {
         removeOnComplete: true,
         removeOnFail: true,
@@ -103,12 +132,37 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
     return state !== 'completed' && state !== 'failed' && state !== 'unknown';
   }
 
-  async start(handler: JobHandler): Promise<void> {
+  async upsertRecurring(key: string, spec: RecurringSpec): Promise<void> {
+    // Re-upserting the same scheduler id replaces its pending job: no duplicate run.
+    await this.requireQueue().upsertJobScheduler(
+      SCHEDULER_PREFIX + key,
+      {
+        pattern: spec.cron,
+        tz: spec.timezone,
+        ...(spec.startAt ? { startDate: spec.startAt } : {}),
+        ...(spec.endAt ? { endDate: spec.endAt } : {}),
+      },
+      { name: RECURRING_JOB, data: { scheduleKey: key } },
+    );
+  }
+
+  async removeRecurring(key: string): Promise<void> {
+    await this.requireQueue().removeJobScheduler(SCHEDULER_PREFIX + key);
+  }
+
+  async start(handler: JobHandler, more: EngineHandlers = {}): Promise<void> {
     if (this.worker) throw new Error('the delivery worker is already running');
     const { options } = this;
     const worker: Worker = new Worker(
       QUEUE,
       async (job: Job, token?: string) => {
+        if (job.name === RECURRING_JOB) {
+          const key = (job.data as { scheduleKey?: string }).scheduleKey;
+          const occurrence = occurrenceOf(job);
+          if (key !== undefined && occurrence !== null && more.occurrence)
+            await more.occurrence(key, occurrence);
+          return;
+        }
         const outcome = await handler(job.id!, { attempt: job.attemptsMade });
         switch (outcome.kind) {
           case 'done':
@@ -140,6 +194,7 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
         // A stalled job only marks its message UNKNOWN when it runs again; never let it vanish.
         maxStalledCount: 1000,
         settings: {
+          repeatStrategy,
           backoffStrategy: (_attempts: number, _type?: string, error?: Error) =>
             error instanceof RetryLater ? error.delayMs : 5000,
         },

@@ -5,6 +5,8 @@
  * moves its state by compare-and-set, so a job that runs twice (a worker died, a sweeper
  * re-enqueued it) cannot send twice. Two engines: BullMQ on Redis, and an in-process one.
  */
+import type { RecurringSpec } from '../../shared/cron-schedule.js';
+
 export type EngineKind = 'bullmq' | 'memory';
 
 export interface RateLimit {
@@ -33,6 +35,17 @@ export interface EnqueueOptions {
 /** `attempt` counts earlier `retry` outcomes of this job (0 on its first run). */
 export type JobHandler = (messageId: string, info: { attempt: number }) => Promise<JobOutcome>;
 
+/**
+ * One occurrence of a recurring schedule is due (`occurrence` is its cron time). It may run more
+ * than once for the same occurrence (a worker died): the handler makes that harmless.
+ */
+export type OccurrenceHandler = (scheduleKey: string, occurrence: Date) => Promise<void>;
+
+/** What else a worker process runs besides message jobs. */
+export interface EngineHandlers {
+  occurrence?: OccurrenceHandler;
+}
+
 export interface EngineStatus {
   /** The queue waits for the minute quota (or the rate limiter) until then. */
   rateLimitedUntil: Date | null;
@@ -52,8 +65,15 @@ export interface DeliveryEngine {
   remove(messageId: string): Promise<void>;
   /** Whether a job of the message is waiting or running. */
   hasJob(messageId: string): Promise<boolean>;
+  /**
+   * Creates or replaces the timer of a recurring schedule (BullMQ: a job scheduler). Its
+   * occurrences follow nextRun(spec, …): DST rules included, within startAt/endAt.
+   */
+  upsertRecurring(key: string, spec: RecurringSpec): Promise<void>;
+  /** Stops a recurring schedule's timer; an occurrence already running finishes. */
+  removeRecurring(key: string): Promise<void>;
   /** Starts taking jobs in this process. */
-  start(handler: JobHandler): Promise<void>;
+  start(handler: JobHandler, more?: EngineHandlers): Promise<void>;
   status(): Promise<EngineStatus>;
   /** Stops taking jobs, lets the ones running finish, then lets go of connections. */
   close(): Promise<void>;

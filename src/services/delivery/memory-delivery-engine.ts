@@ -1,6 +1,8 @@
 import type { Logger } from '../../shared/logger.js';
+import { nextRun, type RecurringSpec } from '../../shared/cron-schedule.js';
 import type {
   DeliveryEngine,
+  EngineHandlers,
   EnqueueOptions,
   EngineStatus,
   JobHandler,
@@ -38,6 +40,11 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
   private readonly bucket: TokenBucket;
   private readonly now: () => number;
   private handler: JobHandler | null = null;
+  private handlers: EngineHandlers = {};
+  private readonly recurring = new Map<
+    string,
+    { spec: RecurringSpec; timer: NodeJS.Timeout | null }
+  >();
   private running = 0;
   private closed = false;
   private blockedUntil = 0;
@@ -84,8 +91,23 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
     return this.jobs.has(messageId);
   }
 
-  async start(handler: JobHandler): Promise<void> {
+  async upsertRecurring(key: string, spec: RecurringSpec): Promise<void> {
+    if (this.closed) throw new Error('the delivery engine is closed');
+    await this.removeRecurring(key);
+    const entry = { spec, timer: null as NodeJS.Timeout | null };
+    this.recurring.set(key, entry);
+    this.armRecurring(key, entry, new Date(this.now()));
+  }
+
+  async removeRecurring(key: string): Promise<void> {
+    const entry = this.recurring.get(key);
+    if (entry?.timer) clearTimeout(entry.timer);
+    this.recurring.delete(key);
+  }
+
+  async start(handler: JobHandler, more: EngineHandlers = {}): Promise<void> {
     this.handler = handler;
+    this.handlers = more;
     this.pump();
   }
 
@@ -101,6 +123,7 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.jobs.values()) if (!job.running) this.drop(job);
+    for (const key of [...this.recurring.keys()]) await this.removeRecurring(key);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
   }
@@ -126,6 +149,38 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
       Math.min(delay, 2 ** 31 - 1),
     );
     job.timer.unref?.();
+  }
+
+  /** One timer per schedule, for its next occurrence after `after`; re-armed after each run. */
+  private armRecurring(
+    key: string,
+    entry: { spec: RecurringSpec; timer: NodeJS.Timeout | null },
+    after: Date,
+  ): void {
+    const at = nextRun(entry.spec, after);
+    if (at === null || this.closed || this.recurring.get(key) !== entry) return;
+    const fire = () => {
+      const wait = at.getTime() - this.now();
+      if (wait > 0) {
+        // setTimeout holds at most ~24.8 days; a longer wait re-arms when it fires.
+        entry.timer = setTimeout(fire, Math.min(wait, 2 ** 31 - 1));
+        entry.timer.unref?.();
+        return;
+      }
+      entry.timer = null;
+      void this.runOccurrence(key, at).finally(() => this.armRecurring(key, entry, at));
+    };
+    fire();
+  }
+
+  private async runOccurrence(key: string, at: Date): Promise<void> {
+    const handler = this.handlers.occurrence;
+    if (!handler) return;
+    try {
+      await handler(key, at);
+    } catch (error) {
+      this.options.logger.error({ err: error, scheduleKey: key }, 'recurring occurrence failed');
+    }
   }
 
   private drop(job: Job): void {

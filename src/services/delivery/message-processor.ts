@@ -4,7 +4,7 @@ import type { Logger } from '../../shared/logger.js';
 import { noopObserver, type Observer } from '../../shared/observer.js';
 import { SendReport } from '../sending/send-report.js';
 import type { CampaignGate } from './campaign-gate.js';
-import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
+import { hasQuota, type LedgerStore, type SubscriptionKey } from '../ledger/ledger-store.js';
 import type { MessagePatch, MessageRecord, MessageStore } from '../messages/message-store.js';
 import type { KeyedMutex } from '../sending/keyed-mutex.js';
 import type { SubscribeMessageSender } from '../sending/send-service.js';
@@ -112,6 +112,12 @@ export class MessageProcessor {
     };
     const reserved = deps.quotaPolicy === 'enforce';
     if (reserved && !(await deps.ledger.reserve(key, this.now()))) {
+      await this.move(message, READY, { status: 'SKIPPED', skipReason: 'NO_CREDIT' });
+      return { kind: 'done' };
+    }
+    // A recurring occurrence of a one-time template without credit would be a certain 43101:
+    // skipped under `track` too (the credit may have been spent since the occurrence was queued).
+    if (!reserved && message.scheduleKey !== null && !(await this.oneTimeCreditLeft(key))) {
       await this.move(message, READY, { status: 'SKIPPED', skipReason: 'NO_CREDIT' });
       return { kind: 'done' };
     }
@@ -252,6 +258,13 @@ export class MessageProcessor {
       attempts,
     });
     return { outcome: { kind: 'done' }, record };
+  }
+
+  /** True for a long-term template (its status is checked by WeChat) or a one-time credit left. */
+  private async oneTimeCreditLeft(key: SubscriptionKey): Promise<boolean> {
+    if (this.deps.catalog.registry.find(key.templateId)?.type === 'LONG_TERM') return true;
+    const entry = await this.deps.ledger.get(key);
+    return entry !== null && hasQuota(entry);
   }
 
   private async move(

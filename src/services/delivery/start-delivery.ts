@@ -4,6 +4,8 @@ import type { Logger } from '../../shared/logger.js';
 import type { Observer } from '../../shared/observer.js';
 import type { LedgerStore } from '../ledger/ledger-store.js';
 import type { MessageStore } from '../messages/message-store.js';
+import { RecurringService } from '../recurring/recurring-service.js';
+import type { RecurringScheduleStore } from '../recurring/recurring-store.js';
 import type { KeyedMutex } from '../sending/keyed-mutex.js';
 import type { SendService, SubscribeMessageSender } from '../sending/send-service.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
@@ -19,6 +21,7 @@ export interface StartDeliveryOptions {
   appId: string;
   messages: MessageStore;
   ledger: LedgerStore;
+  recurring: RecurringScheduleStore;
   catalog: TemplateCatalog;
   sender: SubscribeMessageSender;
   sending: Pick<SendService, 'prepare'>;
@@ -45,6 +48,7 @@ export interface StartDeliveryOptions {
 
 export interface Delivery {
   service: DeliveryService;
+  recurring: RecurringService;
   engine: DeliveryEngine;
   sweeper: DeliverySweeper;
   /** Stops the sweeper and the workers (jobs running finish first), then the queue. */
@@ -76,6 +80,16 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Deli
     engine,
     logger,
   });
+  const recurring = new RecurringService({
+    appId: options.appId,
+    store: options.recurring,
+    messages: options.messages,
+    ledger: options.ledger,
+    catalog: options.catalog,
+    sending: options.sending,
+    engine,
+    logger,
+  });
   const sweeper = new DeliverySweeper({
     appId: options.appId,
     messages: options.messages,
@@ -98,11 +112,16 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Deli
       observer: options.observer,
       ...options.processor,
     });
-    await engine.start((id, info) => processor.process(id, info.attempt));
+    await engine.start((id, info) => processor.process(id, info.attempt), {
+      occurrence: async (key, at) => {
+        await recurring.runOccurrence(key, at);
+      },
+    });
     sweeper.start();
   }
   return {
     service,
+    recurring,
     engine,
     sweeper,
     close: async () => {

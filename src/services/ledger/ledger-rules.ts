@@ -44,6 +44,10 @@ export function afterRecord(
   if (r.status === 'ACCEPT') {
     next.accepted = existing.accepted + 1;
     next.remaining = r.longTerm ? null : (existing.remaining ?? 0) + 1;
+  } else if (r.status === 'REJECT') {
+    // Each accept of a one-time template is a subscription of its own: declining the popup once
+    // more grants nothing but leaves the earlier ones. (A settings change to reject is revoke().)
+    next.remaining = r.longTerm ? null : (existing.remaining ?? 0);
   } else {
     next.remaining = r.longTerm ? null : 0;
   }
@@ -64,16 +68,21 @@ export function afterReserve(
 }
 
 /**
- * Returns the credit only while the status is still ACCEPT: if the user revoked (or was banned)
- * between reserve and release, handing the credit back would resurrect a withdrawn permission.
- * This keeps "has quota" implying status ACCEPT.
+ * Returns the credit while the record still grants: if the user turned the template off (or was
+ * banned) between reserve and release, handing the credit back would resurrect a withdrawn
+ * permission. A popup REJECT keeps earlier credits, so REJECT with credits left still takes it
+ * back; REJECT with none left may be a settings change (which zeroes them), so it does not.
  */
 export function afterRelease(
   existing: SubscriptionRecord | null,
   at: Date,
 ): SubscriptionRecord | null {
-  if (existing === null || existing.longTerm || existing.status !== 'ACCEPT') return null;
+  if (existing === null || existing.longTerm || !mayRelease(existing)) return null;
   return { ...existing, remaining: (existing.remaining ?? 0) + 1, updatedAt: at };
+}
+
+function mayRelease(r: SubscriptionRecord): boolean {
+  return r.status === 'ACCEPT' || (r.status === 'REJECT' && (r.remaining ?? 0) > 0);
 }
 
 export function afterSent(

@@ -51,8 +51,10 @@ export interface SubscriptionFilter {
  */
 export interface LedgerStore {
   /**
-   * ACCEPT: status ACCEPT, accepted+1, one-time remaining+1. REJECT/BAN: status set, one-time
-   * remaining 0. FILTER: creates the record (no credit) if absent; otherwise only updatedAt moves.
+   * ACCEPT: status ACCEPT, accepted+1, one-time remaining+1. REJECT (the popup): status set,
+   * credits of earlier accepts kept (each accept is its own subscription). BAN: status set,
+   * one-time remaining 0. FILTER: creates the record (no credit) if absent; otherwise only
+   * updatedAt moves.
    */
   record(
     key: SubscriptionKey,
@@ -69,7 +71,7 @@ export interface LedgerStore {
   ): Promise<SubscriptionRecord | null>;
   /** WeChat answered 43101: whatever we believed, no one-time credit is left. */
   markNoCredit(key: SubscriptionKey, at: Date): Promise<void>;
-  /** The user turned the template off: status REJECT, one-time remaining 0. */
+  /** The user turned the template off in settings: status REJECT, one-time remaining 0. */
   revoke(
     key: SubscriptionKey,
     r: { source: LedgerSource; at: Date },

@@ -132,6 +132,9 @@ if op == 'record' then
     if status == 'ACCEPT' then
       r.accepted = tostring(tonumber(r.accepted) + 1)
       if longTerm == '1' then r.remaining = nil else r.remaining = tostring(tonumber(r.remaining or '0') + 1) end
+    elseif status == 'REJECT' then
+      -- a popup REJECT keeps the credits of earlier accepts (see ledger-rules.ts)
+      if longTerm == '1' then r.remaining = nil else r.remaining = r.remaining or '0' end
     else
       if longTerm == '1' then r.remaining = nil else r.remaining = '0' end
     end
@@ -156,8 +159,10 @@ if op == 'reserve' then
   save(key, old, r)
   return 1
 elseif op == 'release' then
-  -- only while still ACCEPT: a revoked permission must not come back (see ledger-rules.ts)
-  if r.longTerm == '1' or r.status ~= 'ACCEPT' then return false end
+  -- only while the record still grants: a revoked permission must not come back (see ledger-rules.ts)
+  if r.longTerm == '1' then return false end
+  local grants = r.status == 'ACCEPT' or (r.status == 'REJECT' and tonumber(r.remaining or '0') > 0)
+  if not grants then return false end
   r.remaining, r.updatedAt = tostring(tonumber(r.remaining or '0') + 1), at
 elseif op == 'sent' then
   r.sent, r.updatedAt = tostring(tonumber(r.sent) + 1), at

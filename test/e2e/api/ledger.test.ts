@@ -73,14 +73,25 @@ describeEachStore('the subscription ledger', (store) => {
     expect(await ledgerEntry(t, openid, 'AuditResult')).toMatchObject({ remaining: 1, sent: 2 });
   });
 
-  it('REJECT sets the status and zeroes the credits', async () => {
+  it('a popup REJECT records the choice, grants nothing and keeps earlier credits', async () => {
     const t = gateway();
     const openid = newOpenid();
     await grantCredits(t, openid, 'AuditResult', 3);
     const { subscribe: records } = dataOf(await subscribe(t, openid, [['AuditResult', 'REJECT']]));
     expect(records).toEqual([
-      expect.objectContaining({ status: 'REJECT', remaining: 0, accepted: 3 }),
+      expect.objectContaining({ status: 'REJECT', remaining: 3, accepted: 3 }),
     ]);
+    expect(await ledgerEntry(t, openid, 'AuditResult')).toMatchObject({
+      status: 'REJECT',
+      remaining: 3,
+      hasQuota: true,
+    });
+  });
+
+  it('a REJECT of a template never accepted grants nothing', async () => {
+    const t = gateway();
+    const openid = newOpenid();
+    dataOf(await subscribe(t, openid, [['AuditResult', 'REJECT']]));
     expect(await ledgerEntry(t, openid, 'AuditResult')).toMatchObject({
       status: 'REJECT',
       remaining: 0,
@@ -120,7 +131,7 @@ describeEachStore('the subscription ledger', (store) => {
     });
   });
 
-  it('an ACCEPT after a REJECT grants a fresh credit', async () => {
+  it('an ACCEPT after a REJECT adds a credit to the kept ones', async () => {
     const t = gateway();
     const openid = newOpenid();
     await grantCredits(t, openid, 'AuditResult', 2);
@@ -128,7 +139,7 @@ describeEachStore('the subscription ledger', (store) => {
     await grantCredits(t, openid, 'AuditResult', 1);
     expect(await ledgerEntry(t, openid, 'AuditResult')).toMatchObject({
       status: 'ACCEPT',
-      remaining: 1,
+      remaining: 3,
       accepted: 3,
     });
   });

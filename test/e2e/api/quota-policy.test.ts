@@ -94,11 +94,22 @@ describeEachStore('QUOTA_POLICY', (store) => {
       expect(await sendCalls(t)).toBe(before);
     });
 
-    it('refuses after REJECT', async () => {
+    it('still sends on credits of earlier accepts after a popup REJECT, and no more', async () => {
+      const t = gateway();
+      const openid = newOpenid();
+      await grantCredits(t, openid, 'AuditResult', 1);
+      dataOf(await subscribe(t, openid, [['AuditResult', 'REJECT']]));
+      expect(dataOf(await sendValid(t, openid, 'AuditResult')).sendSubscribeMessage.status).toBe(
+        'SENT',
+      );
+      errorOf(await sendValid(t, openid, 'AuditResult'), 'NO_SUBSCRIPTION');
+    });
+
+    it('refuses after BAN', async () => {
       const t = gateway();
       const openid = newOpenid();
       await grantCredits(t, openid, 'AuditResult', 2);
-      dataOf(await subscribe(t, openid, [['AuditResult', 'REJECT']]));
+      dataOf(await subscribe(t, openid, [['AuditResult', 'BAN']]));
       errorOf(await sendValid(t, openid, 'AuditResult'), 'NO_SUBSCRIPTION');
     });
 

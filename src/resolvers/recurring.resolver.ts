@@ -1,0 +1,71 @@
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { ConnectionOf, toConnection } from '../schema/connection.type.js';
+import type { GatewayContext } from '../schema/context.js';
+import { RecurringSchedule, RecurringScheduleInput } from '../schema/recurring.type.js';
+import { Template } from '../schema/template.type.js';
+import type { RecurringScheduleView } from '../services/recurring/recurring-service.js';
+import { SCHEDULE_CURSOR } from '../services/recurring/recurring-store.js';
+import type { Template as DomainTemplate } from '../services/templates/types.js';
+import { encodeCursor } from '../shared/page.js';
+import { AppArg } from './app-arg.js';
+import { appOfRecord } from './app-of-record.js';
+
+export const RecurringScheduleConnection = ConnectionOf(RecurringSchedule, 'RecurringSchedule');
+
+@Resolver(() => RecurringSchedule)
+export class RecurringResolver {
+  @Authorized('reader')
+  @Query(() => RecurringScheduleConnection, { description: 'Recurring schedules, by key.' })
+  async recurringSchedules(
+    @Ctx() { apps, scope }: GatewayContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @AppArg() app: string | null,
+  ) {
+    const page = await apps.one(scope, app).recurring.list({ first: first ?? 20, after });
+    return toConnection(page, (schedule) => encodeCursor(SCHEDULE_CURSOR, schedule.key));
+  }
+
+  @Authorized('sender')
+  @Mutation(() => RecurringSchedule, {
+    description:
+      'Creates or replaces the schedule under input.key; an occurrence already sent is not sent again.',
+  })
+  upsertRecurringSchedule(
+    @Ctx() { apps, scope }: GatewayContext,
+    @Arg('input', () => RecurringScheduleInput) input: RecurringScheduleInput,
+  ): Promise<RecurringScheduleView> {
+    const { app, ...request } = input;
+    return apps.one(scope, app).recurring.upsert(request);
+  }
+
+  @Authorized('sender')
+  @Mutation(() => Boolean, {
+    description: 'Stops the schedule; false if there was none. Messages already made stay.',
+  })
+  deleteRecurringSchedule(
+    @Ctx() { apps, scope }: GatewayContext,
+    @Arg('key', () => String) key: string,
+    @AppArg() app: string | null,
+  ): Promise<boolean> {
+    return apps.one(scope, app).recurring.delete(key);
+  }
+
+  @FieldResolver(() => Template, { nullable: true })
+  template(
+    @Root() schedule: RecurringScheduleView,
+    @Ctx() { apps }: GatewayContext,
+  ): DomainTemplate | null {
+    return appOfRecord(apps, schedule).catalog.registry.find(schedule.templateId) ?? null;
+  }
+}

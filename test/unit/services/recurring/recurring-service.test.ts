@@ -1,0 +1,136 @@
+import { describe, expect, it } from '@jest/globals';
+import { createMemoryStores } from '../../../../src/infra/stores.js';
+import { nextRun } from '../../../../src/shared/cron-schedule.js';
+import { ChainedKeyedMutex } from '../../../../src/services/sending/keyed-mutex.js';
+import { SendService } from '../../../../src/services/sending/send-service.js';
+import {
+  RecurringService,
+  type RecurringTimers,
+} from '../../../../src/services/recurring/recurring-service.js';
+import { TemplateRegistry } from '../../../../src/services/templates/index.js';
+import { TemplateCatalog } from '../../../../src/services/templates/template-catalog.js';
+import { TEMPLATE } from '../../../helpers/delivery-harness.js';
+import { recordingLogger } from '../../../helpers/recording-logger.js';
+
+const APP = 'wxrecurring00001';
+const OPENID = 'oDstUser';
+
+/**
+ * The service on an injectable clock, with an engine that only records: a test plays the timer,
+ * stepping through nextRun across New York's two DST transitions of 2026.
+ */
+function setup(startAt: string) {
+  let now = new Date(startAt);
+  const stores = createMemoryStores();
+  const catalog = new TemplateCatalog(new TemplateRegistry([TEMPLATE]));
+  const logger = recordingLogger();
+  const sending = new SendService({
+    appId: APP,
+    catalog,
+    sender: {
+      sendSubscribeMessage: () => Promise.reject(new Error('prepare only')),
+    },
+    ledger: stores.ledger,
+    messages: stores.messages,
+    idempotency: stores.idempotency,
+    userMutex: new ChainedKeyedMutex(),
+    quotaPolicy: 'track',
+    logger,
+  });
+  const enqueued: string[] = [];
+  const timers: RecurringTimers = {
+    upsertRecurring: async () => undefined,
+    removeRecurring: async () => undefined,
+    enqueue: async (id) => void enqueued.push(id),
+  };
+  const service = new RecurringService({
+    appId: APP,
+    store: stores.recurring,
+    messages: stores.messages,
+    ledger: stores.ledger,
+    catalog,
+    sending,
+    engine: timers,
+    logger,
+    now: () => now,
+  });
+  const grant = async (n: number) => {
+    for (let i = 0; i < n; i++)
+      await stores.ledger.record(
+        { appId: APP, openid: OPENID, templateId: TEMPLATE.id },
+        { status: 'ACCEPT', longTerm: false, source: 'client', at: now },
+      );
+  };
+  /** Plays the engine's timer until `until`: each occurrence runs at its time. */
+  const play = async (key: string, until: string) => {
+    const schedule = (await stores.recurring.get(APP, key))!;
+    const keys: string[] = [];
+    for (let at = nextRun(schedule, now); at && at <= new Date(until); at = nextRun(schedule, at)) {
+      now = at;
+      const message = await service.runOccurrence(key, at);
+      if (message) keys.push(message.key!.slice(key.length + 1));
+    }
+    return keys;
+  };
+  return { service, stores, grant, play, enqueued, setNow: (iso: string) => (now = new Date(iso)) };
+}
+
+describe('RecurringService across DST in America/New_York', () => {
+  const input = (cron: string) => ({
+    key: 'ny',
+    openid: OPENID,
+    templateId: TEMPLATE.id,
+    data: { thing1: '提醒' },
+    cron,
+    timezone: 'America/New_York',
+  });
+
+  it('fall back: 01:30 daily runs once on the night 01:30 happens twice', async () => {
+    const t = setup('2026-10-30T12:00:00Z');
+    await t.grant(10);
+    const created = await t.service.upsert(input('30 1 * * *'));
+    expect(created.nextRunAt).toEqual(new Date('2026-10-31T05:30:00Z'));
+    expect(await t.play('ny', '2026-11-02T06:00:00Z')).toEqual([
+      '2026-10-31T05:30:00.000Z',
+      '2026-11-01T05:30:00.000Z',
+    ]);
+    const schedule = (await t.service.get('ny'))!;
+    expect(schedule).toMatchObject({ occurrences: 2, lastRunAt: new Date('2026-11-01T05:30:00Z') });
+    expect(schedule.nextRunAt).toEqual(new Date('2026-11-02T06:30:00Z'));
+  });
+
+  it('spring forward: 02:30 daily runs at 03:00 EDT on the night 02:30 does not exist', async () => {
+    const t = setup('2026-03-06T12:00:00Z');
+    await t.grant(10);
+    await t.service.upsert(input('30 2 * * *'));
+    expect(await t.play('ny', '2026-03-09T12:00:00Z')).toEqual([
+      '2026-03-07T07:30:00.000Z',
+      '2026-03-08T07:00:00.000Z',
+      '2026-03-09T06:30:00.000Z',
+    ]);
+    expect(t.enqueued).toHaveLength(3);
+  });
+
+  it('runs the same occurrence once, however often the engine fires it', async () => {
+    const t = setup('2026-10-30T12:00:00Z');
+    await t.grant(10);
+    await t.service.upsert(input('30 1 * * *'));
+    const at = new Date('2026-10-31T05:30:00Z');
+    t.setNow('2026-10-31T05:30:00Z');
+    expect(await t.service.runOccurrence('ny', at)).not.toBeNull();
+    expect(await t.service.runOccurrence('ny', at)).toBeNull();
+    await t.service.upsert(input('30 1 * * *')); // replaced: the same occurrence still runs once
+    expect(await t.service.runOccurrence('ny', at)).toBeNull();
+    expect(
+      (await t.stores.messages.list(APP, { scheduleKey: 'ny' }, { first: 10 })).totalCount,
+    ).toBe(1);
+  });
+
+  it('stops at limit: nextRunAt null, later occurrences make no message', async () => {
+    const t = setup('2026-10-30T12:00:00Z');
+    await t.grant(10);
+    await t.service.upsert({ ...input('30 1 * * *'), limit: 1 });
+    expect(await t.play('ny', '2026-11-03T12:00:00Z')).toEqual(['2026-10-31T05:30:00.000Z']);
+    expect(await t.service.get('ny')).toMatchObject({ occurrences: 1, nextRunAt: null });
+  });
+});
