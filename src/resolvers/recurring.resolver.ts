@@ -15,6 +15,10 @@ import { RecurringSchedule, RecurringScheduleInput } from '../schema/recurring.t
 import { Template } from '../schema/template.type.js';
 import type { RecurringScheduleView } from '../services/recurring/recurring-service.js';
 import { SCHEDULE_CURSOR } from '../services/recurring/recurring-store.js';
+import {
+  listSchedulesAcrossApps,
+  mergedScheduleCursor,
+} from '../services/recurring/schedules-across-apps.js';
 import type { Template as DomainTemplate } from '../services/templates/types.js';
 import { encodeCursor } from '../shared/page.js';
 import { AppArg } from './app-arg.js';
@@ -25,15 +29,23 @@ export const RecurringScheduleConnection = ConnectionOf(RecurringSchedule, 'Recu
 @Resolver(() => RecurringSchedule)
 export class RecurringResolver {
   @Authorized('reader')
-  @Query(() => RecurringScheduleConnection, { description: 'Recurring schedules, by key.' })
+  @Query(() => RecurringScheduleConnection, {
+    description:
+      'Recurring schedules by key (then app): of every app the key may see, or of `app`.',
+  })
   async recurringSchedules(
     @Ctx() { apps, scope }: GatewayContext,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @AppArg() app: string | null,
   ) {
-    const page = await apps.one(scope, app).recurring.list({ first: first ?? 20, after });
-    return toConnection(page, (schedule) => encodeCursor(SCHEDULE_CURSOR, schedule.key));
+    const visible = apps.forList(scope, app);
+    const page = await listSchedulesAcrossApps(visible, { first: first ?? 20, after });
+    return toConnection(page, (schedule) =>
+      visible.length === 1
+        ? encodeCursor(SCHEDULE_CURSOR, schedule.key)
+        : mergedScheduleCursor(schedule.key, appOfRecord(apps, schedule).name),
+    );
   }
 
   @Authorized('sender')
