@@ -193,7 +193,7 @@ async function engineCampaign(
     quotaPolicy: 'track',
     logger: silent,
   });
-  const campaignStore = createCampaignStore(redis, prefix);
+  const campaignStore = createCampaignStore(redis, prefix, BENCH_APP_ID);
   const delivery = await startDelivery({
     appId: BENCH_APP_ID,
     messages: stores.messages,

@@ -3,7 +3,16 @@ import { RedisCampaignStore } from '../services/campaigns/redis-campaign-store.j
 import type { CampaignStore } from '../services/campaigns/campaign-store.js';
 import type { RedisClient } from './redis/redis-connection.js';
 
-/** Campaigns live beside the other stores: in Redis under REDIS_PREFIX, or in this process. */
-export function createCampaignStore(redis: RedisClient | undefined, prefix: string): CampaignStore {
-  return redis ? new RedisCampaignStore(redis, prefix) : new MemoryCampaignStore();
+/**
+ * One app's campaigns, beside the other stores: in Redis under REDIS_PREFIX with the app's hash
+ * tag, or in this process.
+ */
+export function createCampaignStore(
+  redis: RedisClient | undefined,
+  prefix: string,
+  appId: string,
+): CampaignStore {
+  return redis
+    ? new RedisCampaignStore({ client: redis, prefix, appId })
+    : new MemoryCampaignStore();
 }

@@ -42,7 +42,7 @@ export async function createGatewayDelivery(
   app: AppConfig,
   parts: DeliveryParts,
 ): Promise<GatewayDelivery> {
-  const campaignStore = createCampaignStore(parts.redis, config.redisPrefix);
+  const campaignStore = createCampaignStore(parts.redis, config.redisPrefix, parts.appId);
   const lock = parts.redis
     ? new RedisLock({ client: parts.redis, prefix: config.redisPrefix })
     : new MemoryLock();

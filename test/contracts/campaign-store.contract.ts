@@ -14,7 +14,7 @@ export interface CampaignStoreFixture {
 
 let serial = 0;
 
-function campaign(overrides: Partial<CampaignRecord> = {}): CampaignRecord {
+export function campaign(overrides: Partial<CampaignRecord> = {}): CampaignRecord {
   const now = new Date();
   return {
     id: newMessageId(now),

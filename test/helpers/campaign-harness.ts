@@ -17,6 +17,7 @@ import {
   type HarnessOptions,
 } from './delivery-harness.js';
 import { deletePrefix, testRedisUrl, uniquePrefix } from './redis.js';
+import { startWeChatStub } from './wechat-stub.js';
 
 export interface CampaignHarness extends DeliveryHarness {
   campaignStore: CampaignStore;
@@ -40,9 +41,11 @@ export async function startCampaignHarness(
   const prefix = options.prefix ?? uniquePrefix('campaign');
   let redis: RedisClient | undefined;
   if (kind === 'bullmq') redis = await connectQueueRedis(testRedisUrl!);
-  const campaignStore = createCampaignStore(redis, prefix);
+  const stub = options.stub ?? (await startWeChatStub());
+  const campaignStore = createCampaignStore(redis, prefix, stub.appId);
   const h = await startDeliveryHarness(kind, {
     ...options,
+    stub,
     prefix,
     processor: { ...options.processor, campaignGate: new CampaignStatusGate(campaignStore, 50) },
   });
@@ -88,6 +91,8 @@ export async function startCampaignHarness(
     close: async () => {
       await campaigns.close();
       await h.close();
+      // The stub is made here (the campaign store needs its app id) unless the caller gave one.
+      if (!options.stub) await stub.close();
       if (redis) {
         if (!options.prefix) await deletePrefix(redis, prefix);
         await redis.close();

@@ -40,7 +40,7 @@ const appId = env('APP_ID');
 const lockMs = Number(env('LOCK_MS'));
 const redis = await connectQueueRedis(redisUrl);
 const stores = createRedisStores(redis, prefix);
-const campaignStore = createCampaignStore(redis, prefix);
+const campaignStore = createCampaignStore(redis, prefix, appId);
 const stack = createWeChatStack({
   apiBase: env('STUB_URL'),
   appId,

@@ -1,4 +1,6 @@
-// Key layout (base = `${prefix}:campaigns`):
+// Key layout (base = `${prefix}:{${appId}}:campaigns`, one store per app; the braces are a Redis
+// Cluster hash tag, so the app's campaign keys share one slot and the scripts may touch them
+// together):
 //   ${base}:rec:${id}          string  one campaign as JSON (dates as epoch ms)
 //   ${base}:aud:${id}          list    its fixed audience, in fan-out order
 //   ${base}:app:${appId}:all   zset    the app's campaigns (score 0, id: newest first by BYLEX)
@@ -74,11 +76,12 @@ return 1
 export class RedisCampaignStore implements CampaignStore {
   private readonly base: string;
 
-  constructor(
-    private readonly client: RedisClient,
-    prefix: string,
-  ) {
-    this.base = `${prefix}:campaigns`;
+  private readonly client: RedisClient;
+
+  /** `appId`: the app whose campaigns the store holds (its hash tag). */
+  constructor(deps: { client: RedisClient; prefix: string; appId: string }) {
+    this.client = deps.client;
+    this.base = `${deps.prefix}:{${deps.appId}}:campaigns`;
   }
 
   async create(record: CampaignRecord, openids: readonly string[] = []): Promise<void> {

@@ -91,7 +91,7 @@ describeRedis('a campaign across crashes (real processes, real Redis)', () => {
       return worker;
     };
     const stores = createRedisStores(client, prefix);
-    const campaigns = createCampaignStore(client, prefix);
+    const campaigns = createCampaignStore(client, prefix, stub.appId);
     return { stub, stores, campaigns, start };
   }
 
