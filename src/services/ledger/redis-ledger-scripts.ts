@@ -13,8 +13,16 @@ local base = ARGV[1]
 local FIELDS = { 'id', 'appId', 'openid', 'templateId', 'longTerm', 'status', 'remaining',
   'accepted', 'sent', 'source', 'createdAt', 'updatedAt' }
 
+-- Memoised: one run builds up to 18 index keys from the same template id and openid, and gsub
+-- with a function is the costliest step of building them.
+local escaped = {}
 local function esc(v)
-  return (string.gsub(v, '[%%:]', function(c) return string.format('%%%02X', string.byte(c)) end))
+  local e = escaped[v]
+  if e == nil then
+    e = (string.gsub(v, '[%%:]', function(c) return string.format('%%%02X', string.byte(c)) end))
+    escaped[v] = e
+  end
+  return e
 end
 
 local function recordKey(id) return base .. ':sub:' .. id end

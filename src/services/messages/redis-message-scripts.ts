@@ -8,8 +8,16 @@ import { LuaScript } from '../../infra/redis/redis-lua.js';
 const PRELUDE = `
 local base = ARGV[1]
 
+-- Memoised: one run builds up to 18 index keys from the same openid and template id, and gsub
+-- with a function is the costliest step of building them.
+local escaped = {}
 local function esc(v)
-  return (string.gsub(v, '[%%:]', function(c) return string.format('%%%02X', string.byte(c)) end))
+  local e = escaped[v]
+  if e == nil then
+    e = (string.gsub(v, '[%%:]', function(c) return string.format('%%%02X', string.byte(c)) end))
+    escaped[v] = e
+  end
+  return e
 end
 
 -- One sorted set per subset of (openid, template, status); free-text parts are escaped so that
@@ -118,7 +126,8 @@ return 1
  * one atomic step, so no two processes can both move a message out of a state.
  * KEYS[1] record hash. ARGV: base, id, allowed statuses comma-separated ('' = any), number of
  * fields to set, their field/value pairs, then the fields to delete (set to null).
- * Returns false for an unknown id, else { 1 applied | 0 refused, the record as HGETALL }.
+ * Returns false for an unknown id, else { 1 applied | 0 refused, the record as HGETALL before the
+ * patch } (the caller applies the patch it sent: cheaper than reading the record again).
  */
 export const updateMessage = new LuaScript(
   PRELUDE +
@@ -138,7 +147,7 @@ for i = 5 + 2 * nset, #ARGV do new[ARGV[i]] = nil end
 if nset > 0 then redis.call('HSET', key, unpack(ARGV, 5, 4 + 2 * nset)) end
 if #ARGV > 4 + 2 * nset then redis.call('HDEL', key, unpack(ARGV, 5 + 2 * nset)) end
 reindex(id, old, new)
-return { 1, redis.call('HGETALL', key) }
+return { 1, flat }
 `,
 );
 

@@ -118,8 +118,12 @@ export class RedisMessageStore implements MessageStore {
     );
     if (reply === null) return { applied: false, record: null };
     if (!Array.isArray(reply)) throw new Error('unexpected reply from the message update script');
-    const record = fromFlat(reply[1]!);
-    return reply[0] === 1 ? { applied: true, record } : { applied: false, record };
+    const stored = flatToHash(reply[1]!);
+    if (reply[0] !== 1) return { applied: false, record: fromHash(stored) };
+    // The script answers with the fields before the patch; what it wrote is exactly set and del.
+    for (let i = 0; i + 1 < set.length; i += 2) stored[set[i]!] = set[i + 1]!;
+    for (const name of del) delete stored[name];
+    return { applied: true, record: fromHash(stored) };
   }
 
   async findByKey(appId: string, key: string): Promise<MessageRecord | null> {
@@ -290,10 +294,14 @@ function timePrefix(ms: number): string {
 }
 
 function fromFlat(reply: LuaReply): MessageRecord {
+  return fromHash(flatToHash(reply));
+}
+
+function flatToHash(reply: LuaReply): Record<string, string> {
   if (!Array.isArray(reply)) throw new Error('unexpected message reply from Redis');
   const hash: Record<string, string> = {};
   for (let i = 0; i + 1 < reply.length; i += 2) hash[String(reply[i])] = String(reply[i + 1]);
-  return fromHash(hash);
+  return hash;
 }
 
 function fromHash(h: Record<string, string>): MessageRecord {
