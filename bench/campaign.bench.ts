@@ -6,7 +6,8 @@
  *  (2) at ratePerSecond 500: the achieved rate (first to last send at the stub) and this
  *      process's RSS growth;
  *  (3) the memory engine, the same two runs.
- * The ratios are printed last. Options: --holders N, --rate N.
+ * The ratios are printed last. Options: --holders N, --rate N, --concurrency N; --unthrottled-only
+ * runs (1) alone, --bullmq-only / --memory-only one unthrottled engine run without the raw loop.
  */
 import { Queue, Worker } from 'bullmq';
 import { Pool } from 'undici';
@@ -266,6 +267,14 @@ if (only) {
   process.exit(0);
 }
 const raw = await rawBullmq(stub, templateId);
+if (process.argv.includes('--unthrottled-only')) {
+  // The ratio that needs the most work, alone: a quicker loop while changing the engine.
+  const engine = await engineCampaign(stub, 'bullmq', UNTHROTTLED);
+  await stub.stop();
+  const ratio = engine.sends / engine.wallMs / (raw.sends / raw.wallMs);
+  console.log(`raw ${fmt(raw.sends / (raw.wallMs / 1000))}/s, engine ${fmt(engine.sends / (engine.wallMs / 1000))}/s: ratio ${fmt(ratio, 2)}`);
+  process.exit(0);
+}
 const bullFast = await engineCampaign(stub, 'bullmq', UNTHROTTLED);
 const memFast = await engineCampaign(stub, 'memory', UNTHROTTLED);
 const bullPaced = await engineCampaign(stub, 'bullmq', pacedRate);

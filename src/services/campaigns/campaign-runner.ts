@@ -268,6 +268,7 @@ export class CampaignRunner {
       inputHash: null,
       updatedAt: now,
     };
+    let fresh = true;
     try {
       await deps.messages.create(record);
     } catch (error) {
@@ -275,10 +276,11 @@ export class CampaignRunner {
       // Made before a restart: queue it again only if it is still waiting (a job is idempotent).
       const existing = await deps.messages.get(c.appId, record.id);
       if (existing?.status !== 'QUEUED' || status !== 'QUEUED') return;
+      fresh = false;
     }
     if (status === 'QUEUED') {
       await deps.engine
-        .enqueue(record.id, now, { priority: 'bulk' })
+        .enqueue(record.id, now, { priority: 'bulk', fresh })
         .catch((error: unknown) =>
           deps.logger.warn(
             { err: error, messageId: record.id },

@@ -108,7 +108,7 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
   async enqueue(messageId: string, runAt: Date, options: EnqueueOptions = {}): Promise<void> {
     const queue = this.requireQueue();
     // An active job cannot be removed (0): it re-reads the message and acts on its new state.
-    await queue.remove(messageId);
+    if (!options.fresh) await queue.remove(messageId);
     await queue.add(
       JOB_NAME,
       {},

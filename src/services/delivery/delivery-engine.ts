@@ -30,6 +30,11 @@ export type JobOutcome =
 export interface EnqueueOptions {
   /** Bulk sends (campaigns) give way to every other due job of the app. */
   priority?: 'normal' | 'bulk';
+  /**
+   * The message was created just now, so no job of it can exist: the engine skips looking for
+   * one to replace (with BullMQ, a script run per message).
+   */
+  fresh?: boolean;
 }
 
 /** `attempt` counts earlier `retry` outcomes of this job (0 on its first run). */

@@ -11,7 +11,7 @@ import {
   type MessageStore,
 } from '../messages/message-store.js';
 import type { SendService } from '../sending/send-service.js';
-import type { DeliveryEngine, EngineKind, RateLimit } from './delivery-engine.js';
+import type { DeliveryEngine, EngineKind, EnqueueOptions, RateLimit } from './delivery-engine.js';
 import {
   inputHash,
   resolveWhen,
@@ -123,7 +123,9 @@ export class DeliveryService {
       if (!winner) throw error;
       return this.sameInput(winner, hash);
     }
-    await this.enqueue(record.id, when.kind === 'trigger' ? when.trigger.timeoutAt : when.sendAt);
+    await this.enqueue(record.id, when.kind === 'trigger' ? when.trigger.timeoutAt : when.sendAt, {
+      fresh: true,
+    });
     return record;
   }
 
@@ -280,9 +282,9 @@ export class DeliveryService {
   }
 
   /** The sweeper re-enqueues a message whose job could not be added now. */
-  private async enqueue(id: string, at: Date): Promise<void> {
+  private async enqueue(id: string, at: Date, options: EnqueueOptions = {}): Promise<void> {
     try {
-      await this.deps.engine.enqueue(id, at);
+      await this.deps.engine.enqueue(id, at, options);
     } catch (error) {
       this.deps.logger.warn(
         { err: error, messageId: id },
