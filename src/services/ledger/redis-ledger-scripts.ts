@@ -7,8 +7,12 @@ import { LuaScript } from '../../infra/redis/redis-lua.js';
 // Lua string comparison follows the server's locale, so positions are only ever compared by
 // Redis itself (BYLEX ranges, ZLEXCOUNT), never with `<` in Lua.
 
-const PRELUDE = `
-local base = ARGV[1]
+/**
+ * Shared helpers, given the Lua expression of the app's ledger key base (ARGV[1] in the ledger's own
+ * scripts; a script that also includes the message helpers passes another argument).
+ */
+export const ledgerPrelude = (base: string) => `
+local base = ${base}
 
 local FIELDS = { 'id', 'appId', 'openid', 'templateId', 'longTerm', 'status', 'remaining',
   'accepted', 'sent', 'source', 'createdAt', 'updatedAt' }
@@ -109,85 +113,91 @@ end
 `;
 
 /**
- * KEYS[1] record hash. ARGV: base, appId, openid, templateId, id, op, atMs, op arguments.
- * Mirrors ledger-rules.ts; returns the record as a flat field/value array, false when there is
- * none, or 1/0 for `reserve`.
+ * ledgerOp(key, appId, openid, templateId, id, op, atMs, op arguments a1…a3) mirrors
+ * ledger-rules.ts; returns the record as a flat field/value array, false when there is none, or
+ * 1/0 for `reserve`.
  */
-export const applyLedgerOp = new LuaScript(
-  PRELUDE +
-    `
-local key = KEYS[1]
-local appId, openid, templateId, id, op, at = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
-local old = load(key)
-local r = nil
-if old then r = copy(old) end
+export const LEDGER_OP = `
+local function ledgerOp(key, appId, openid, templateId, id, op, at, a1, a2, a3)
+  local old = load(key)
+  local r = nil
+  if old then r = copy(old) end
 
-if op == 'record' then
-  local status, longTerm, source = ARGV[8], ARGV[9], ARGV[10]
-  if not r then
-    r = { id = id, appId = appId, openid = openid, templateId = templateId, longTerm = longTerm,
-      status = 'FILTER', accepted = '0', sent = '0', source = source, createdAt = at, updatedAt = at }
-    if longTerm == '0' then r.remaining = '0' end
+  if op == 'record' then
+    local status, longTerm, source = a1, a2, a3
+    if not r then
+      r = { id = id, appId = appId, openid = openid, templateId = templateId, longTerm = longTerm,
+        status = 'FILTER', accepted = '0', sent = '0', source = source, createdAt = at, updatedAt = at }
+      if longTerm == '0' then r.remaining = '0' end
+      if status == 'FILTER' then
+        save(key, nil, r)
+        return flat(r)
+      end
+    end
     if status == 'FILTER' then
-      save(key, nil, r)
-      return flat(r)
-    end
-  end
-  if status == 'FILTER' then
-    r.updatedAt = at
-  else
-    r.longTerm, r.status, r.source, r.updatedAt = longTerm, status, source, at
-    if status == 'ACCEPT' then
-      r.accepted = tostring(tonumber(r.accepted) + 1)
-      if longTerm == '1' then r.remaining = nil else r.remaining = tostring(tonumber(r.remaining or '0') + 1) end
-    elseif status == 'REJECT' then
-      -- a popup REJECT keeps the credits of earlier accepts (see ledger-rules.ts)
-      if longTerm == '1' then r.remaining = nil else r.remaining = r.remaining or '0' end
+      r.updatedAt = at
     else
-      if longTerm == '1' then r.remaining = nil else r.remaining = '0' end
+      r.longTerm, r.status, r.source, r.updatedAt = longTerm, status, source, at
+      if status == 'ACCEPT' then
+        r.accepted = tostring(tonumber(r.accepted) + 1)
+        if longTerm == '1' then r.remaining = nil else r.remaining = tostring(tonumber(r.remaining or '0') + 1) end
+      elseif status == 'REJECT' then
+        -- a popup REJECT keeps the credits of earlier accepts (see ledger-rules.ts)
+        if longTerm == '1' then r.remaining = nil else r.remaining = r.remaining or '0' end
+      else
+        if longTerm == '1' then r.remaining = nil else r.remaining = '0' end
+      end
     end
+    save(key, old, r)
+    return flat(r)
+  end
+
+  if not r then
+    if op == 'reserve' then return 0 end
+    return false
+  end
+
+  if op == 'reserve' then
+    if r.longTerm == '1' then
+      if r.status == 'ACCEPT' then return 1 end
+      return 0
+    end
+    local remaining = tonumber(r.remaining or '0')
+    if remaining <= 0 then return 0 end
+    r.remaining, r.updatedAt = tostring(remaining - 1), at
+    save(key, old, r)
+    return 1
+  elseif op == 'release' then
+    -- only while the record still grants: a revoked permission must not come back (see ledger-rules.ts)
+    if r.longTerm == '1' then return false end
+    local grants = r.status == 'ACCEPT' or (r.status == 'REJECT' and tonumber(r.remaining or '0') > 0)
+    if not grants then return false end
+    r.remaining, r.updatedAt = tostring(tonumber(r.remaining or '0') + 1), at
+  elseif op == 'sent' then
+    r.sent, r.updatedAt = tostring(tonumber(r.sent) + 1), at
+    if a1 == '0' and r.longTerm == '0' then
+      r.remaining = tostring(math.max(0, tonumber(r.remaining or '0') - 1))
+    end
+  elseif op == 'noCredit' then
+    if r.longTerm == '1' then return false end
+    r.remaining, r.updatedAt = '0', at
+  elseif op == 'revoke' then
+    r.status, r.source, r.updatedAt = 'REJECT', a1, at
+    if r.longTerm == '1' then r.remaining = nil else r.remaining = '0' end
+  else
+    return redis.error_reply('unknown ledger op ' .. op)
   end
   save(key, old, r)
   return flat(r)
 end
+`;
 
-if not r then
-  if op == 'reserve' then return 0 end
-  return false
-end
-
-if op == 'reserve' then
-  if r.longTerm == '1' then
-    if r.status == 'ACCEPT' then return 1 end
-    return 0
-  end
-  local remaining = tonumber(r.remaining or '0')
-  if remaining <= 0 then return 0 end
-  r.remaining, r.updatedAt = tostring(remaining - 1), at
-  save(key, old, r)
-  return 1
-elseif op == 'release' then
-  -- only while the record still grants: a revoked permission must not come back (see ledger-rules.ts)
-  if r.longTerm == '1' then return false end
-  local grants = r.status == 'ACCEPT' or (r.status == 'REJECT' and tonumber(r.remaining or '0') > 0)
-  if not grants then return false end
-  r.remaining, r.updatedAt = tostring(tonumber(r.remaining or '0') + 1), at
-elseif op == 'sent' then
-  r.sent, r.updatedAt = tostring(tonumber(r.sent) + 1), at
-  if ARGV[8] == '0' and r.longTerm == '0' then
-    r.remaining = tostring(math.max(0, tonumber(r.remaining or '0') - 1))
-  end
-elseif op == 'noCredit' then
-  if r.longTerm == '1' then return false end
-  r.remaining, r.updatedAt = '0', at
-elseif op == 'revoke' then
-  r.status, r.source, r.updatedAt = 'REJECT', ARGV[8], at
-  if r.longTerm == '1' then r.remaining = nil else r.remaining = '0' end
-else
-  return redis.error_reply('unknown ledger op ' .. op)
-end
-save(key, old, r)
-return flat(r)
+/** KEYS[1] record hash. ARGV: base, appId, openid, templateId, id, op, atMs, op arguments. */
+export const applyLedgerOp = new LuaScript(
+  ledgerPrelude('ARGV[1]') +
+    LEDGER_OP +
+    `
+return ledgerOp(KEYS[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
 `,
 );
 
@@ -201,7 +211,7 @@ return flat(r)
  * page is one BYLEX range (O(log n + page)) and the count one ZCARD.
  */
 export const listLedger = new LuaScript(
-  PRELUDE +
+  ledgerPrelude('ARGV[1]') +
     `
 local openid, status, quotaFilter, templateId, after = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local limit = tonumber(ARGV[7])

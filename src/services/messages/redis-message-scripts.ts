@@ -5,7 +5,8 @@ import { LuaScript } from '../../infra/redis/redis-lua.js';
 // leave the indexes of the stored status, which only the script sees; fine on a single Redis or
 // a replica set, not on Redis Cluster.
 
-const PRELUDE = `
+/** Shared helpers; the app's message key base is ARGV[1] in every script that includes them. */
+export const MESSAGE_PRELUDE = `
 local base = ARGV[1]
 
 -- Memoised: one run builds up to 18 index keys from the same openid and template id, and gsub
@@ -48,7 +49,7 @@ end
 // (score 0, lexical by id), the campaign and schedule indexes, and the due-time index of a
 // pending status (see dueTime in message-store.ts: the two adapters must agree). `held` is the
 // set of HELD messages waiting for one (trigger name, matchKey).
-const INDEXING = `
+export const MESSAGE_INDEXING = `
 local PENDING = { SCHEDULED = true, QUEUED = true, HELD = true, SENDING = true }
 
 local function dueScore(f)
@@ -98,13 +99,38 @@ end
 `;
 
 /**
+ * patchMessage(key, id, allowed, setFrom, nset, delTo): ARGV[setFrom …] holds nset field/value
+ * pairs to set and the rest up to ARGV[delTo] the fields to delete. `allowed` is a comma-separated
+ * status list ('' = any). Returns false for an unknown id, else { 1 applied | 0 refused, the
+ * record as HGETALL before the patch }.
+ */
+export const MESSAGE_PATCH = `
+local function patchMessage(key, id, allowed, setFrom, nset, delTo)
+  local flat = redis.call('HGETALL', key)
+  if #flat == 0 then return false end
+  local old = toTable(flat)
+  if allowed ~= '' and not string.find(',' .. allowed .. ',', ',' .. old.status .. ',', 1, true) then
+    return { 0, flat }
+  end
+  local new = toTable(flat)
+  local setTo, delFrom = setFrom + 2 * nset - 1, setFrom + 2 * nset
+  for i = setFrom, setTo, 2 do new[ARGV[i]] = ARGV[i + 1] end
+  for i = delFrom, delTo do new[ARGV[i]] = nil end
+  if nset > 0 then redis.call('HSET', key, unpack(ARGV, setFrom, setTo)) end
+  if delTo >= delFrom then redis.call('HDEL', key, unpack(ARGV, delFrom, delTo)) end
+  reindex(id, old, new)
+  return { 1, flat }
+end
+`;
+
+/**
  * Creates a message with its indexes, its msgid and its caller key.
  * KEYS[1] record hash. ARGV: base, id, field/value pairs.
  * Returns 1 when stored, 0 when the id exists, or the id of the message already holding the key.
  */
 export const createMessage = new LuaScript(
-  PRELUDE +
-    INDEXING +
+  MESSAGE_PRELUDE +
+    MESSAGE_INDEXING +
     `
 local key, id = KEYS[1], ARGV[2]
 if redis.call('EXISTS', key) == 1 then return 0 end
@@ -130,24 +156,12 @@ return 1
  * patch } (the caller applies the patch it sent: cheaper than reading the record again).
  */
 export const updateMessage = new LuaScript(
-  PRELUDE +
-    INDEXING +
+  MESSAGE_PRELUDE +
+    MESSAGE_INDEXING +
+    MESSAGE_PATCH +
     `
-local key, id = KEYS[1], ARGV[2]
-local flat = redis.call('HGETALL', key)
-if #flat == 0 then return false end
-local old = toTable(flat)
-if ARGV[3] ~= '' and not string.find(',' .. ARGV[3] .. ',', ',' .. old.status .. ',', 1, true) then
-  return { 0, flat }
-end
-local new = toTable(flat)
 local nset = tonumber(ARGV[4])
-for i = 5, 4 + 2 * nset, 2 do new[ARGV[i]] = ARGV[i + 1] end
-for i = 5 + 2 * nset, #ARGV do new[ARGV[i]] = nil end
-if nset > 0 then redis.call('HSET', key, unpack(ARGV, 5, 4 + 2 * nset)) end
-if #ARGV > 4 + 2 * nset then redis.call('HDEL', key, unpack(ARGV, 5 + 2 * nset)) end
-reindex(id, old, new)
-return { 1, flat }
+return patchMessage(KEYS[1], ARGV[2], ARGV[3], 5, nset, #ARGV)
 `,
 );
 
@@ -162,7 +176,7 @@ return { 1, flat }
  * Returns { totalCount, { HGETALL, ... } }.
  */
 export const listMessages = new LuaScript(
-  PRELUDE +
+  MESSAGE_PRELUDE +
     `
 local function given(v) if v == '' then return nil end return v end
 local openid, template = given(ARGV[2]), given(ARGV[3])
@@ -232,7 +246,7 @@ return items
  * KEYS none. ARGV: base, trigger name, matchKey. Returns { HGETALL, ... }.
  */
 export const listHeldMessages = new LuaScript(
-  PRELUDE +
+  MESSAGE_PRELUDE +
     `
 local items = {}
 for _, id in ipairs(redis.call('SMEMBERS', base .. ':held:' .. esc(ARGV[2]) .. ':' .. esc(ARGV[3]))) do
@@ -248,7 +262,7 @@ return items
  * KEYS none. ARGV: base, campaignId. Returns { status, count, status, count, ... }.
  */
 export const countCampaignMessages = new LuaScript(
-  PRELUDE +
+  MESSAGE_PRELUDE +
     `
 local counts = {}
 for _, id in ipairs(redis.call('ZRANGE', base .. ':idx:c:' .. esc(ARGV[2]), 0, -1)) do
@@ -268,8 +282,8 @@ return out
  * further ahead than the retention period. At most 10 × limit ids are looked at per call.
  */
 export const pruneMessages = new LuaScript(
-  PRELUDE +
-    INDEXING +
+  MESSAGE_PRELUDE +
+    MESSAGE_INDEXING +
     `
 local WAITING = { SCHEDULED = true, HELD = true, QUEUED = true }
 local all = subsetKey(nil, nil, nil)
