@@ -328,6 +328,7 @@ async function createApp(
     ledger: stores.ledger,
     messages: stores.messages,
     idempotency: stores.idempotency,
+    sentRecorder: stores.sentRecorder,
     userMutex,
     quotaPolicy: app.quotaPolicy,
     logger,

@@ -79,6 +79,7 @@ export async function startWorker(
         ledger: stores.ledger,
         messages: stores.messages,
         idempotency: stores.idempotency,
+        sentRecorder: stores.sentRecorder,
         userMutex,
         quotaPolicy: app.quotaPolicy,
         logger: appLogger,

@@ -92,6 +92,7 @@ function startEngine(
     catalog: parts.catalog,
     sender: parts.sender,
     sending: parts.sending,
+    sentRecorder: parts.stores.sentRecorder,
     userMutex: parts.userMutex,
     quotaPolicy: app.quotaPolicy,
     logger: parts.logger,

@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger.js';
 import { BullmqStatusNotifier } from '../services/delivery/status-webhook/bullmq-status-notifier.js';
 import { MemoryStatusNotifier } from '../services/delivery/status-webhook/memory-status-notifier.js';
 import { NotifyingMessageStore } from '../services/delivery/status-webhook/notifying-message-store.js';
+import { NotifyingSentRecorder } from '../services/delivery/status-webhook/notifying-sent-recorder.js';
 import { connectQueueRedis } from './redis/queue-connection.js';
 import type { Stores } from './stores.js';
 
@@ -29,7 +30,11 @@ export async function withStatusWebhook(
       })
     : new MemoryStatusNotifier(target, log);
   return {
-    stores: { ...stores, messages: new NotifyingMessageStore(stores.messages, notifier) },
+    stores: {
+      ...stores,
+      messages: new NotifyingMessageStore(stores.messages, notifier),
+      sentRecorder: new NotifyingSentRecorder(stores.sentRecorder, notifier),
+    },
     close: () => notifier.close(),
   };
 }

@@ -15,6 +15,8 @@ import { RedisIdempotencyStore } from '../services/sending/idempotency/redis-ide
 import { MemoryPushDedup } from '../services/push/dedup-store/memory-push-dedup.js';
 import { RedisPushDedup } from '../services/push/dedup-store/redis-push-dedup.js';
 import { withOutageErrors } from './redis/store-unavailable.js';
+import { RedisSentRecorder } from '../services/sending/redis-sent-recorder.js';
+import { SeparateSentRecorder, type SentRecorder } from '../services/sending/sent-recorder.js';
 
 /** Every storage port the gateway needs, from one backend. */
 export interface Stores {
@@ -23,17 +25,22 @@ export interface Stores {
   idempotency: IdempotencyStore;
   pushDedup: PushDedup;
   recurring: RecurringScheduleStore;
+  /** Marks a send SENT and counts it in the ledger: one script with Redis. */
+  sentRecorder: SentRecorder;
 }
 
 /** In-process stores: the default without Redis. `now` (ms) drives TTL expiry, for tests. */
 export function createMemoryStores(opts: { now?: () => number } = {}): Stores {
   const now = opts.now ?? Date.now;
+  const ledger = new MemoryLedgerStore();
+  const messages = new MemoryMessageStore();
   return {
-    ledger: new MemoryLedgerStore(),
-    messages: new MemoryMessageStore(),
+    ledger,
+    messages,
     idempotency: new MemoryIdempotencyStore({ now }),
     pushDedup: new MemoryPushDedup({ now }),
     recurring: new MemoryRecurringScheduleStore(),
+    sentRecorder: new SeparateSentRecorder(messages, ledger),
   };
 }
 
@@ -51,5 +58,6 @@ export function createRedisStores(client: RedisClient, prefix: string): Stores {
     idempotency: withOutageErrors(new RedisIdempotencyStore(options)),
     pushDedup: withOutageErrors(new RedisPushDedup(options)),
     recurring: withOutageErrors(new RedisRecurringScheduleStore(options)),
+    sentRecorder: withOutageErrors(new RedisSentRecorder(options)),
   };
 }

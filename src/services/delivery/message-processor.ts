@@ -8,6 +8,7 @@ import { hasQuota, type LedgerStore, type SubscriptionKey } from '../ledger/ledg
 import type { MessagePatch, MessageRecord, MessageStore } from '../messages/message-store.js';
 import type { KeyedMutex } from '../sending/keyed-mutex.js';
 import type { SubscribeMessageSender } from '../sending/send-service.js';
+import { SeparateSentRecorder, type SentRecorder } from '../sending/sent-recorder.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { WeChatErrcode } from '../wechat/client/errcodes.js';
 import { TransportError } from '../wechat/client/http-transport.js';
@@ -36,6 +37,8 @@ export interface MessageProcessorDeps {
   quotaReset?: { minute(now: Date): Date; day(now: Date): Date };
   /** Whether a campaign's message may go now (paused: it stays QUEUED; cancelled: SKIPPED). */
   campaignGate?: CampaignGate;
+  /** Records an accepted send in the log and the ledger; by default the two stores in turn. */
+  sentRecorder?: SentRecorder;
 }
 
 const READY = ['SCHEDULED', 'QUEUED'] as const;
@@ -50,9 +53,11 @@ const HOLD_RECHECK_MS = 10_000;
  */
 export class MessageProcessor {
   private readonly now: () => Date;
+  private readonly sentRecorder: SentRecorder;
 
   constructor(private readonly deps: MessageProcessorDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.sentRecorder = deps.sentRecorder ?? new SeparateSentRecorder(deps.messages, deps.ledger);
   }
 
   async process(messageId: string, attempt: number): Promise<JobOutcome> {
@@ -147,16 +152,22 @@ export class MessageProcessor {
         lang: message.lang as Lang,
         data: message.data,
       });
-      const sent = await this.move(message, ['SENDING'], {
-        status: 'SENT',
-        msgid: outcome.msgid,
-        attempts: attemptsBefore + outcome.attempts,
-        sentAt: this.now(),
-        errcode: null,
-        errmsg: null,
-      });
-      if (sent) report.finished(sent);
-      await deps.ledger.recordSent(key, { reserved, at: this.now() });
+      const sent = await this.sentRecorder.recordSent(
+        deps.appId,
+        message.id,
+        ['SENDING'],
+        {
+          status: 'SENT',
+          msgid: outcome.msgid,
+          attempts: attemptsBefore + outcome.attempts,
+          sentAt: this.now(),
+          errcode: null,
+          errmsg: null,
+          updatedAt: this.now(),
+        },
+        { key, reserved, at: this.now() },
+      );
+      if (sent.applied) report.finished(sent.record);
       return { kind: 'done' };
     } catch (error) {
       const final = await this.failed(error, message, key, reserved, attempt);

@@ -16,6 +16,7 @@ import { DeliveryService } from './delivery-service.js';
 import { DeliverySweeper } from './delivery-sweeper.js';
 import { MemoryDeliveryEngine } from './memory-delivery-engine.js';
 import { MessageProcessor, type MessageProcessorDeps } from './message-processor.js';
+import type { SentRecorder } from '../sending/sent-recorder.js';
 
 export interface StartDeliveryOptions {
   appId: string;
@@ -44,6 +45,8 @@ export interface StartDeliveryOptions {
     MessageProcessorDeps,
     'maxRetries' | 'random' | 'quotaReset' | 'now' | 'campaignGate'
   >;
+  /** Records accepted sends (one Redis script with the Redis stores). */
+  sentRecorder?: SentRecorder;
 }
 
 export interface Delivery {
@@ -110,6 +113,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Deli
       quotaPolicy: options.quotaPolicy,
       logger,
       observer: options.observer,
+      sentRecorder: options.sentRecorder,
       ...options.processor,
     });
     await engine.start((id, info) => processor.process(id, info.attempt), {

@@ -159,12 +159,20 @@ export class RedisLedgerStore implements LedgerStore {
   }
 
   private base(appId: string): string {
-    return `${this.options.prefix}:{${appId}}:ledger`;
+    return ledgerKeyBase(this.options.prefix, appId);
   }
 
   private recordKey(key: SubscriptionKey): string {
-    return `${this.base(key.appId)}:sub:${subscriptionId(key.openid, key.templateId)}`;
+    return ledgerRecordKey(this.options.prefix, key);
   }
+}
+
+export function ledgerKeyBase(prefix: string, appId: string): string {
+  return `${prefix}:{${appId}}:ledger`;
+}
+
+export function ledgerRecordKey(prefix: string, key: SubscriptionKey): string {
+  return `${ledgerKeyBase(prefix, key.appId)}:sub:${subscriptionId(key.openid, key.templateId)}`;
 }
 
 function parseRecord(reply: LuaReply): SubscriptionRecord | null {

@@ -116,14 +116,7 @@ export class RedisMessageStore implements MessageStore {
         ...del,
       ],
     );
-    if (reply === null) return { applied: false, record: null };
-    if (!Array.isArray(reply)) throw new Error('unexpected reply from the message update script');
-    const stored = flatToHash(reply[1]!);
-    if (reply[0] !== 1) return { applied: false, record: fromHash(stored) };
-    // The script answers with the fields before the patch; what it wrote is exactly set and del.
-    for (let i = 0; i + 1 < set.length; i += 2) stored[set[i]!] = set[i + 1]!;
-    for (const name of del) delete stored[name];
-    return { applied: true, record: fromHash(stored) };
+    return patchResult(reply, set, del);
   }
 
   async findByKey(appId: string, key: string): Promise<MessageRecord | null> {
@@ -255,16 +248,36 @@ export class RedisMessageStore implements MessageStore {
   }
 
   private base(appId: string): string {
-    return `${this.options.prefix}:{${appId}}:msg`;
+    return messageKeyBase(this.options.prefix, appId);
   }
 
   private recordKey(appId: string, id: string): string {
-    return `${this.base(appId)}:rec:${id}`;
+    return messageRecordKey(this.options.prefix, appId, id);
   }
 }
 
+export function messageKeyBase(prefix: string, appId: string): string {
+  return `${prefix}:{${appId}}:msg`;
+}
+
+export function messageRecordKey(prefix: string, appId: string, id: string): string {
+  return `${messageKeyBase(prefix, appId)}:rec:${id}`;
+}
+
+/** What a patchMessage script answered (see MESSAGE_PATCH), for the patch `set`/`del` it was sent. */
+export function patchResult(reply: LuaReply, set: string[], del: string[]): TransitionResult {
+  if (reply === null) return { applied: false, record: null };
+  if (!Array.isArray(reply)) throw new Error('unexpected reply from a message patch script');
+  const stored = flatToHash(reply[1]!);
+  if (reply[0] !== 1) return { applied: false, record: fromHash(stored) };
+  // The script answers with the fields before the patch; what it wrote is exactly set and del.
+  for (let i = 0; i + 1 < set.length; i += 2) stored[set[i]!] = set[i + 1]!;
+  for (const name of del) delete stored[name];
+  return { applied: true, record: fromHash(stored) };
+}
+
 /** Field/value pairs to HSET and field names to HDEL (null values); undefined means untouched. */
-function toFields(fields: Partial<MessageRecord>): { set: string[]; del: string[] } {
+export function toFields(fields: Partial<MessageRecord>): { set: string[]; del: string[] } {
   const set: string[] = [];
   const del: string[] = [];
   for (const [name, value] of Object.entries(fields) as [string, unknown][]) {

@@ -15,6 +15,7 @@ import type { Logger } from '../../shared/logger.js';
 import { noopObserver, type Observer } from '../../shared/observer.js';
 import {
   directSendFields,
+  MessageNotFoundError,
   newMessageId,
   type MessageRecord,
   type MessageStore,
@@ -32,6 +33,7 @@ import type { KeyedMutex } from './keyed-mutex.js';
 import { normalizeTemplateData } from './normalize-data.js';
 import { assertMiniProgramPage } from './page-path.js';
 import { SendReport } from './send-report.js';
+import { SeparateSentRecorder, type SentRecorder } from './sent-recorder.js';
 
 export interface SendRequest {
   openid: string;
@@ -76,6 +78,8 @@ export interface SendServiceDeps {
   idempotencyLeaseSeconds?: number;
   /** How long a duplicate request waits for the original one to finish. */
   duplicateWaitMs?: number;
+  /** Records an accepted send in the log and the ledger; by default the two stores in turn. */
+  sentRecorder?: SentRecorder;
 }
 
 /**
@@ -86,9 +90,11 @@ export interface SendServiceDeps {
  */
 export class SendService {
   private readonly clock: Clock;
+  private readonly sentRecorder: SentRecorder;
 
   constructor(private readonly deps: SendServiceDeps) {
     this.clock = deps.now ?? systemClock;
+    this.sentRecorder = deps.sentRecorder ?? new SeparateSentRecorder(deps.messages, deps.ledger);
   }
 
   private now(): Date {
@@ -334,15 +340,21 @@ export class SendService {
     // the credit stays spent, the idempotency key stays pinned, and the record, left SENDING,
     // becomes UNKNOWN for the sweeper and the sent event to settle.
     try {
-      const sent = await deps.messages.update(deps.appId, messageId, {
-        status: 'SENT',
-        msgid: outcome.msgid,
-        attempts: outcome.attempts,
-        sentAt: this.now(),
-        updatedAt: this.now(),
-      });
-      await deps.ledger.recordSent(key, { reserved, at: this.now() });
-      return sent;
+      const sent = await this.sentRecorder.recordSent(
+        deps.appId,
+        messageId,
+        null,
+        {
+          status: 'SENT',
+          msgid: outcome.msgid,
+          attempts: outcome.attempts,
+          sentAt: this.now(),
+          updatedAt: this.now(),
+        },
+        { key, reserved, at: this.now() },
+      );
+      if (!sent.applied) throw new MessageNotFoundError(deps.appId, messageId);
+      return sent.record;
     } catch (error) {
       logger.error(
         { err: error, messageId, msgid: outcome.msgid },

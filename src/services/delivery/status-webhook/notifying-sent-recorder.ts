@@ -1,0 +1,28 @@
+import type {
+  MessagePatch,
+  MessageStatus,
+  TransitionResult,
+} from '../../messages/message-store.js';
+import type { SentCredit, SentRecorder } from '../../sending/sent-recorder.js';
+import { REPORTED_STATUSES, type StatusNotifier } from './status-notifier.js';
+
+/** The sent recorder, reporting the SENT it writes like NotifyingMessageStore reports the rest. */
+export class NotifyingSentRecorder implements SentRecorder {
+  constructor(
+    private readonly inner: SentRecorder,
+    private readonly notifier: StatusNotifier,
+  ) {}
+
+  async recordSent(
+    appId: string,
+    id: string,
+    from: readonly MessageStatus[] | null,
+    patch: MessagePatch,
+    credit: SentCredit,
+  ): Promise<TransitionResult> {
+    const result = await this.inner.recordSent(appId, id, from, patch, credit);
+    if (result.applied && REPORTED_STATUSES.has(result.record.status))
+      await this.notifier.notify(result.record);
+    return result;
+  }
+}

@@ -1,0 +1,55 @@
+import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
+import {
+  MESSAGE_STATUSES,
+  type MessagePatch,
+  type MessageStatus,
+  type MessageStore,
+  type TransitionResult,
+} from '../messages/message-store.js';
+
+/** How a send WeChat accepted counts against the user's credit. */
+export interface SentCredit {
+  key: SubscriptionKey;
+  /** The credit was taken before the call (QUOTA_POLICY=enforce), so it is not taken again. */
+  reserved: boolean;
+  at: Date;
+}
+
+/**
+ * Records a send WeChat accepted: the ledger counts it whatever became of the message meanwhile
+ * (the credit is spent either way), and the message moves to SENT if it is still in one of `from`.
+ * With Redis both happen in one script (one round trip, one atomic step); in memory, in turn.
+ */
+export interface SentRecorder {
+  /**
+   * `from` are the statuses the message may be in (compare-and-set); null admits any. An unknown
+   * message is `{ applied: false, record: null }`.
+   */
+  recordSent(
+    appId: string,
+    id: string,
+    from: readonly MessageStatus[] | null,
+    patch: MessagePatch,
+    credit: SentCredit,
+  ): Promise<TransitionResult>;
+}
+
+/** The two stores' own operations in turn: for the memory stores, where nothing can interleave. */
+export class SeparateSentRecorder implements SentRecorder {
+  constructor(
+    private readonly messages: MessageStore,
+    private readonly ledger: LedgerStore,
+  ) {}
+
+  async recordSent(
+    appId: string,
+    id: string,
+    from: readonly MessageStatus[] | null,
+    patch: MessagePatch,
+    credit: SentCredit,
+  ): Promise<TransitionResult> {
+    const result = await this.messages.transition(appId, id, from ?? MESSAGE_STATUSES, patch);
+    await this.ledger.recordSent(credit.key, { reserved: credit.reserved, at: credit.at });
+    return result;
+  }
+}
