@@ -13,7 +13,7 @@ import { startPrivateRedis, type PrivateRedis } from '../../helpers/private-redi
 import { deletePrefix, describeRedis, testRedisUrl, uniquePrefix } from '../../helpers/redis.js';
 import { startWeChatStub, type WeChatStub } from '../../helpers/wechat-stub.js';
 
-const CHILD = new URL('../../helpers/campaign-worker-child.ts', import.meta.url).pathname;
+const CHILD = new URL('../../helpers/worker-child.ts', import.meta.url).pathname;
 const AUDIENCE = 60;
 
 interface Worker {

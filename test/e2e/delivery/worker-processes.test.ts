@@ -5,7 +5,7 @@ import { startDeliveryHarness, type DeliveryHarness } from '../../helpers/delive
 import { deletePrefix, describeRedis, testRedisUrl, uniquePrefix } from '../../helpers/redis.js';
 import { startWeChatStub, type WeChatStub } from '../../helpers/wechat-stub.js';
 
-const CHILD = new URL('../../helpers/delivery-worker-child.ts', import.meta.url).pathname;
+const CHILD = new URL('../../helpers/worker-child.ts', import.meta.url).pathname;
 const WORKER_MAIN = new URL('../../../src/worker-main.ts', import.meta.url).pathname;
 
 interface Running {

@@ -1,7 +1,10 @@
-// A worker process with campaigns, for crash tests: works one app's BullMQ queue and drives its
-// campaigns against the WeChat stub. On start it creates (or, restarted, finds by its key) a
-// campaign to CAMPAIGN_OPENIDS openids `oCrash<n>` at CAMPAIGN_RATE, and prints "campaign <id>".
-// Env: STUB_URL, APP_ID, APP_SECRET, REDIS_URL, PREFIX, LOCK_MS, CAMPAIGN_OPENIDS, CAMPAIGN_RATE.
+// A delivery worker in a process of its own, for crash tests: works one app's BullMQ queue against
+// the WeChat stub, with a short job lock so a killed worker's job is reclaimed quickly.
+// Env: STUB_URL, APP_ID, APP_SECRET, REDIS_URL, PREFIX, LOCK_MS. Prints "ready" once taking jobs.
+// With CAMPAIGN_OPENIDS and CAMPAIGN_RATE it drives campaigns too: on start it creates (or,
+// restarted, finds by its key) a campaign to CAMPAIGN_OPENIDS openids `oCrash<n>` at
+// CAMPAIGN_RATE, and prints "campaign <id>" instead of "ready".
+// SIGTERM finishes the running jobs and exits 0.
 import { createCampaignStore } from '../../src/infra/campaigns.js';
 import { connectQueueRedis } from '../../src/infra/redis/queue-connection.js';
 import { RedisLock } from '../../src/infra/redis/redis-lock.js';
@@ -19,7 +22,7 @@ import { templateWith } from './templates.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
-  if (!value) throw new Error(`campaign-worker-child needs ${name}`);
+  if (!value) throw new Error(`worker-child needs ${name}`);
   return value;
 };
 
@@ -31,8 +34,8 @@ const silent: Logger = {
   child: () => silent,
 } as unknown as Logger;
 
-export const CRASH_TEMPLATE = templateWith('thing1');
-export const crashOpenid = (n: number) => `oCrash${n}`;
+const CRASH_TEMPLATE = templateWith('thing1');
+const crashOpenid = (n: number) => `oCrash${n}`;
 
 const redisUrl = env('REDIS_URL');
 const prefix = env('PREFIX');
@@ -40,7 +43,14 @@ const appId = env('APP_ID');
 const lockMs = Number(env('LOCK_MS'));
 const redis = await connectQueueRedis(redisUrl);
 const stores = createRedisStores(redis, prefix);
-const campaignStore = createCampaignStore(redis, prefix, appId);
+const campaignRun =
+  process.env['CAMPAIGN_OPENIDS'] === undefined
+    ? null
+    : {
+        openids: Number(env('CAMPAIGN_OPENIDS')),
+        rate: Number(env('CAMPAIGN_RATE')),
+        store: createCampaignStore(redis, prefix, appId),
+      };
 const stack = createWeChatStack({
   apiBase: env('STUB_URL'),
   appId,
@@ -51,7 +61,8 @@ const stack = createWeChatStack({
   prefix,
   transport: 'undici',
 });
-const catalog = new TemplateCatalog(new TemplateRegistry([CRASH_TEMPLATE]));
+// Creating a campaign checks its template; a plain worker only sends what the API side checked.
+const catalog = new TemplateCatalog(new TemplateRegistry(campaignRun ? [CRASH_TEMPLATE] : []));
 const lock = new RedisLock({ client: redis, prefix });
 const userMutex = new ChainedKeyedMutex({ shared: lock });
 const sending = new SendService({
@@ -78,42 +89,50 @@ const delivery = await startDelivery({
   logger: silent,
   queue: { prefix, connect: () => connectQueueRedis(redisUrl) },
   lock,
-  rateLimit: { max: 1000, perSeconds: 1 },
   concurrency: 4,
   runWorkers: true,
   lockDurationMs: lockMs,
-  sendingLeaseMs: lockMs * 3,
-  sweepIntervalMs: lockMs * 2,
-  processor: { campaignGate: new CampaignStatusGate(campaignStore, 50) },
+  ...(campaignRun
+    ? {
+        // The campaign paces itself; a killed worker's SENDING messages settle within the test.
+        rateLimit: { max: 1000, perSeconds: 1 },
+        sendingLeaseMs: lockMs * 3,
+        sweepIntervalMs: lockMs * 2,
+        processor: { campaignGate: new CampaignStatusGate(campaignRun.store, 50) },
+      }
+    : { rateLimit: { max: 100, perSeconds: 1 } }),
 });
-const campaigns = startCampaigns({
-  appId,
-  store: campaignStore,
-  messages: stores.messages,
-  ledger: stores.ledger,
-  sending,
-  engine: delivery.engine,
-  lock,
-  logger: silent,
-  runWorkers: true,
-  tickMs: 20,
-  lockTtlMs: lockMs,
-});
-const campaign = await campaigns.service.create({
-  key: 'crash-test',
-  templateId: CRASH_TEMPLATE.id,
-  data: { thing1: '新品上架' },
-  audience: {
-    openids: Array.from({ length: Number(env('CAMPAIGN_OPENIDS')) }, (_, i) => crashOpenid(i)),
-  },
-  ratePerSecond: Number(env('CAMPAIGN_RATE')),
-});
+
+async function startCrashCampaign(run: NonNullable<typeof campaignRun>) {
+  const campaigns = startCampaigns({
+    appId,
+    store: run.store,
+    messages: stores.messages,
+    ledger: stores.ledger,
+    sending,
+    engine: delivery.engine,
+    lock,
+    logger: silent,
+    runWorkers: true,
+    tickMs: 20,
+    lockTtlMs: lockMs,
+  });
+  const campaign = await campaigns.service.create({
+    key: 'crash-test',
+    templateId: CRASH_TEMPLATE.id,
+    data: { thing1: '新品上架' },
+    audience: { openids: Array.from({ length: run.openids }, (_, i) => crashOpenid(i)) },
+    ratePerSecond: run.rate,
+  });
+  return { id: campaign.id, close: () => campaigns.close() };
+}
+
+const campaign = campaignRun ? await startCrashCampaign(campaignRun) : null;
 process.on('SIGTERM', () => {
-  void campaigns
-    .close()
+  void Promise.resolve(campaign?.close())
     .then(() => delivery.close())
     .then(() => stack.close())
     .then(() => redis.close())
     .then(() => process.exit(0));
 });
-process.stdout.write(`campaign ${campaign.id}\n`);
+process.stdout.write(campaign ? `campaign ${campaign.id}\n` : 'ready\n');
