@@ -17,7 +17,7 @@ import { SendService } from '../../src/services/sending/send-service.js';
 import { TemplateRegistry } from '../../src/services/templates/index.js';
 import { TemplateCatalog } from '../../src/services/templates/template-catalog.js';
 import { createWeChatStack } from '../../src/services/wechat/wechat-stack.js';
-import type { Logger } from '../../src/shared/logger.js';
+import { silentLogger } from '../../src/shared/logger.js';
 import { templateWith } from './templates.js';
 
 const env = (name: string): string => {
@@ -25,14 +25,6 @@ const env = (name: string): string => {
   if (!value) throw new Error(`worker-child needs ${name}`);
   return value;
 };
-
-const silent: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => silent,
-} as unknown as Logger;
 
 const CRASH_TEMPLATE = templateWith('thing1');
 const crashOpenid = (n: number) => `oCrash${n}`;
@@ -56,7 +48,7 @@ const stack = createWeChatStack({
   appId,
   appSecret: env('APP_SECRET'),
   tokenMode: 'stable',
-  logger: silent,
+  logger: silentLogger,
   redis,
   prefix,
   transport: 'undici',
@@ -74,7 +66,7 @@ const sending = new SendService({
   idempotency: stores.idempotency,
   userMutex,
   quotaPolicy: 'track',
-  logger: silent,
+  logger: silentLogger,
 });
 const delivery = await startDelivery({
   appId,
@@ -86,7 +78,7 @@ const delivery = await startDelivery({
   sending,
   userMutex,
   quotaPolicy: 'track',
-  logger: silent,
+  logger: silentLogger,
   queue: { prefix, connect: () => connectQueueRedis(redisUrl) },
   lock,
   concurrency: 4,
@@ -112,7 +104,7 @@ async function startCrashCampaign(run: NonNullable<typeof campaignRun>) {
     sending,
     engine: delivery.engine,
     lock,
-    logger: silent,
+    logger: silentLogger,
     runWorkers: true,
     tickMs: 20,
     lockTtlMs: lockMs,
