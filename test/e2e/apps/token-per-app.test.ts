@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, expect, it } from '@jest/globals';
 import {
-  connectTestRedis,
-  deletePrefix,
+  deleteTestPrefix,
   describeRedis,
   testRedisUrl,
   uniquePrefix,
@@ -26,9 +25,7 @@ describeRedis('one access token per app across processes (2 apps, shared Redis)'
   });
   afterEach(async () => {
     await stub.close();
-    const redis = await connectTestRedis();
-    await deletePrefix(redis, prefix);
-    await redis.close();
+    await deleteTestPrefix(prefix);
   });
 
   it.each(['stable', 'classic'])(

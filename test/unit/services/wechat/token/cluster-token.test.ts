@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, expect, it } from '@jest/globals';
 import {
-  connectTestRedis,
-  deletePrefix,
+  deleteTestPrefix,
   describeRedis,
   testRedisUrl,
   uniquePrefix,
@@ -19,9 +18,7 @@ describeRedis('cluster-safe token (4 processes sharing Redis)', () => {
   });
   afterEach(async () => {
     await stub.close();
-    const redis = await connectTestRedis();
-    await deletePrefix(redis, prefix);
-    await redis.close();
+    await deleteTestPrefix(prefix);
   });
 
   it.each(['stable', 'classic'])(
