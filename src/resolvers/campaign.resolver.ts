@@ -21,13 +21,13 @@ import { ConnectionOf, toConnection } from '../schema/connection.type.js';
 import type { AppServices, GatewayContext } from '../schema/context.js';
 import { MessageFilter } from '../schema/send.input.js';
 import { Template } from '../schema/template.type.js';
-import { mergePages } from '../services/apps/merge-pages.js';
 import { encodeCampaignCursor, type CampaignRecord } from '../services/campaigns/campaign-store.js';
 import { encodeMessageCursor, type MessageRecord } from '../services/messages/message-store.js';
 import type { Template as DomainTemplate } from '../services/templates/types.js';
 import { BadUserInputError, ForbiddenError } from '../shared/errors.js';
 import { AppArg } from './app-arg.js';
 import { appOfRecord } from './app-of-record.js';
+import { listAcrossApps } from './list-across-apps.js';
 import { MessageConnection } from './message.resolver.js';
 
 export const CampaignConnection = ConnectionOf(Campaign, 'Campaign');
@@ -51,24 +51,20 @@ export class CampaignResolver {
 
   @Authorized('reader')
   @Query(() => CampaignConnection, { description: 'Campaigns, newest first.' })
-  async campaigns(
-    @Ctx() { apps, scope }: GatewayContext,
+  campaigns(
+    @Ctx() context: GatewayContext,
     @Arg('status', () => CampaignStatus, { nullable: true }) status: CampaignStatus | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @AppArg() app: string | null,
   ) {
-    const request = { first: first ?? 20, after };
-    const pages = await Promise.all(
-      apps.forList(scope, app).map((one) => one.campaigns.list({ status }, request)),
+    return listAcrossApps(
+      context,
+      app,
+      { first, after },
+      (one, request) => one.campaigns.list({ status }, request),
+      { positionOf: (campaign) => campaign.id, cursorOf, descending: true },
     );
-    const page = mergePages(pages, {
-      first: request.first,
-      positionOf: (campaign) => campaign.id,
-      cursorOf,
-      descending: true,
-    });
-    return toConnection(page, cursorOf);
   }
 
   @Authorized('admin')

@@ -5,7 +5,7 @@ import { startGateway, type Gateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/shared/logger.js';
 import { recordingLogger } from './recording-logger.js';
-import { connectTestRedis, deletePrefix, testRedisUrl, uniquePrefix } from './redis.js';
+import { deleteTestPrefix, testRedisUrl, uniquePrefix } from './redis.js';
 
 export type StoreKind = 'memory' | 'redis';
 
@@ -91,9 +91,7 @@ export async function startTestGateway(
       await gateway.close();
       appsFile?.remove();
       if (store === 'redis') {
-        const redis = await connectTestRedis();
-        await deletePrefix(redis, prefix);
-        await redis.close();
+        await deleteTestPrefix(prefix);
       }
     },
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PushCrypto, pushSignature } from '../../src/services/push/index.js';
+import { PushCrypto } from '../../src/services/push/index.js';
 import {
   createSimulator,
   DEMO_APP_ID,
@@ -8,7 +8,7 @@ import {
   type Simulator,
 } from '../../src/simulator/index.js';
 import { startTestGateway, type StoreKind, type TestGateway } from './gateway.js';
-import { fixture } from './push-test-kit.js';
+import { fixture, signedQuery } from './push-test-kit.js';
 import { AUDIT } from './demo-templates.js';
 
 export const PUSH_TOKEN = 'PushToken2024sandbox';
@@ -60,11 +60,7 @@ export function sealRaw(plain: string, options: SealRawOptions): RawPush {
   const token = options.token ?? PUSH_TOKEN;
   const timestamp = options.timestamp ?? nowSeconds();
   const nonce = options.nonce ?? newNonce();
-  const query = new URLSearchParams({
-    signature: pushSignature(token, timestamp, nonce),
-    timestamp,
-    nonce,
-  });
+  const query = signedQuery(token, timestamp, nonce);
   const contentType = options.format === 'xml' ? 'text/xml' : 'application/json';
   if (options.mode === 'plaintext') return { query, body: plain, contentType };
   const crypto = new PushCrypto(token, options.aesKey ?? PUSH_AES_KEY, options.appId ?? APP_ID);

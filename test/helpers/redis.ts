@@ -26,6 +26,16 @@ export async function deletePrefix(client: RedisClient, prefix: string): Promise
   }
 }
 
+/** deletePrefix on a connection of its own, for clean-up once the test's own clients are gone. */
+export async function deleteTestPrefix(prefix: string): Promise<void> {
+  const redis = await connectTestRedis();
+  try {
+    await deletePrefix(redis, prefix);
+  } finally {
+    await redis.close();
+  }
+}
+
 /** One Redis connection for the tests of the enclosing describe, opened before and closed after. */
 export function useTestRedis(): () => RedisClient {
   let client: RedisClient | undefined;

@@ -91,40 +91,43 @@ export function createPrometheusMetrics(): PrometheusMetrics {
   // Read from the engines when scraped: what is waiting now, not what happened.
   let deliverySource: (() => Promise<DeliverySnapshot[]>) | null = null;
   const snapshots = () => deliverySource?.() ?? Promise.resolve([]);
-  new Gauge({
-    name: 'wsg_delivery_messages',
-    help: 'Messages of the delivery engine by app and state (scheduled, held, queued, sending, unknown)',
-    labelNames: ['app', 'state'] as const,
-    registers,
-    async collect() {
-      this.reset();
-      for (const snapshot of await snapshots()) {
-        for (const [state, count] of Object.entries(snapshot.counts)) {
-          this.set({ app: snapshot.appId, state }, count);
+  // Rebuilt from the snapshots on every scrape, so an app or state that went away drops out.
+  const deliveryGauge = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    points: (snapshot: DeliverySnapshot) => Array<[Record<L, string>, number]>,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers,
+      async collect() {
+        this.reset();
+        for (const snapshot of await snapshots()) {
+          for (const [labels, value] of points(snapshot)) this.set(labels, value);
         }
-      }
-    },
-  });
-  new Gauge({
-    name: 'wsg_delivery_rate_limited',
-    help: '1 while the app’s queue waits for its rate limit or WeChat’s minute quota',
-    labelNames: ['app'] as const,
-    registers,
-    async collect() {
-      this.reset();
-      for (const s of await snapshots()) this.set({ app: s.appId }, s.rateLimited ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: 'wsg_delivery_paused',
-    help: '1 while the app’s queue is paused because WeChat’s daily quota is used up',
-    labelNames: ['app'] as const,
-    registers,
-    async collect() {
-      this.reset();
-      for (const s of await snapshots()) this.set({ app: s.appId }, s.paused ? 1 : 0);
-    },
-  });
+      },
+    });
+  deliveryGauge(
+    'wsg_delivery_messages',
+    'Messages of the delivery engine by app and state (scheduled, held, queued, sending, unknown)',
+    ['app', 'state'],
+    (s) => Object.entries(s.counts).map(([state, count]) => [{ app: s.appId, state }, count]),
+  );
+  deliveryGauge(
+    'wsg_delivery_rate_limited',
+    '1 while the app’s queue waits for its rate limit or WeChat’s minute quota',
+    ['app'],
+    (s) => [[{ app: s.appId }, s.rateLimited ? 1 : 0]],
+  );
+  deliveryGauge(
+    'wsg_delivery_paused',
+    '1 while the app’s queue is paused because WeChat’s daily quota is used up',
+    ['app'],
+    (s) => [[{ app: s.appId }, s.paused ? 1 : 0]],
+  );
   const operation = operationLabel();
 
   const observer: Observer = {

@@ -10,23 +10,16 @@ import {
   subscribe,
 } from '../../helpers/api.js';
 import { SUBSCRIPTIONS, SYNC_TEMPLATES, TEMPLATES } from '../../helpers/operations.js';
+import { ROLE_KEYS, ROLE_KEYS_ENV } from '../../helpers/role-keys.js';
 import { describeEachStore, useGateway } from '../../helpers/stores.js';
 import { VALID_DATA } from '../../helpers/demo-templates.js';
 
-const KEYS = {
-  admin: 'admin-Kx7pQ2vR9sT4wY6z',
-  sender: 'sender-Lm3nB8cD1fG5hJ0k',
-  reader: 'reader-Qa2Ws3Ed4Rf5Tg6Y',
-};
 const UNKNOWN_KEY = 'unknown-Zx9Cv8Bn7Mm6Ll5K';
-const GATEWAY_API_KEYS = Object.entries(KEYS)
-  .map(([role, key]) => `${role}:${key}`)
-  .join(',');
 
 const SEND_AUDIT_RESULT = `mutation($input: SendAuditResultInput!) { sendAuditResult(input: $input) { id status } }`;
 
 describeEachStore('access control with GATEWAY_API_KEYS', (store) => {
-  const gateway = useGateway(store, { GATEWAY_API_KEYS });
+  const gateway = useGateway(store, { GATEWAY_API_KEYS: ROLE_KEYS_ENV });
   /** Every response body of this describe, to check that no key ever comes back. */
   const bodies: string[] = [];
   const call = async (query: string, variables: Record<string, unknown> = {}, key?: string) => {
@@ -58,7 +51,7 @@ describeEachStore('access control with GATEWAY_API_KEYS', (store) => {
       }
       expect(await sendCalls(t)).toBe(before);
       const { subscriptions } = dataOf(
-        await call(SUBSCRIPTIONS, { filter: { openid } }, KEYS.reader),
+        await call(SUBSCRIPTIONS, { filter: { openid } }, ROLE_KEYS.reader),
       ) as { subscriptions: { totalCount: number } };
       expect(subscriptions.totalCount).toBe(0);
     });
@@ -66,7 +59,7 @@ describeEachStore('access control with GATEWAY_API_KEYS', (store) => {
     it('refuses a header that is not "Bearer <key>"', async () => {
       const response = await fetch(gateway().gateway.graphqlUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Basic ${KEYS.admin}` },
+        headers: { 'content-type': 'application/json', authorization: `Basic ${ROLE_KEYS.admin}` },
         body: JSON.stringify({ query: '{ templates { id } }' }),
       });
       const body = (await response.json()) as { errors: GraphQLErrorBody[] };
@@ -78,9 +71,9 @@ describeEachStore('access control with GATEWAY_API_KEYS', (store) => {
 
   describe('reader', () => {
     it('can query', async () => {
-      const templates = dataOf(await call(TEMPLATES, {}, KEYS.reader));
+      const templates = dataOf(await call(TEMPLATES, {}, ROLE_KEYS.reader));
       expect(templates).toMatchObject({ templates: expect.any(Array) });
-      dataOf(await call(SUBSCRIPTIONS, {}, KEYS.reader));
+      dataOf(await call(SUBSCRIPTIONS, {}, ROLE_KEYS.reader));
     });
 
     it('may not subscribe or send (FORBIDDEN), and nothing happens', async () => {
@@ -90,27 +83,27 @@ describeEachStore('access control with GATEWAY_API_KEYS', (store) => {
       const subscribed = await call(
         `mutation($input: SubscribeInput!) { subscribe(input: $input) { id } }`,
         { input: { openid, results: [{ templateId: 'AuditResult', status: 'ACCEPT' }] } },
-        KEYS.reader,
+        ROLE_KEYS.reader,
       );
       errorOf(subscribed, 'FORBIDDEN');
       const sent = await call(
         `mutation($input: SendSubscribeMessageInput!) { sendSubscribeMessage(input: $input) { id } }`,
         { input: { openid, templateId: 'AuditResult', data: VALID_DATA.AuditResult } },
-        KEYS.reader,
+        ROLE_KEYS.reader,
       );
       errorOf(sent, 'FORBIDDEN');
       errorOf(
         await call(
           SEND_AUDIT_RESULT,
           { input: { openid, data: VALID_DATA.AuditResult } },
-          KEYS.reader,
+          ROLE_KEYS.reader,
         ),
         'FORBIDDEN',
       );
-      errorOf(await call(SYNC_TEMPLATES, {}, KEYS.reader), 'FORBIDDEN');
+      errorOf(await call(SYNC_TEMPLATES, {}, ROLE_KEYS.reader), 'FORBIDDEN');
       expect(await sendCalls(t)).toBe(before);
       const { subscriptions } = dataOf(
-        await call(SUBSCRIPTIONS, { filter: { openid } }, KEYS.reader),
+        await call(SUBSCRIPTIONS, { filter: { openid } }, ROLE_KEYS.reader),
       ) as { subscriptions: { totalCount: number } };
       expect(subscriptions.totalCount).toBe(0);
     });
@@ -120,12 +113,12 @@ describeEachStore('access control with GATEWAY_API_KEYS', (store) => {
     it('can subscribe, send with both mutations, and query', async () => {
       const t = gateway();
       const openid = newOpenid();
-      await grantCredits(t, openid, 'AuditResult', 2, KEYS.sender);
+      await grantCredits(t, openid, 'AuditResult', 2, ROLE_KEYS.sender);
       const generic = dataOf(
         await send(
           t,
           { openid, templateId: 'AuditResult', data: VALID_DATA.AuditResult },
-          KEYS.sender,
+          ROLE_KEYS.sender,
         ),
       );
       expect(generic.sendSubscribeMessage.status).toBe('SENT');
@@ -133,11 +126,11 @@ describeEachStore('access control with GATEWAY_API_KEYS', (store) => {
         await call(
           SEND_AUDIT_RESULT,
           { input: { openid, data: VALID_DATA.AuditResult } },
-          KEYS.sender,
+          ROLE_KEYS.sender,
         ),
       );
       expect(typed).toMatchObject({ sendAuditResult: { status: 'SENT' } });
-      dataOf(await call(SUBSCRIPTIONS, { filter: { openid } }, KEYS.sender));
+      dataOf(await call(SUBSCRIPTIONS, { filter: { openid } }, ROLE_KEYS.sender));
     });
 
     it('may not sync templates (FORBIDDEN)', async () => {
@@ -146,7 +139,7 @@ describeEachStore('access control with GATEWAY_API_KEYS', (store) => {
         (await t.sim<{ calls: Record<string, number> }>('counters')).calls[
           '/wxaapi/newtmpl/gettemplate'
         ] ?? 0;
-      errorOf(await call(SYNC_TEMPLATES, {}, KEYS.sender), 'FORBIDDEN');
+      errorOf(await call(SYNC_TEMPLATES, {}, ROLE_KEYS.sender), 'FORBIDDEN');
       const after =
         (await t.sim<{ calls: Record<string, number> }>('counters')).calls[
           '/wxaapi/newtmpl/gettemplate'
@@ -162,7 +155,7 @@ describeEachStore('access control with GATEWAY_API_KEYS', (store) => {
         (await t.sim<{ calls: Record<string, number> }>('counters')).calls[
           '/wxaapi/newtmpl/gettemplate'
         ] ?? 0;
-      const { syncTemplates } = dataOf(await call(SYNC_TEMPLATES, {}, KEYS.admin)) as {
+      const { syncTemplates } = dataOf(await call(SYNC_TEMPLATES, {}, ROLE_KEYS.admin)) as {
         syncTemplates: { name: string }[];
       };
       expect(syncTemplates.map((t) => t.name)).toEqual(
@@ -178,12 +171,12 @@ describeEachStore('access control with GATEWAY_API_KEYS', (store) => {
     it('can subscribe and send', async () => {
       const t = gateway();
       const openid = newOpenid();
-      dataOf(await subscribe(t, openid, [['AuditResult', 'ACCEPT']], KEYS.admin));
+      dataOf(await subscribe(t, openid, [['AuditResult', 'ACCEPT']], ROLE_KEYS.admin));
       const sent = dataOf(
         await call(
           SEND_AUDIT_RESULT,
           { input: { openid, data: VALID_DATA.AuditResult } },
-          KEYS.admin,
+          ROLE_KEYS.admin,
         ),
       );
       expect(sent).toMatchObject({ sendAuditResult: { status: 'SENT' } });
@@ -192,7 +185,7 @@ describeEachStore('access control with GATEWAY_API_KEYS', (store) => {
       const refused = await call(
         SEND_AUDIT_RESULT,
         { input: { openid, data: VALID_DATA.AuditResult } },
-        KEYS.admin,
+        ROLE_KEYS.admin,
       );
       expect(dataOf(refused)).toMatchObject({ sendAuditResult: { status: 'FAILED' } });
     });
@@ -203,7 +196,7 @@ describeEachStore('access control with GATEWAY_API_KEYS', (store) => {
     // Not vacuous: the gateway did log (token fetches, the refused send below) and answer.
     expect(gateway().logger.lines.length).toBeGreaterThan(0);
     expect(bodies.length).toBeGreaterThan(10);
-    for (const key of [...Object.values(KEYS), UNKNOWN_KEY]) {
+    for (const key of [...Object.values(ROLE_KEYS), UNKNOWN_KEY]) {
       expect(logs).not.toContain(key);
       for (const body of bodies) expect(body).not.toContain(key);
     }

@@ -4,6 +4,7 @@ import { Kind, parse, print } from 'graphql';
 import { dataOf, errorOf, grantCredits, newOpenid, type GqlResult } from '../../helpers/api.js';
 import { VALID_DATA } from '../../helpers/demo-templates.js';
 import type { TestGateway } from '../../helpers/gateway.js';
+import { ROLE_KEYS, ROLE_KEYS_ENV } from '../../helpers/role-keys.js';
 import { describeEachStore, useGateway } from '../../helpers/stores.js';
 
 const FIELDS = `id key status ratePerSecond startAt createdAt startedAt finishedAt template { name }
@@ -161,16 +162,7 @@ describe('the playground’s campaign tab', () => {
 });
 
 describe('campaigns and roles', () => {
-  const KEYS = {
-    admin: 'admin-Kx7pQ2vR9sT4wY6z',
-    sender: 'sender-Lm3nB8cD1fG5hJ0k',
-    reader: 'reader-Qa2Ws3Ed4Rf5Tg6Y',
-  };
-  const gateway = useGateway('memory', {
-    GATEWAY_API_KEYS: Object.entries(KEYS)
-      .map(([role, key]) => `${role}:${key}`)
-      .join(','),
-  });
+  const gateway = useGateway('memory', { GATEWAY_API_KEYS: ROLE_KEYS_ENV });
   const call = (query: string, variables: Record<string, unknown>, key: string) =>
     gateway().gql(query, variables, { key }) as Promise<GqlResult<unknown>>;
 
@@ -182,28 +174,28 @@ describe('campaigns and roles', () => {
       audience: { openids: [newOpenid()] },
       startAt: new Date(Date.now() + 600_000).toISOString(),
     };
-    errorOf(await call(CREATE, { input }, KEYS.reader), 'FORBIDDEN');
-    errorOf(await call(CREATE, { input }, KEYS.sender), 'FORBIDDEN');
-    const { createCampaign } = dataOf(await call(CREATE, { input }, KEYS.admin)) as {
+    errorOf(await call(CREATE, { input }, ROLE_KEYS.reader), 'FORBIDDEN');
+    errorOf(await call(CREATE, { input }, ROLE_KEYS.sender), 'FORBIDDEN');
+    const { createCampaign } = dataOf(await call(CREATE, { input }, ROLE_KEYS.admin)) as {
       createCampaign: CampaignView;
     };
     expect(createCampaign.status).toBe('SCHEDULED');
     const id = createCampaign.id;
-    expect(dataOf(await call(GET, { id }, KEYS.reader))).toMatchObject({ campaign: { id } });
-    dataOf(await call(LIST, {}, KEYS.reader));
+    expect(dataOf(await call(GET, { id }, ROLE_KEYS.reader))).toMatchObject({ campaign: { id } });
+    dataOf(await call(LIST, {}, ROLE_KEYS.reader));
     for (const mutation of [PAUSE, RESUME, CANCEL])
-      errorOf(await call(mutation, { id }, KEYS.sender), 'FORBIDDEN');
-    dataOf(await call(CANCEL, { id }, KEYS.admin));
-    expect(dataOf(await call(GET, { id: 'no-such-campaign' }, KEYS.reader))).toEqual({
+      errorOf(await call(mutation, { id }, ROLE_KEYS.sender), 'FORBIDDEN');
+    dataOf(await call(CANCEL, { id }, ROLE_KEYS.admin));
+    expect(dataOf(await call(GET, { id: 'no-such-campaign' }, ROLE_KEYS.reader))).toEqual({
       campaign: null,
     });
   });
 });
 
 describe('campaigns across apps', () => {
-  const KEYS = { all: 'admin-all-Kx7pQ2vR9sT4wY6z', clinic: 'admin-clinic-Lm3nB8cD1fG5hJ0k' };
+  const ROLE_KEYS = { all: 'admin-all-Kx7pQ2vR9sT4wY6z', clinic: 'admin-clinic-Lm3nB8cD1fG5hJ0k' };
   const gateway = useGateway('memory', {
-    GATEWAY_API_KEYS: `admin:${KEYS.all},admin@clinic:${KEYS.clinic}`,
+    GATEWAY_API_KEYS: `admin:${ROLE_KEYS.all},admin@clinic:${ROLE_KEYS.clinic}`,
   });
   const call = (query: string, variables: Record<string, unknown>, key: string) =>
     gateway().gql(query, variables, { key }) as Promise<GqlResult<unknown>>;
@@ -217,18 +209,18 @@ describe('campaigns across apps', () => {
       audience: { openids: [newOpenid()] },
       startAt: new Date(Date.now() + 600_000).toISOString(),
     };
-    const { createCampaign } = dataOf(await call(CREATE, { input }, KEYS.all)) as {
+    const { createCampaign } = dataOf(await call(CREATE, { input }, ROLE_KEYS.all)) as {
       createCampaign: CampaignView;
     };
     const id = createCampaign.id;
-    expect(dataOf(await call(GET, { id }, KEYS.clinic))).toEqual({ campaign: null });
-    const listed = dataOf(await call(LIST, {}, KEYS.clinic)) as {
+    expect(dataOf(await call(GET, { id }, ROLE_KEYS.clinic))).toEqual({ campaign: null });
+    const listed = dataOf(await call(LIST, {}, ROLE_KEYS.clinic)) as {
       campaigns: { edges: { node: { id: string } }[] };
     };
     expect(listed.campaigns.edges.map((e) => e.node.id)).not.toContain(id);
     for (const mutation of [PAUSE, RESUME, CANCEL])
-      errorOf(await call(mutation, { id }, KEYS.clinic), 'FORBIDDEN');
-    errorOf(await call(CREATE, { input }, KEYS.clinic), 'FORBIDDEN');
-    expect(dataOf(await call(GET, { id }, KEYS.all))).toMatchObject({ campaign: { id } });
+      errorOf(await call(mutation, { id }, ROLE_KEYS.clinic), 'FORBIDDEN');
+    errorOf(await call(CREATE, { input }, ROLE_KEYS.clinic), 'FORBIDDEN');
+    expect(dataOf(await call(GET, { id }, ROLE_KEYS.all))).toMatchObject({ campaign: { id } });
   });
 });

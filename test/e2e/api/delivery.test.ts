@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { dataOf, errorOf, grantCredits, newOpenid, type GqlResult } from '../../helpers/api.js';
 import type { TestGateway } from '../../helpers/gateway.js';
 import { VALID_DATA } from '../../helpers/demo-templates.js';
+import { ROLE_KEYS, ROLE_KEYS_ENV } from '../../helpers/role-keys.js';
 import { describeEachStore, useGateway } from '../../helpers/stores.js';
 
 const FIELDS = `id status key sendAt expiresAt skipReason updatedAt msgid trigger { name matchKey timeoutAt }`;
@@ -149,16 +150,7 @@ describeEachStore('later sends over GraphQL', (store) => {
 });
 
 describe('later sends and roles', () => {
-  const KEYS = {
-    admin: 'admin-Kx7pQ2vR9sT4wY6z',
-    sender: 'sender-Lm3nB8cD1fG5hJ0k',
-    reader: 'reader-Qa2Ws3Ed4Rf5Tg6Y',
-  };
-  const gateway = useGateway('memory', {
-    GATEWAY_API_KEYS: Object.entries(KEYS)
-      .map(([role, key]) => `${role}:${key}`)
-      .join(','),
-  });
+  const gateway = useGateway('memory', { GATEWAY_API_KEYS: ROLE_KEYS_ENV });
   const call = (query: string, variables: Record<string, unknown>, key: string) =>
     gateway().gql(query, variables, { key }) as Promise<GqlResult<unknown>>;
 
@@ -168,20 +160,20 @@ describe('later sends and roles', () => {
       data: VALID_DATA.AuditResult,
       when: { delaySeconds: 600 },
     };
-    errorOf(await call(SCHEDULE_TYPED, { input }, KEYS.reader), 'FORBIDDEN');
-    errorOf(await call(FIRE, { name: 'a', matchKey: 'b' }, KEYS.reader), 'FORBIDDEN');
-    errorOf(await call(CANCEL, { key: 'x' }, KEYS.reader), 'FORBIDDEN');
-    dataOf(await call(HEALTH, {}, KEYS.reader));
-    dataOf(await call(BY_KEY, { key: 'x' }, KEYS.reader));
-    const scheduled = dataOf(await call(SCHEDULE_TYPED, { input }, KEYS.sender)) as {
+    errorOf(await call(SCHEDULE_TYPED, { input }, ROLE_KEYS.reader), 'FORBIDDEN');
+    errorOf(await call(FIRE, { name: 'a', matchKey: 'b' }, ROLE_KEYS.reader), 'FORBIDDEN');
+    errorOf(await call(CANCEL, { key: 'x' }, ROLE_KEYS.reader), 'FORBIDDEN');
+    dataOf(await call(HEALTH, {}, ROLE_KEYS.reader));
+    dataOf(await call(BY_KEY, { key: 'x' }, ROLE_KEYS.reader));
+    const scheduled = dataOf(await call(SCHEDULE_TYPED, { input }, ROLE_KEYS.sender)) as {
       scheduleAuditResult: MessageView;
     };
     const id = scheduled.scheduleAuditResult.id;
-    errorOf(await call(RESOLVE, { id }, KEYS.sender), 'FORBIDDEN');
+    errorOf(await call(RESOLVE, { id }, ROLE_KEYS.sender), 'FORBIDDEN');
     // An admin may: the message is not UNKNOWN, which is the caller's mistake.
-    expect(errorOf(await call(RESOLVE, { id }, KEYS.admin), 'BAD_USER_INPUT')).toMatchObject({
+    expect(errorOf(await call(RESOLVE, { id }, ROLE_KEYS.admin), 'BAD_USER_INPUT')).toMatchObject({
       extensions: { field: 'id' },
     });
-    dataOf(await call(CANCEL, { id }, KEYS.sender));
+    dataOf(await call(CANCEL, { id }, ROLE_KEYS.sender));
   });
 });

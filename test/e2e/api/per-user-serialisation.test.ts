@@ -6,12 +6,7 @@ import {
 } from '../../../src/simulator/index.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { recordingLogger } from '../../helpers/recording-logger.js';
-import {
-  connectTestRedis,
-  deletePrefix,
-  describeRedis,
-  uniquePrefix,
-} from '../../helpers/redis.js';
+import { deleteTestPrefix, describeRedis, uniquePrefix } from '../../helpers/redis.js';
 import {
   dataOf,
   grantCredits,
@@ -85,9 +80,7 @@ describeRedis('sends to one user are serialised across gateway instances sharing
   afterAll(async () => {
     for (const gateway of gateways) await gateway.close();
     await simulator?.close();
-    const redis = await connectTestRedis();
-    await deletePrefix(redis, prefix);
-    await redis.close();
+    await deleteTestPrefix(prefix);
   });
 
   /** The user's taps, on WeChat's side (live mode has no sandbox mirror). */

@@ -1,34 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, expect, it } from '@jest/globals';
 import {
-  connectTestRedis,
-  deletePrefix,
+  deleteTestPrefix,
   describeRedis,
   testRedisUrl,
   uniquePrefix,
 } from '../../helpers/redis.js';
+import { sendFromColdProcesses } from '../../helpers/token-children.js';
 import { startWeChatStub, type WeChatStub } from '../../helpers/wechat-stub.js';
 
-const CHILD = new URL('../../helpers/token-child.ts', import.meta.url).pathname;
 const APPS = [
   { appId: 'wxshop00000000001', appSecret: 'shop-secret-0123456789abcdef' },
   { appId: 'wxclinic000000002', appSecret: 'clinic-secret-0123456789abcd' },
 ];
 const PROCESSES = 4;
 const SENDS = 50;
-
-function startChild(env: Record<string, string>): {
-  child: ChildProcess;
-  lines: AsyncIterator<string>;
-} {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, NODE_OPTIONS: '', ...env },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  return { child, lines };
-}
 
 describeRedis('one access token per app across processes (2 apps, shared Redis)', () => {
   let stub: WeChatStub;
@@ -40,30 +25,20 @@ describeRedis('one access token per app across processes (2 apps, shared Redis)'
   });
   afterEach(async () => {
     await stub.close();
-    const redis = await connectTestRedis();
-    await deletePrefix(redis, prefix);
-    await redis.close();
+    await deleteTestPrefix(prefix);
   });
 
   it.each(['stable', 'classic'])(
     `${PROCESSES} processes x 2 apps x ${SENDS} cold sends cause exactly 1 token request per app (%s)`,
     async (mode) => {
-      const children = Array.from({ length: PROCESSES }, () =>
-        startChild({
-          REDIS_URL: testRedisUrl!,
-          STUB_URL: stub.url,
-          APPS: JSON.stringify(APPS),
-          TOKEN_MODE: mode,
-          PREFIX: prefix,
-          SENDS: String(SENDS),
-        }),
-      );
-      for (const { lines } of children) expect((await lines.next()).value).toBe('ready');
-      // Start all at once, so every process meets a cold cache for both apps.
-      for (const { child } of children) child.stdin!.write('go\n');
-      const reports = await Promise.all(
-        children.map(async ({ lines }) => JSON.parse((await lines.next()).value as string)),
-      );
+      const reports = await sendFromColdProcesses(PROCESSES, {
+        REDIS_URL: testRedisUrl!,
+        STUB_URL: stub.url,
+        APPS: JSON.stringify(APPS),
+        TOKEN_MODE: mode,
+        PREFIX: prefix,
+        SENDS: String(SENDS),
+      });
       const perApp = Object.fromEntries(APPS.map((app) => [app.appId, { ok: SENDS, failed: 0 }]));
       expect(reports).toEqual(Array.from({ length: PROCESSES }, () => perApp));
       for (const { appId } of APPS) {

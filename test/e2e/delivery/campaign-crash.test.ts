@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,45 +12,13 @@ import type { CampaignRecord } from '../../../src/services/campaigns/campaign-st
 import { startPrivateRedis, type PrivateRedis } from '../../helpers/private-redis.js';
 import { deletePrefix, describeRedis, testRedisUrl, uniquePrefix } from '../../helpers/redis.js';
 import { startWeChatStub, type WeChatStub } from '../../helpers/wechat-stub.js';
+import { spawnTsProcess, until, WORKER_CHILD } from '../../helpers/worker-process.js';
 
-const CHILD = new URL('../../helpers/campaign-worker-child.ts', import.meta.url).pathname;
 const AUDIENCE = 60;
 
-interface Worker {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  campaignId: string;
-}
-
-function startWorker(env: Record<string, string>): Promise<Worker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  return new Promise<Worker>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /campaign (\S+)\n/.exec(output);
-      if (match) resolve({ child, exited, campaignId: match[1]! });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) =>
-      reject(new Error(`worker exited (${code}) before ready:\n${output}`)),
-    );
-  });
-}
-
-async function until(condition: () => Promise<boolean> | boolean, what: string, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+async function startWorker(env: Record<string, string>) {
+  const running = await spawnTsProcess(WORKER_CHILD, env, /campaign (\S+)\n/);
+  return { ...running, campaignId: running.ready[1]! };
 }
 
 describeRedis('a campaign across crashes (real processes, real Redis)', () => {
@@ -119,6 +87,7 @@ describeRedis('a campaign across crashes (real processes, real Redis)', () => {
     await until(
       () => stub.sendLog.length >= 15 && stub.sendLog.length > stub.counts.sendOk,
       'some sends, one in flight',
+      30_000,
     );
     first.child.kill('SIGKILL');
     await first.exited;
@@ -128,7 +97,7 @@ describeRedis('a campaign across crashes (real processes, real Redis)', () => {
     const second = await start();
     expect(second.campaignId).toBe(first.campaignId); // the same key: the same campaign
     const id = first.campaignId;
-    await until(async () => (await campaigns.get(id))?.status === 'COMPLETED', 'COMPLETED');
+    await until(async () => (await campaigns.get(id))?.status === 'COMPLETED', 'COMPLETED', 30_000);
     const campaign = (await campaigns.get(id))!;
     const progress = await expectNoDoubleSends(stub, stores, campaign);
     // The request in flight when the worker died is UNKNOWN, and was not sent again.
@@ -149,7 +118,7 @@ describeRedis('a campaign across crashes (real processes, real Redis)', () => {
     });
     const { stub, stores, campaigns, start } = await setUp(privateRedis.url);
     const worker = await start();
-    await until(() => stub.sendLog.length >= 10, 'some sends');
+    await until(() => stub.sendLog.length >= 10, 'some sends', 30_000);
     await privateRedis.stop();
     const atStop = stub.sendLog.length;
     await new Promise((resolve) => setTimeout(resolve, 10_000));

@@ -1,51 +1,28 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { signatureOf } from '../../../src/services/delivery/status-webhook/webhook-poster.js';
 import { dataOf, newOpenid } from '../../helpers/api.js';
 import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { describeEachStore } from '../../helpers/stores.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
 
 const SECRET = 'recurring-secret-0123456789';
 
-interface Received {
-  body: { messageId: string; status: string; [key: string]: unknown };
-  valid: boolean;
-  answered: number;
-}
-
 describeEachStore('status callbacks for recurring occurrences', (store) => {
-  const received: Received[] = [];
   let failures = 0;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let gateway: TestGateway;
 
   beforeAll(async () => {
-    // A loopback receiver that answers 500 to the first two callbacks, then 200.
-    receiver = createServer((request, response) => {
-      let raw = '';
-      request.on('data', (chunk) => (raw += chunk));
-      request.on('end', () => {
-        const timestamp = String(request.headers['x-webhook-timestamp']);
-        const valid =
-          request.headers['x-webhook-signature'] === signatureOf(SECRET, timestamp, raw);
-        const answered = failures < 2 ? 500 : 200;
-        failures++;
-        received.push({ body: JSON.parse(raw) as Received['body'], valid, answered });
-        response.writeHead(answered).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const { port } = receiver.address() as AddressInfo;
+    // Answers 500 to the first two callbacks, then 200.
+    receiver = await startWebhookReceiver(SECRET, () => (failures++ < 2 ? 500 : 200));
     gateway = await startTestGateway({
       store,
-      env: { STATUS_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`, STATUS_WEBHOOK_SECRET: SECRET },
+      env: { STATUS_WEBHOOK_URL: receiver.url, STATUS_WEBHOOK_SECRET: SECRET },
     });
   });
   afterAll(async () => {
     await gateway?.close();
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver.close();
   });
 
   it('reports a NO_CREDIT occurrence as SKIPPED, signed, after the receiver failed twice', async () => {
@@ -68,7 +45,7 @@ describeEachStore('status callbacks for recurring occurrences', (store) => {
       ),
     );
     const deadline = Date.now() + 20_000;
-    const mine = () => received.filter((r) => r.body.scheduleKey === key);
+    const mine = () => receiver.received.filter((r) => r.body.scheduleKey === key);
     while (!mine().some((r) => r.answered === 200)) {
       if (Date.now() > deadline) throw new Error(`callbacks so far: ${JSON.stringify(mine())}`);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,56 +1,37 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { signatureOf } from '../../../src/services/delivery/status-webhook/webhook-poster.js';
 import { dataOf, grantCredits, newOpenid, sendValid } from '../../helpers/api.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { VALID_DATA } from '../../helpers/demo-templates.js';
 import { describeEachStore } from '../../helpers/stores.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
 
 const SECRET = 'webhook-secret-0123456789';
 
-interface Received {
-  body: { messageId: string; status: string; [key: string]: unknown };
-  valid: boolean;
-  answered: number;
-}
-
 describeEachStore('status webhooks', (store) => {
-  const received: Received[] = [];
   let failNext = 0;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let gateway: TestGateway;
 
   beforeAll(async () => {
-    receiver = createServer((request, response) => {
-      let raw = '';
-      request.on('data', (chunk) => (raw += chunk));
-      request.on('end', () => {
-        const timestamp = String(request.headers['x-webhook-timestamp']);
-        const valid =
-          request.headers['x-webhook-signature'] === signatureOf(SECRET, timestamp, raw);
-        const answered = failNext > 0 ? 500 : 200;
-        if (failNext > 0) failNext--;
-        received.push({ body: JSON.parse(raw) as Received['body'], valid, answered });
-        response.writeHead(answered).end();
-      });
+    receiver = await startWebhookReceiver(SECRET, () => {
+      if (failNext === 0) return 200;
+      failNext--;
+      return 500;
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const { port } = receiver.address() as AddressInfo;
     gateway = await startTestGateway({
       store,
-      env: { STATUS_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`, STATUS_WEBHOOK_SECRET: SECRET },
+      env: { STATUS_WEBHOOK_URL: receiver.url, STATUS_WEBHOOK_SECRET: SECRET },
     });
   });
   afterAll(async () => {
     await gateway?.close();
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver.close();
   });
 
   const delivered = async (messageId: string, status: string) => {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const hit = received.find(
+      const hit = receiver.received.find(
         (r) => r.body.messageId === messageId && r.body.status === status && r.answered === 200,
       );
       if (hit) return hit;
@@ -67,7 +48,7 @@ describeEachStore('status webhooks', (store) => {
     const hit = await delivered(sendSubscribeMessage.id, 'SENT');
     expect(hit.valid).toBe(true);
     expect(hit.body).toMatchObject({ openid, status: 'SENT' });
-    const tries = received.filter(
+    const tries = receiver.received.filter(
       (r) => r.body.messageId === sendSubscribeMessage.id && r.body.status === 'SENT',
     );
     expect(tries.map((r) => r.answered)).toEqual([500, 200]);
@@ -88,6 +69,8 @@ describeEachStore('status webhooks', (store) => {
       }),
     );
     expect((await delivered(scheduleAuditResult.id, 'CANCELLED')).valid).toBe(true);
-    expect(received.filter((r) => r.body.messageId === scheduleAuditResult.id)).toHaveLength(1);
+    expect(
+      receiver.received.filter((r) => r.body.messageId === scheduleAuditResult.id),
+    ).toHaveLength(1);
   });
 });

@@ -1,48 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, expect, it } from '@jest/globals';
 import { connectQueueRedis } from '../../../src/infra/redis/queue-connection.js';
 import { startDeliveryHarness, type DeliveryHarness } from '../../helpers/delivery-harness.js';
 import { deletePrefix, describeRedis, testRedisUrl, uniquePrefix } from '../../helpers/redis.js';
 import { startWeChatStub, type WeChatStub } from '../../helpers/wechat-stub.js';
+import { spawnTsProcess, until, WORKER_CHILD } from '../../helpers/worker-process.js';
 
-const CHILD = new URL('../../helpers/delivery-worker-child.ts', import.meta.url).pathname;
 const WORKER_MAIN = new URL('../../../src/worker-main.ts', import.meta.url).pathname;
-
-interface Running {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-}
-
-function spawnProcess(file: string, env: Record<string, string>, readyText: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', file], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  const ready = new Promise<Running>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(readyText)) resolve({ child, exited });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) =>
-      reject(new Error(`process exited (${code}) before ready:\n${output}`)),
-    );
-  });
-  return ready;
-}
-
-async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describeRedis('delivery workers in processes of their own', () => {
   let stub: WeChatStub | null = null;
@@ -64,7 +28,7 @@ describeRedis('delivery workers in processes of their own', () => {
       LOCK_MS: '1000',
     };
     const startChild = async () => {
-      const running = await spawnProcess(CHILD, childEnv, 'ready');
+      const running = await spawnTsProcess(WORKER_CHILD, childEnv, /ready/);
       children.push(running.child);
       return running;
     };
@@ -95,7 +59,7 @@ describeRedis('delivery workers in processes of their own', () => {
     stub.sendDelayMs = Infinity; // WeChat receives the request and never answers
     const first = await startChild();
     const message = await schedule(api, 'oKilledMidSend');
-    await until(async () => stub.sendLog.length === 1, 'the send to reach WeChat');
+    await until(async () => stub.sendLog.length === 1, 'the send to reach WeChat', 20_000);
     expect((await api.stores.messages.get(api.appId, message.id))?.status).toBe('SENDING');
     first.child.kill('SIGKILL');
     await first.exited;
@@ -114,7 +78,7 @@ describeRedis('delivery workers in processes of their own', () => {
     stub.sendDelayMs = 1500;
     const worker = await startChild();
     const message = await schedule(api, 'oStoppedGracefully');
-    await until(async () => stub.sendLog.length === 1, 'the send to reach WeChat');
+    await until(async () => stub.sendLog.length === 1, 'the send to reach WeChat', 20_000);
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect((await api.stores.messages.get(api.appId, message.id))?.status).toBe('SENT');
@@ -123,7 +87,7 @@ describeRedis('delivery workers in processes of their own', () => {
 
   it('npm run worker (worker-main): works the queue without HTTP and exits 0 on SIGTERM', async () => {
     const { stub, api } = await setUp();
-    const worker = await spawnProcess(
+    const worker = await spawnTsProcess(
       WORKER_MAIN,
       {
         WECHAT_APP_ID: stub.appId,
@@ -135,7 +99,7 @@ describeRedis('delivery workers in processes of their own', () => {
         WORKER_CONCURRENCY: '2',
         SEND_RATE_LIMIT: '50/1s',
       },
-      'worker for app',
+      /worker for app/,
     );
     children.push(worker.child);
     const message = await schedule(api, 'oWorkerMain');

@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { pushSignature } from '../../../src/services/push/index.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { newNonce, nowSeconds, PUSH_TOKEN } from '../../helpers/push-harness.js';
+import { signedQuery } from '../../helpers/push-test-kit.js';
 import { parseFirstResponse, rawExchange } from '../../helpers/raw-http.js';
 import type { LogLine } from '../../helpers/recording-logger.js';
 
@@ -259,12 +259,7 @@ describe('the HTTP edge with API keys', () => {
     it("on the push endpoint's echostr reply", async () => {
       const timestamp = nowSeconds();
       const nonce = newNonce();
-      const query = new URLSearchParams({
-        signature: pushSignature(PUSH_TOKEN, timestamp, nonce),
-        timestamp,
-        nonce,
-        echostr: '<html>sniff me</html>',
-      });
+      const query = signedQuery(PUSH_TOKEN, timestamp, nonce, { echostr: '<html>sniff me</html>' });
       const response = await fetch(`${t.gateway.pushUrl}?${query}`);
       expect(await response.text()).toBe('<html>sniff me</html>');
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');

@@ -2,7 +2,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, expect, it } from '@jest/globals';
 import { PushCrypto, pushSignature } from '../../../src/services/push/index.js';
 import type { LogLine } from '../../helpers/recording-logger.js';
-import { fixture } from '../../helpers/push-test-kit.js';
+import { fixture, signedQuery } from '../../helpers/push-test-kit.js';
 import {
   APP_ID,
   ManualPushWorld,
@@ -26,10 +26,7 @@ import { AUDIT } from '../../helpers/demo-templates.js';
 function sealedEncrypt(encrypt: string, format: BodyFormat): RawPush {
   const timestamp = nowSeconds();
   const nonce = newNonce();
-  const query = new URLSearchParams({
-    signature: pushSignature(PUSH_TOKEN, timestamp, nonce),
-    timestamp,
-    nonce,
+  const query = signedQuery(PUSH_TOKEN, timestamp, nonce, {
     encrypt_type: 'aes',
     msg_signature: pushSignature(PUSH_TOKEN, timestamp, nonce, encrypt),
   });

@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import {
-  connectTestRedis,
-  deletePrefix,
-  describeRedis,
-  uniquePrefix,
-} from '../../helpers/redis.js';
+import { deleteTestPrefix, describeRedis, uniquePrefix } from '../../helpers/redis.js';
 import {
   ManualPushWorld,
   newOpenid,
@@ -78,9 +73,7 @@ describeRedis('duplicate deliveries across two gateway instances sharing one Red
   afterAll(async () => {
     await first?.close();
     await second?.close();
-    const redis = await connectTestRedis();
-    await deletePrefix(redis, prefix);
-    await redis.close();
+    await deleteTestPrefix(prefix);
   });
 
   it('one push retried against each instance is applied once', async () => {

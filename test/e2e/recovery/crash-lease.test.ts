@@ -7,8 +7,7 @@ import { adminGql, liveEnv, startGatewayProcess } from '../../helpers/live-gatew
 import { MESSAGE, SEND } from '../../helpers/operations.js';
 import { recordingLogger } from '../../helpers/recording-logger.js';
 import {
-  connectTestRedis,
-  deletePrefix,
+  deleteTestPrefix,
   describeRedis,
   testRedisUrl,
   uniquePrefix,
@@ -28,9 +27,7 @@ describeRedis('a gateway killed (-9) in the middle of a send with an idempotency
   afterAll(async () => {
     await survivor?.close();
     await stub.close();
-    const redis = await connectTestRedis();
-    await deletePrefix(redis, prefix);
-    await redis.close();
+    await deleteTestPrefix(prefix);
   });
 
   it('frees the key within one lease: another gateway takes it over instead of IDEMPOTENCY_IN_PROGRESS', async () => {

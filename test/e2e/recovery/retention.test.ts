@@ -7,7 +7,7 @@ import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { parsePrometheus, sumOf } from '../../helpers/prometheus-text.js';
 import {
   connectTestRedis,
-  deletePrefix,
+  deleteTestPrefix,
   describeRedis,
   uniquePrefix,
 } from '../../helpers/redis.js';
@@ -45,9 +45,7 @@ describe('message retention', () => {
 describeRedis('message retention on a shared Redis', () => {
   const prefix = uniquePrefix('retention');
   afterAll(async () => {
-    const redis = await connectTestRedis();
-    await deletePrefix(redis, prefix);
-    await redis.close();
+    await deleteTestPrefix(prefix);
   });
 
   it('deletes messages older than the window, keeps the rest, and /metrics counts them', async () => {
