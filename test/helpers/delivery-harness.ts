@@ -91,12 +91,14 @@ export async function startDeliveryHarness(
     ledger: stores.ledger,
     messages: stores.messages,
     idempotency: stores.idempotency,
+    sentRecorder: stores.sentRecorder,
     userMutex,
     quotaPolicy,
     logger,
   });
   const delivery = await startDelivery({
     appId,
+    sentRecorder: stores.sentRecorder,
     messages: stores.messages,
     ledger: stores.ledger,
     recurring: stores.recurring,

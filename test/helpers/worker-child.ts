@@ -64,12 +64,14 @@ const sending = new SendService({
   ledger: stores.ledger,
   messages: stores.messages,
   idempotency: stores.idempotency,
+  sentRecorder: stores.sentRecorder,
   userMutex,
   quotaPolicy: 'track',
   logger: silentLogger,
 });
 const delivery = await startDelivery({
   appId,
+  sentRecorder: stores.sentRecorder,
   messages: stores.messages,
   ledger: stores.ledger,
   recurring: stores.recurring,

@@ -15,6 +15,7 @@ import type { DeliveryEngine, RateLimit } from './delivery-engine.js';
 import { DeliveryService } from './delivery-service.js';
 import { DeliverySweeper } from './delivery-sweeper.js';
 import { MemoryDeliveryEngine } from './memory-delivery-engine.js';
+import { DuePromoter } from './due-promoter.js';
 import { MessageProcessor, type MessageProcessorDeps } from './message-processor.js';
 import type { SentRecorder } from '../sending/sent-recorder.js';
 
@@ -41,6 +42,8 @@ export interface StartDeliveryOptions {
   lockDurationMs?: number;
   sendingLeaseMs?: number;
   sweepIntervalMs?: number;
+  /** How often due SCHEDULED messages are marked QUEUED; default 1 s. */
+  promoteIntervalMs?: number;
   processor?: Pick<
     MessageProcessorDeps,
     'maxRetries' | 'random' | 'quotaReset' | 'now' | 'campaignGate'
@@ -102,6 +105,12 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Deli
     sendingLeaseMs: options.sendingLeaseMs,
     intervalMs: options.sweepIntervalMs,
   });
+  const promoter = new DuePromoter({
+    appId: options.appId,
+    messages: options.messages,
+    logger,
+    intervalMs: options.promoteIntervalMs,
+  });
   if (options.runWorkers) {
     const processor = new MessageProcessor({
       appId: options.appId,
@@ -122,6 +131,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Deli
       },
     });
     sweeper.start();
+    promoter.start();
   }
   return {
     service,
@@ -129,6 +139,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Deli
     engine,
     sweeper,
     close: async () => {
+      await promoter.stop();
       await sweeper.stop();
       await engine.close();
     },
