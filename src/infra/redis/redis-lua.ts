@@ -28,3 +28,20 @@ export class LuaScript {
     }
   }
 }
+
+/**
+ * `esc(v)`: `%` and `:` %-escaped, so free text (openids, template ids) inside a key cannot make
+ * two different keys collide. Memoised: one script run builds many index keys from the same few
+ * values, and gsub with a function is the costliest step of building them.
+ */
+export const LUA_ESCAPE = `
+local escaped = {}
+local function esc(v)
+  local e = escaped[v]
+  if e == nil then
+    e = (string.gsub(v, '[%%:]', function(c) return string.format('%%%02X', string.byte(c)) end))
+    escaped[v] = e
+  end
+  return e
+end
+`;

@@ -1,4 +1,4 @@
-import { LuaScript } from '../../infra/redis/redis-lua.js';
+import { LUA_ESCAPE, LuaScript } from '../../infra/redis/redis-lua.js';
 
 // Lua for the Redis ledger. Each script runs atomically, so a credit is read, changed and
 // re-indexed as one step no matter how many gateway instances race. Index keys are derived inside
@@ -17,18 +17,7 @@ local base = ${base}
 local FIELDS = { 'id', 'appId', 'openid', 'templateId', 'longTerm', 'status', 'remaining',
   'accepted', 'sent', 'source', 'createdAt', 'updatedAt' }
 
--- Memoised: one run builds up to 18 index keys from the same template id and openid, and gsub
--- with a function is the costliest step of building them.
-local escaped = {}
-local function esc(v)
-  local e = escaped[v]
-  if e == nil then
-    e = (string.gsub(v, '[%%:]', function(c) return string.format('%%%02X', string.byte(c)) end))
-    escaped[v] = e
-  end
-  return e
-end
-
+${LUA_ESCAPE}
 local function recordKey(id) return base .. ':sub:' .. id end
 
 local function load(key)

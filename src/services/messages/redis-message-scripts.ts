@@ -1,4 +1,4 @@
-import { LuaScript } from '../../infra/redis/redis-lua.js';
+import { LUA_ESCAPE, LuaScript } from '../../infra/redis/redis-lua.js';
 
 // Lua for the Redis message log: record, indexes and msgid map change in one atomic step. Index
 // keys are derived inside the script from ARGV[1] (the app's key base) because an update must
@@ -9,18 +9,7 @@ import { LuaScript } from '../../infra/redis/redis-lua.js';
 export const MESSAGE_PRELUDE = `
 local base = ARGV[1]
 
--- Memoised: one run builds up to 18 index keys from the same openid and template id, and gsub
--- with a function is the costliest step of building them.
-local escaped = {}
-local function esc(v)
-  local e = escaped[v]
-  if e == nil then
-    e = (string.gsub(v, '[%%:]', function(c) return string.format('%%%02X', string.byte(c)) end))
-    escaped[v] = e
-  end
-  return e
-end
-
+${LUA_ESCAPE}
 -- One sorted set per subset of (openid, template, status); free-text parts are escaped so that
 -- no two subsets can produce the same key.
 local function subsetKey(o, t, s)

@@ -103,20 +103,13 @@ export class RedisMessageStore implements MessageStore {
     assertMessageId(id);
     assertMessageFields(patch, false);
     if (from !== null && from.length === 0) throw new Error('transition needs a from status');
-    const { set, del } = toFields(patch);
+    const encoded = encodePatch(id, from, patch);
     const reply = await updateMessage.run(
       this.options.client,
       [this.recordKey(appId, id)],
-      [
-        this.base(appId),
-        id,
-        from === null ? '' : from.join(','),
-        String(set.length / 2),
-        ...set,
-        ...del,
-      ],
+      [this.base(appId), ...encoded.args],
     );
-    return patchResult(reply, set, del);
+    return encoded.decode(reply);
   }
 
   async findByKey(appId: string, key: string): Promise<MessageRecord | null> {
@@ -264,8 +257,25 @@ export function messageRecordKey(prefix: string, appId: string, id: string): str
   return `${messageKeyBase(prefix, appId)}:rec:${id}`;
 }
 
-/** What a patchMessage script answered (see MESSAGE_PATCH), for the patch `set`/`del` it was sent. */
-export function patchResult(reply: LuaReply, set: string[], del: string[]): TransitionResult {
+/**
+ * A patch as the last arguments of a script calling patchMessage (see MESSAGE_PATCH): the id, the
+ * allowed statuses ('' = any), the number of fields set, their pairs, the fields deleted; and how
+ * to read that script's reply.
+ */
+export function encodePatch(
+  id: string,
+  from: readonly MessageStatus[] | null,
+  patch: MessagePatch,
+): { args: string[]; decode(reply: LuaReply): TransitionResult } {
+  const { set, del } = toFields(patch);
+  return {
+    args: [id, from === null ? '' : from.join(','), String(set.length / 2), ...set, ...del],
+    decode: (reply) => patchResult(reply, set, del),
+  };
+}
+
+/** What a patchMessage script answered, for the patch `set`/`del` it was sent. */
+function patchResult(reply: LuaReply, set: string[], del: string[]): TransitionResult {
   if (reply === null) return { applied: false, record: null };
   if (!Array.isArray(reply)) throw new Error('unexpected reply from a message patch script');
   const stored = flatToHash(reply[1]!);
@@ -277,7 +287,7 @@ export function patchResult(reply: LuaReply, set: string[], del: string[]): Tran
 }
 
 /** Field/value pairs to HSET and field names to HDEL (null values); undefined means untouched. */
-export function toFields(fields: Partial<MessageRecord>): { set: string[]; del: string[] } {
+function toFields(fields: Partial<MessageRecord>): { set: string[]; del: string[] } {
   const set: string[] = [];
   const del: string[] = [];
   for (const [name, value] of Object.entries(fields) as [string, unknown][]) {

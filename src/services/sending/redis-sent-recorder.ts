@@ -21,10 +21,9 @@ import {
   MESSAGE_PRELUDE,
 } from '../messages/redis-message-scripts.js';
 import {
+  encodePatch,
   messageKeyBase,
   messageRecordKey,
-  patchResult,
-  toFields,
 } from '../messages/redis-message-store.js';
 import type { SentCredit, SentRecorder } from './sent-recorder.js';
 
@@ -69,7 +68,7 @@ export class RedisSentRecorder implements SentRecorder {
     if (credit.key.appId !== appId) throw new Error('a send is counted in its own app');
     if (from !== null && from.length === 0) throw new Error('recordSent needs a from status');
     const { prefix, client } = this.options;
-    const { set, del } = toFields(patch);
+    const encoded = encodePatch(id, from, patch);
     const reply = await recordSentScript.run(
       client,
       [messageRecordKey(prefix, appId, id), ledgerRecordKey(prefix, credit.key)],
@@ -82,13 +81,9 @@ export class RedisSentRecorder implements SentRecorder {
         subscriptionId(credit.key.openid, credit.key.templateId),
         String(credit.at.getTime()),
         credit.reserved ? '1' : '0',
-        id,
-        from === null ? '' : from.join(','),
-        String(set.length / 2),
-        ...set,
-        ...del,
+        ...encoded.args,
       ],
     );
-    return patchResult(reply, set, del);
+    return encoded.decode(reply);
   }
 }
