@@ -28,6 +28,61 @@ export const REDACTED_PATHS = [
   '*.authorization',
 ];
 
+type Level = 'debug' | 'info' | 'warn' | 'error';
+type Enabled = Readonly<Record<Level, boolean>>;
+
+/**
+ * A pino logger whose children are only made when one of them writes a line at an enabled
+ * level. Every request and every send takes a child bound to its request id, and pino's child
+ * serialises (and redacts) its bindings at once: with the level dropping every line of the
+ * request, that was all the child did. Lines, bindings and redaction are pino's own.
+ */
+class LazyPinoLogger implements Logger {
+  private made: Logger | undefined;
+
+  constructor(
+    private readonly enabled: Enabled,
+    made: Logger | undefined,
+    private readonly parent?: LazyPinoLogger,
+    private readonly bindings?: Record<string, unknown>,
+  ) {
+    this.made = made;
+  }
+
+  private pino(): Logger {
+    return (this.made ??= this.parent!.pino().child(this.bindings!));
+  }
+
+  private write(level: Level, objOrMsg: object | string, msg: string | undefined): void {
+    if (!this.enabled[level]) return;
+    const target = this.pino();
+    // With the caller's arity: after a string message pino formats even an undefined argument
+    // into it ("%s" would read "undefined").
+    if (msg === undefined) target[level](objOrMsg as object);
+    else target[level](objOrMsg as object, msg);
+  }
+
+  debug(objOrMsg: object | string, msg?: string): void {
+    this.write('debug', objOrMsg, msg);
+  }
+
+  info(objOrMsg: object | string, msg?: string): void {
+    this.write('info', objOrMsg, msg);
+  }
+
+  warn(objOrMsg: object | string, msg?: string): void {
+    this.write('warn', objOrMsg, msg);
+  }
+
+  error(objOrMsg: object | string, msg?: string): void {
+    this.write('error', objOrMsg, msg);
+  }
+
+  child(bindings: Record<string, unknown>): Logger {
+    return new LazyPinoLogger(this.enabled, undefined, this, bindings);
+  }
+}
+
 /**
  * The process logger. Redaction is a second line of defence: services never log secrets, and
  * these paths catch the usual places one could slip through. `pretty` formats in-process
@@ -46,5 +101,12 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logg
           ...(options.destination ? { destination: options.destination as never } : {}),
         })
       : options.destination;
-  return (destination ? pino(settings, destination) : pino(settings)) as unknown as Logger;
+  const root = destination ? pino(settings, destination) : pino(settings);
+  const enabled: Enabled = {
+    debug: root.isLevelEnabled('debug'),
+    info: root.isLevelEnabled('info'),
+    warn: root.isLevelEnabled('warn'),
+    error: root.isLevelEnabled('error'),
+  };
+  return new LazyPinoLogger(enabled, root as unknown as Logger);
 }

@@ -8,6 +8,7 @@ import {
   MessageNotFoundError,
   newMessageId,
   type MessageFilter,
+  type MessagePatch,
   type MessageRecord,
   type MessageStatus,
   type MessageStore,
@@ -520,6 +521,89 @@ export const messageStoreContract: StoreContract<MessageStore> = (name, makeStor
           );
           expect(results.filter((r) => r.applied)).toHaveLength(1);
           expect((await store.get(APP, m.id))?.status).toBe('SENDING');
+        }),
+      );
+
+      it(
+        'keeps its own copy: what a caller passed or got back can change without changing it',
+        withStore(async ({ store }) => {
+          const given = scheduled(1, {
+            status: 'HELD',
+            trigger: { name: 'paid', matchKey: 'o-1', timeoutAt: at(100) },
+          });
+          const kept = structuredClone(given);
+          await store.create(given);
+          given.data.thing1 = 'changed';
+          given.createdAt.setTime(0);
+          given.sendAt!.setTime(0);
+          given.trigger!.timeoutAt.setTime(0);
+          given.trigger!.matchKey = 'changed';
+          expect(await store.get(APP, kept.id)).toEqual(kept);
+
+          const patch = {
+            data: { thing1: 'patched' },
+            updatedAt: at(5),
+            trigger: { name: 'paid', matchKey: 'o-2', timeoutAt: at(200) },
+          };
+          const updated = await store.update(APP, kept.id, patch);
+          const afterUpdate = { ...kept, ...structuredClone(patch) };
+          patch.data.thing1 = 'changed';
+          patch.updatedAt.setTime(0);
+          patch.trigger.timeoutAt.setTime(0);
+          updated.data.thing1 = 'changed';
+          updated.sendAt!.setTime(0);
+          expect(await store.get(APP, kept.id)).toEqual(afterUpdate);
+
+          const sentAt = at(9);
+          const moved = await store.transition(APP, kept.id, ['HELD'], {
+            status: 'QUEUED',
+            sentAt,
+          });
+          sentAt.setTime(0);
+          moved.record!.createdAt.setTime(0);
+          (await store.get(APP, kept.id))!.updatedAt.setTime(0);
+          expect(await store.get(APP, kept.id)).toEqual({
+            ...afterUpdate,
+            status: 'QUEUED',
+            sentAt: at(9),
+          });
+        }),
+      );
+
+      it(
+        'refuses a field that cannot change or has the wrong type, and stores nothing of it',
+        withStore(async ({ store }) => {
+          const m = scheduled(1);
+          const refused = (fields: Record<string, unknown>) =>
+            ({ ...m, ...fields }) as MessageRecord;
+          await expect(store.create(refused({ extra: 1 }))).rejects.toThrow(
+            'message field extra cannot be changed',
+          );
+          await expect(store.create(refused({ data: { thing1: 3 } }))).rejects.toThrow(
+            'message field data must be an object of strings',
+          );
+          await expect(store.create(refused({ sendAt: new Date(Number.NaN) }))).rejects.toThrow(
+            'message field sendAt must be a Date or null',
+          );
+          await expect(store.create(refused({ createdAt: 'today' }))).rejects.toThrow(
+            'message field createdAt must be a Date',
+          );
+          expect(await store.get(APP, m.id)).toBeNull();
+          await store.create(m);
+          const patch = (fields: Record<string, unknown>) => fields as MessagePatch;
+          await expect(store.update(APP, m.id, patch({ key: 'k' }))).rejects.toThrow(
+            'message field key cannot be changed',
+          );
+          await expect(store.update(APP, m.id, patch({ msgid: '12a' }))).rejects.toThrow(
+            'message field msgid must be a decimal string or null',
+          );
+          await expect(
+            store.transition(APP, m.id, ['SCHEDULED'], patch({ attempts: -1 })),
+          ).rejects.toThrow('message field attempts must be a non-negative integer');
+          await expect(
+            store.transition(APP, m.id, ['SCHEDULED'], patch({ createdAt: at(5) })),
+          ).rejects.toThrow('message field createdAt cannot be changed');
+          expect(await store.get(APP, m.id)).toEqual(m);
         }),
       );
 

@@ -40,7 +40,11 @@ export function withRequestTelemetry(
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       const status = response.headersSent ? response.statusCode : CLIENT_CLOSED;
       options.observer.http({ route, status, durationMs });
+      // The id is the line's first field, as a child bound to it would write it: the access line
+      // goes through the process logger, so that most requests, which write no other line, never
+      // make their child.
       const line = {
+        requestId: id,
         method: (request.method ?? '').slice(0, 16),
         route,
         status,
@@ -54,8 +58,8 @@ export function withRequestTelemetry(
         status === CLIENT_CLOSED ||
         !response.writableFinished ||
         (options.quietRoutes.has(route) && status < 400);
-      if (quiet) active.logger.debug(line, 'request');
-      else active.logger.info(line, 'request');
+      if (quiet) options.logger.debug(line, 'request');
+      else options.logger.info(line, 'request');
     });
     return handler(request, response);
   };

@@ -1,7 +1,8 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { DeliverySnapshot, Observer } from '../../shared/observer.js';
 import { processMetricsRegistry } from './process-metrics.js';
 import { operationLabel } from './operation-label.js';
+import { TalliedCounter, TalliedHistogram } from './tallies.js';
 
 export interface PrometheusMetrics {
   observer: Observer;
@@ -20,20 +21,20 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 export function createPrometheusMetrics(): PrometheusMetrics {
   const registry = new Registry();
   const registers = [registry];
-  const sends = new Counter({
+  const sends = new TalliedCounter({
     name: 'wsg_sends_total',
     help: 'Subscribe-message sends that reached an outcome, by app, template, status and WeChat errcode ("none" when WeChat gave none)',
     labelNames: ['app', 'template', 'status', 'errcode'] as const,
     registers,
   });
-  const sendDuration = new Histogram({
+  const sendDuration = new TalliedHistogram({
     name: 'wsg_send_duration_seconds',
     help: 'Time from accepting a send to its outcome, by status',
     labelNames: ['status'] as const,
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const wechatCalls = new Histogram({
+  const wechatCalls = new TalliedHistogram({
     name: 'wsg_wechat_request_duration_seconds',
     help: 'WeChat API calls, by endpoint and outcome (ok, refused, transport)',
     labelNames: ['endpoint', 'outcome'] as const,
@@ -58,20 +59,20 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     labelNames: ['event', 'outcome'] as const,
     registers,
   });
-  const httpRequests = new Counter({
+  const httpRequests = new TalliedCounter({
     name: 'wsg_http_requests_total',
     help: 'HTTP requests, by route ("other" for unknown paths) and status',
     labelNames: ['route', 'status'] as const,
     registers,
   });
-  const httpDuration = new Histogram({
+  const httpDuration = new TalliedHistogram({
     name: 'wsg_http_request_duration_seconds',
     help: 'HTTP request duration, by route',
     labelNames: ['route'] as const,
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const graphqlOperations = new Counter({
+  const graphqlOperations = new TalliedCounter({
     name: 'wsg_graphql_operations_total',
     help: 'GraphQL operations, by operation name and outcome (ok, error, rejected)',
     labelNames: ['operation', 'outcome'] as const,
@@ -133,11 +134,11 @@ export function createPrometheusMetrics(): PrometheusMetrics {
   const observer: Observer = {
     send(o) {
       const errcode = o.errcode === null ? 'none' : String(o.errcode);
-      sends.inc({ app: o.appId, template: o.template, status: o.status, errcode });
-      sendDuration.observe({ status: o.status }, o.durationMs / 1000);
+      sends.inc(o.appId, o.template, o.status, errcode);
+      sendDuration.observe(o.durationMs / 1000, o.status);
     },
     wechatCall(o) {
-      wechatCalls.observe({ endpoint: o.endpoint, outcome: o.outcome }, o.durationMs / 1000);
+      wechatCalls.observe(o.durationMs / 1000, o.endpoint, o.outcome);
     },
     tokenFetch(o) {
       tokenFetches.inc({ app: o.appId, outcome: o.outcome });
@@ -149,11 +150,11 @@ export function createPrometheusMetrics(): PrometheusMetrics {
       pushes.inc({ event: o.event, outcome: o.outcome });
     },
     http(o) {
-      httpRequests.inc({ route: o.route, status: String(o.status) });
-      httpDuration.observe({ route: o.route }, o.durationMs / 1000);
+      httpRequests.inc(o.route, String(o.status));
+      httpDuration.observe(o.durationMs / 1000, o.route);
     },
     graphql(o) {
-      graphqlOperations.inc({ operation: operation(o.operation), outcome: o.outcome });
+      graphqlOperations.inc(operation(o.operation), o.outcome);
     },
     messagesPruned(o) {
       pruned.inc(o.count);

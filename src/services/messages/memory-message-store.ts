@@ -12,6 +12,7 @@ import {
   assertMessageRecord,
   assertPruneArguments,
   copyMessage,
+  copyTrigger,
   decodeMessageCursor,
   DuplicateMessageError,
   DuplicateMessageKeyError,
@@ -25,9 +26,18 @@ import {
   type MessageRecord,
   type MessageStatus,
   type MessageStore,
+  type MessageTrigger,
   type PendingStatus,
   type TransitionResult,
 } from './message-store.js';
+
+/** A patch value as the store keeps it: dates, data and triggers copied, so the caller's stay theirs. */
+function ownCopy(name: string, value: unknown): unknown {
+  if (value instanceof Date) return new Date(value.getTime());
+  if (name === 'data') return { ...(value as Record<string, string>) };
+  if (name === 'trigger' && value !== null) return copyTrigger(value as MessageTrigger);
+  return value;
+}
 
 const WAITING: ReadonlySet<MessageStatus> = new Set(['SCHEDULED', 'HELD', 'QUEUED']);
 
@@ -76,10 +86,11 @@ export class MemoryMessageStore implements MessageStore {
     assertAppId(appId);
     assertMessageId(id);
     assertMessageFields(patch, false);
-    const current = this.apps.get(appId)?.byId.get(id);
+    const app = this.apps.get(appId);
+    const current = app?.byId.get(id);
     if (current === undefined) return { applied: false, record: null };
     if (!from.includes(current.status)) return { applied: false, record: copyMessage(current) };
-    return { applied: true, record: await this.update(appId, id, patch) };
+    return { applied: true, record: this.apply(app!, current, patch) };
   }
 
   async listDue(
@@ -112,8 +123,21 @@ export class MemoryMessageStore implements MessageStore {
     const app = this.app(appId);
     const existing = app.byId.get(id);
     if (existing === undefined) throw new MessageNotFoundError(appId, id);
-    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-    const next = copyMessage({ ...existing, ...defined });
+    return this.apply(app, existing, patch);
+  }
+
+  /**
+   * Replaces a stored message by it with the (already checked) patch applied; returns a copy.
+   * The stored record's own dates and data are never handed out, so the new one may share them;
+   * only what comes from the patch is copied in.
+   */
+  private apply(app: AppMessages, existing: MessageRecord, patch: MessagePatch): MessageRecord {
+    const next: MessageRecord = { ...existing };
+    const target = next as unknown as Record<string, unknown>;
+    for (const [name, value] of Object.entries(patch)) {
+      if (value !== undefined) target[name] = ownCopy(name, value);
+    }
+    const id = existing.id;
     app.byId.set(id, next);
     if (existing.msgid !== next.msgid) {
       if (existing.msgid !== null && app.idByMsgid.get(existing.msgid) === id)

@@ -54,4 +54,27 @@ describe('the process logger', () => {
     expect(out).not.toContain(SECRET);
     expect(() => JSON.parse(out)).toThrow();
   });
+
+  it('writes a child’s lines with its bindings, in order, at the levels enabled only', () => {
+    const { logger, lines } = capturedPino('info');
+    const request = logger.child({ app: 'default' }).child({ requestId: 'r-1' });
+    request.debug({ dropped: true }, 'below the level');
+    request.info('100%s sure');
+    request.warn({ attempt: 2 }, 'retrying');
+    logger.child({ unused: true });
+    expect(lines().map(({ time: _time, pid: _pid, hostname: _host, ...line }) => line)).toEqual([
+      { level: 30, app: 'default', requestId: 'r-1', msg: '100%s sure' },
+      { level: 40, app: 'default', requestId: 'r-1', attempt: 2, msg: 'retrying' },
+    ]);
+    expect(Object.keys(lines()[1]!)).toEqual([
+      'level',
+      'time',
+      'pid',
+      'hostname',
+      'app',
+      'requestId',
+      'attempt',
+      'msg',
+    ]);
+  });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { MemoryMessageStore } from '../../../../src/services/messages/memory-message-store.js';
 import { RedisMessageStore } from '../../../../src/services/messages/redis-message-store.js';
-import { directSendFields, newMessageId } from '../../../../src/services/messages/message-store.js';
+import {
+  directSendFields,
+  messageIdTimePrefix,
+  newMessageId,
+} from '../../../../src/services/messages/message-store.js';
 import { deletePrefix, uniquePrefix } from '../../../helpers/redis.js';
 import { runStoreContract } from '../../../helpers/store-contract.js';
 import { messageStoreContract } from '../../../contracts/message.contract.js';
@@ -98,6 +102,19 @@ describe('newMessageId', () => {
     expect(later > ids[ids.length - 1]!).toBe(true);
     const earlier = newMessageId(new Date(same.getTime() - 1));
     expect(earlier < ids[0]!).toBe(true);
+  });
+
+  it('starts with the time prefix of its instant, then 80 random bits with the top one clear', () => {
+    for (const ms of [0, 1, 31, 32, Date.UTC(2024, 5, 1), 2 ** 40 + 12345, 2 ** 48 - 1]) {
+      const at = new Date(ms);
+      // Alternating with another millisecond: every id draws fresh random bits.
+      const other = new Date(ms === 0 ? 1 : ms - 1);
+      const ids = Array.from({ length: 40 }, (_, i) => newMessageId(i % 2 ? other : at));
+      for (const id of ids.filter((_, i) => i % 2 === 0)) {
+        expect(id.slice(0, 10)).toBe(messageIdTimePrefix(at));
+        expect(id[10]).toMatch(/[0-9A-F]/);
+      }
+    }
   });
 
   it('rejects an invalid time', () => {
