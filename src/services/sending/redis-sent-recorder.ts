@@ -20,11 +20,7 @@ import {
   MESSAGE_PATCH,
   MESSAGE_PRELUDE,
 } from '../messages/redis-message-scripts.js';
-import {
-  encodePatch,
-  messageKeyBase,
-  messageRecordKey,
-} from '../messages/redis-message-store.js';
+import { encodePatch, messageKeyBase, messageRecordKey } from '../messages/redis-message-store.js';
 import type { SentCredit, SentRecorder } from './sent-recorder.js';
 
 /**
