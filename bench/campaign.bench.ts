@@ -274,7 +274,9 @@ if (process.argv.includes('--unthrottled-only')) {
   const engine = await engineCampaign(stub, 'bullmq', UNTHROTTLED);
   await stub.stop();
   const ratio = engine.sends / engine.wallMs / (raw.sends / raw.wallMs);
-  console.log(`raw ${fmt(raw.sends / (raw.wallMs / 1000))}/s, engine ${fmt(engine.sends / (engine.wallMs / 1000))}/s: ratio ${fmt(ratio, 2)}`);
+  console.log(
+    `raw ${fmt(raw.sends / (raw.wallMs / 1000))}/s, engine ${fmt(engine.sends / (engine.wallMs / 1000))}/s: ratio ${fmt(ratio, 2)}`,
+  );
   process.exit(0);
 }
 const bullFast = await engineCampaign(stub, 'bullmq', UNTHROTTLED);
