@@ -113,7 +113,8 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
 
   async status(): Promise<EngineStatus> {
     const now = this.now();
-    const limited = Math.max(this.blockedUntil, this.bucket.nextTokenAt());
+    // Relative to the same `now`: a token available reads as not limited, whatever the clock did.
+    const limited = Math.max(this.blockedUntil, now + this.bucket.waitMs());
     return {
       rateLimitedUntil: limited > now ? new Date(limited) : null,
       pausedUntil: this.pausedUntil > now ? new Date(this.pausedUntil) : null,
@@ -199,7 +200,7 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
         return;
       }
       if (!this.bucket.take()) {
-        this.wakeAt(this.bucket.nextTokenAt());
+        this.wakeAt(this.now() + this.bucket.waitMs());
         return;
       }
       const job = this.ready.shift()!;

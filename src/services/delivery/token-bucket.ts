@@ -20,11 +20,11 @@ export class TokenBucket {
     return true;
   }
 
-  /** When the next whole token will be there (now if one is). */
-  nextTokenAt(): number {
+  /** How long until the next whole token is there: 0 if one is. */
+  waitMs(): number {
     this.refill();
-    if (this.tokens >= 1) return this.now();
-    return this.now() + Math.ceil(((1 - this.tokens) * this.periodMs) / this.capacity);
+    if (this.tokens >= 1) return 0;
+    return Math.ceil(((1 - this.tokens) * this.periodMs) / this.capacity);
   }
 
   private refill(): void {

@@ -78,7 +78,8 @@ describe('SendService when WeChat accepted a send but its outcome cannot be reco
   it('answers STORE_UNAVAILABLE, keeps the credit spent and the key pinned, so a retry never sends again', async () => {
     const sender = countingSender();
     const messages = new MemoryMessageStore();
-    messages.update = async () => {
+    // Recording the SENT (through the sent recorder) is the write that fails.
+    messages.transition = async () => {
       throw new StoreUnavailableError();
     };
     const ledger = new MemoryLedgerStore();
