@@ -1,6 +1,7 @@
 import { toConnection } from '../schema/connection.type.js';
 import type { AppServices, GatewayContext } from '../schema/context.js';
 import { mergePages } from '../services/apps/merge-pages.js';
+import { nextEventLoopTurn } from '../shared/event-loop-turns.js';
 import type { Page, PageRequest } from '../shared/page.js';
 
 /** How a list is ordered, the same in every app, so pages of several apps merge into one. */
@@ -20,5 +21,6 @@ export async function listAcrossApps<T>(
 ) {
   const request = { first: page.first ?? 20, after: page.after };
   const pages = await Promise.all(apps.forList(scope, app).map((one) => list(one, request)));
+  await nextEventLoopTurn();
   return toConnection(mergePages(pages, { first: request.first, ...order }), order.cursorOf);
 }

@@ -1,0 +1,16 @@
+/**
+ * Each caller gets its own later turn of the event loop, one after another. A page of a list is
+ * read in one go, and the rest of a request (completing its fields) runs without a break once it
+ * is back; a query with several aliased lists gets all its pages back together, so without this
+ * they would complete in one long run of the event loop while sends' requests and replies wait.
+ * Waiting for a turn of its own per page lets I/O in between.
+ */
+let last: Promise<void> = Promise.resolve();
+
+export function nextEventLoopTurn(): Promise<void> {
+  // Each immediate is scheduled from the one before, so they land in successive loop iterations
+  // (all immediates queued at once would run in one check phase, with no I/O between them).
+  const turn = last.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  last = turn;
+  return turn;
+}
