@@ -1,5 +1,6 @@
 import type { DistributedLock } from '../../shared/lock.js';
 import type { Logger } from '../../shared/logger.js';
+import { PeriodicTask } from '../../shared/periodic-task.js';
 import type { MessageStore } from '../messages/message-store.js';
 import type { DeliveryEngine } from './delivery-engine.js';
 
@@ -34,26 +35,19 @@ export interface SweepReport {
  * they are never resent by themselves.
  */
 export class DeliverySweeper {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly periodic = new PeriodicTask(
+    () => this.sweep(),
+    (error) => this.deps.logger.warn({ err: error }, 'delivery sweep failed'),
+  );
 
   constructor(private readonly deps: DeliverySweeperDeps) {}
 
   start(): void {
-    const run = () => {
-      this.running ??= this.sweep()
-        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'delivery sweep failed'))
-        .finally(() => (this.running = null));
-    };
-    run();
-    this.timer = setInterval(run, this.deps.intervalMs ?? 60_000);
-    this.timer.unref?.();
+    this.periodic.start(this.deps.intervalMs ?? 60_000, { immediately: true });
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One sweep; null when another process holds the sweep lock. */

@@ -1,4 +1,5 @@
 import type { Logger } from '../../shared/logger.js';
+import { PeriodicTask } from '../../shared/periodic-task.js';
 import type { MessageStore } from '../messages/message-store.js';
 
 export interface DuePromoterDeps {
@@ -19,26 +20,19 @@ export interface DuePromoterDeps {
  * claiming the message meanwhile wins, and any number of processes may promote at once.
  */
 export class DuePromoter {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly periodic = new PeriodicTask(
+    () => this.promote(),
+    (error) => this.deps.logger.warn({ err: error }, 'could not mark due messages QUEUED'),
+  );
 
   constructor(private readonly deps: DuePromoterDeps) {}
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.promote()
-        .catch((error: unknown) =>
-          this.deps.logger.warn({ err: error }, 'could not mark due messages QUEUED'),
-        )
-        .finally(() => (this.running = null));
-    }, this.deps.intervalMs ?? 1000);
-    this.timer.unref?.();
+    this.periodic.start(this.deps.intervalMs ?? 1000);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass; returns how many messages it moved. */
