@@ -40,11 +40,12 @@ function lockContract(make: () => DistributedLock) {
 
   it('extends a lease only for its owner, and not once it ran out', async () => {
     const lock = make();
-    const held = await lock.tryAcquire('renewed', 300);
-    await sleep(200);
-    expect(await held!.extend(300)).toBe(true);
-    await sleep(200);
-    // 400 ms after acquiring: the renewed lease still holds.
+    // Margins of half a second or more either way: a busy machine oversleeps by 100 ms and more.
+    const held = await lock.tryAcquire('renewed', 2000);
+    await sleep(1000);
+    expect(await held!.extend(2000)).toBe(true);
+    await sleep(1500);
+    // 2.5 s after acquiring, past the first lease: the renewed one still holds.
     expect(await lock.tryAcquire('renewed', 300)).toBeNull();
     const lapsed = await lock.tryAcquire('lapsed', 100);
     await sleep(150);
