@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -167,12 +168,34 @@ async function createStores(
   return webhook.stores;
 }
 
-/** The schema of every app's templates; a sync of one app swaps in a rebuilt one. */
+/**
+ * The schema of every app's templates. A sync of one app builds the schema with the app's new
+ * templates before its catalogue takes them, so a sync that would break the schema (a name another
+ * app uses) changes neither. Syncs run one at a time, each built on the others' current templates.
+ */
 async function buildLiveSchema(apps: AppRuntime[]): Promise<LiveSchema> {
-  const schemaOf = () =>
-    buildGatewaySchema(apps.map((a) => ({ app: a.name, templates: a.catalog.registry.list() })));
+  const schemaOf = (changed?: { app: AppRuntime; registry: TemplateRegistry }) =>
+    buildGatewaySchema(
+      apps.map((a) => ({
+        app: a.name,
+        templates: (a === changed?.app ? changed.registry : a.catalog.registry).list(),
+      })),
+    );
   const liveSchema = new LiveSchema(await schemaOf());
-  for (const app of apps) app.onTemplatesChanged = async () => liveSchema.update(await schemaOf());
+  let updates: Promise<unknown> = Promise.resolve();
+  for (const app of apps) {
+    app.updateTemplates = (sync) => {
+      const run = updates.then(async () => {
+        let next: GraphQLSchema | undefined;
+        await sync(async (registry) => {
+          next = await schemaOf({ app, registry });
+        });
+        if (next) liveSchema.update(next);
+      });
+      updates = run.catch(() => undefined);
+      return run;
+    };
+  }
   return liveSchema;
 }
 
@@ -294,8 +317,14 @@ interface SharedParts {
 interface AppRuntime extends AppServices {
   readonly push: AppConfig['push'];
   readonly config: AppConfig;
-  /** Set once the schema exists: rebuilds it after a sync changed the app's templates. */
-  onTemplatesChanged: () => Promise<void>;
+  /**
+   * Runs a change of the app's templates: `sync` hands the new registry to `accept`, which builds
+   * the schema with it (throwing when it cannot) before the catalogue swaps it in. Set once the
+   * schema exists.
+   */
+  updateTemplates: (
+    sync: (accept: (registry: TemplateRegistry) => Promise<void>) => Promise<unknown>,
+  ) => Promise<void>;
   /** What readiness checks of this app. */
   health(): AppHealth;
 }
@@ -360,11 +389,11 @@ async function createApp(
     delivery: delivery.service,
     recurring: delivery.recurring,
     campaigns: delivery.campaigns.service,
-    syncTemplates: async () => {
-      await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
-      await runtime.onTemplatesChanged();
-    },
-    onTemplatesChanged: async () => undefined,
+    syncTemplates: () =>
+      runtime.updateTemplates((accept) =>
+        catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() }, accept),
+      ),
+    updateTemplates: (sync) => sync(async () => undefined).then(() => undefined),
     health: () => ({
       name: app.name,
       templateCount: catalog.registry.list().length,

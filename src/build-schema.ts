@@ -12,6 +12,7 @@ import { TemplateResolver } from './resolvers/template.resolver.js';
 import { buildTypedSendResolver } from './resolvers/typed-send.resolver.js';
 import { authChecker } from './schema/auth.js';
 import type { Template } from './services/templates/types.js';
+import { ErrorCode, GatewayError } from './shared/errors.js';
 
 /** The templates of one app, as the schema sees them. */
 export interface AppTemplates {
@@ -19,12 +20,14 @@ export interface AppTemplates {
   templates: readonly Template[];
 }
 
-export class TemplateNameClashError extends Error {
+/** At start-up it stops the gateway; from syncTemplates it is answered and nothing changes. */
+export class TemplateNameClashError extends GatewayError {
   constructor(clashes: readonly string[]) {
     super(
+      ErrorCode.TEMPLATE_NAME_CLASH,
       `Template names must be unique across apps (each names a typed send mutation): ${clashes.join('; ')}. Give one of each pair another "name" in its templates file.`,
+      { clashes },
     );
-    this.name = 'TemplateNameClashError';
   }
 }
 

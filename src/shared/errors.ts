@@ -20,6 +20,8 @@ export const ErrorCode = {
   WECHAT_API_ERROR: 'WECHAT_API_ERROR',
   /** The same idempotencyKey is still being processed by another request. */
   IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
+  /** Two apps would have templates of one name (each names a typed send mutation): nothing changed. */
+  TEMPLATE_NAME_CLASH: 'TEMPLATE_NAME_CLASH',
   /** The shared store (Redis) did not answer: nothing was done; retry after `retryAfterSeconds`. */
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',

@@ -17,11 +17,19 @@ export class TemplateCatalog {
     return this.current;
   }
 
-  /** Reads WeChat's private templates and merges them over the local file's. */
-  async sync(source: RemoteTemplateSource): Promise<readonly Template[]> {
+  /**
+   * Reads WeChat's private templates and merges them over the local file's. `accept` sees the
+   * merged registry before it is swapped in: when it throws, the catalogue stays as it was.
+   */
+  async sync(
+    source: RemoteTemplateSource,
+    accept: (candidate: TemplateRegistry) => Promise<void> = async () => undefined,
+  ): Promise<readonly Template[]> {
     const remote = await source.getTemplates();
     const parsed = remote.map((item, index) => parseTemplate(item, `gettemplate data[${index}]`));
-    this.current = this.current.mergeRemote(parsed);
+    const candidate = this.current.mergeRemote(parsed);
+    await accept(candidate);
+    this.current = candidate;
     return this.current.list();
   }
 }

@@ -51,3 +51,45 @@ describe('syncTemplates', () => {
     expect(sent.body.data![`send${name}`]).toMatchObject({ status: 'SENT' });
   });
 });
+
+describe('syncTemplates when another app already has a template of that name', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway();
+  });
+  afterAll(() => t.close());
+
+  const templateNames = async (app: string) =>
+    (
+      await t.gql<{ templates: { name: string }[] }>(
+        'query($app: ID) { templates(app: $app) { name } }',
+        { app },
+      )
+    ).body.data!.templates.map((x) => x.name);
+
+  it('is TEMPLATE_NAME_CLASH naming both apps, and the app keeps its templates and the schema its mutations', async () => {
+    // The same private template in both demo apps' WeChat: its derived name would be in both.
+    for (const app of ['shop', 'clinic'])
+      t.gateway.simulators.get(app)!.instance.state.library.add(NEW_TEMPLATE);
+    const name = `Tmpl_${NEW_TEMPLATE.id}`;
+    const sync = (app: string) =>
+      t.gql<{ syncTemplates: { name: string }[] }>(
+        'mutation($app: ID) { syncTemplates(app: $app) { name } }',
+        { app },
+      );
+
+    expect((await sync('shop')).body.errors).toBeUndefined();
+    const clinicBefore = await templateNames('clinic');
+    const clash = await sync('clinic');
+    expect(clash.body.errors?.[0]?.extensions?.code).toBe('TEMPLATE_NAME_CLASH');
+    expect(clash.body.errors?.[0]?.message).toContain(
+      `${name} is a template of both shop and clinic`,
+    );
+
+    expect(await templateNames('clinic')).toEqual(clinicBefore);
+    expect(await templateNames('shop')).toContain(name);
+    expect(await mutationNames(t)).toContain(`send${name}`);
+    // The failed sync left nothing behind: the next one runs.
+    expect((await sync('shop')).body.errors).toBeUndefined();
+  });
+});
