@@ -61,12 +61,26 @@ interface RunResult {
   /** Sends per second between the first and the last send seen at the stub. */
   achieved: number;
   rssGrowthMb: number;
+  /** CPU per send, µs: this process, and the Redis server (all of its clients). */
+  cpuUsPerSend: { bench: number; redis: number };
+}
+
+/** The Redis server's own CPU seconds (user + system), from INFO. */
+async function redisCpuSeconds(): Promise<number> {
+  const client = await connectBenchRedis();
+  if (!client) return Number.NaN;
+  const info = await client.info('cpu');
+  await client.close();
+  const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1]);
+  return field('used_cpu_user') + field('used_cpu_sys');
 }
 
 /** Watches the stub's send counter and this process's RSS while `run` goes. */
 async function watch(stub: StubHandle, run: () => Promise<void>): Promise<RunResult> {
   const base = (await stub.stats()).sends;
   const rssBefore = process.memoryUsage().rss;
+  const redisBefore = await redisCpuSeconds();
+  const cpuBefore = process.cpuUsage();
   let rssMax = rssBefore;
   let first: { t: number; n: number } | null = null;
   let last: { t: number; n: number } | null = null;
@@ -84,13 +98,21 @@ async function watch(stub: StubHandle, run: () => Promise<void>): Promise<RunRes
   const start = performance.now();
   await run();
   const wallMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  const redisCpu = (await redisCpuSeconds()) - redisBefore;
   done = true;
   await sampler;
   const sends = (await stub.stats()).sends - base;
   const f = first as { t: number; n: number } | null;
   const l = last as { t: number; n: number } | null;
   const achieved = f && l && l.t > f.t ? (l.n - f.n) / ((l.t - f.t) / 1000) : Number.NaN;
-  return { sends, wallMs, achieved, rssGrowthMb: (rssMax - rssBefore) / 2 ** 20 };
+  return {
+    sends,
+    wallMs,
+    achieved,
+    rssGrowthMb: (rssMax - rssBefore) / 2 ** 20,
+    cpuUsPerSend: { bench: (cpu.user + cpu.system) / sends, redis: (redisCpu * 1e6) / sends },
+  };
 }
 
 /** A bare BullMQ queue and worker: jobs added in bulk, each one undici POST to the stub. */
@@ -274,8 +296,10 @@ if (process.argv.includes('--unthrottled-only')) {
   const engine = await engineCampaign(stub, 'bullmq', UNTHROTTLED);
   await stub.stop();
   const ratio = engine.sends / engine.wallMs / (raw.sends / raw.wallMs);
+  const cpu = (r: RunResult) =>
+    `CPU/send bench ${fmt(r.cpuUsPerSend.bench)} µs, Redis ${fmt(r.cpuUsPerSend.redis)} µs`;
   console.log(
-    `raw ${fmt(raw.sends / (raw.wallMs / 1000))}/s, engine ${fmt(engine.sends / (engine.wallMs / 1000))}/s: ratio ${fmt(ratio, 2)}`,
+    `raw ${fmt(raw.sends / (raw.wallMs / 1000))}/s (${cpu(raw)}), engine ${fmt(engine.sends / (engine.wallMs / 1000))}/s (${cpu(engine)}): ratio ${fmt(ratio, 2)}`,
   );
   process.exit(0);
 }
@@ -293,10 +317,21 @@ const row = (label: string, r: RunResult) => [
   fmt(perSecond(r)),
   fmt(r.achieved),
   fmt(r.rssGrowthMb, 1),
+  fmt(r.cpuUsPerSend.bench),
+  fmt(r.cpuUsPerSend.redis),
 ];
 console.log(
   formatTable(
-    ['run', 'sends', 'wall s', 'sends/s (wall)', 'sends/s (first→last)', 'RSS growth MB'],
+    [
+      'run',
+      'sends',
+      'wall s',
+      'sends/s (wall)',
+      'sends/s (first→last)',
+      'RSS growth MB',
+      'CPU µs/send',
+      'Redis CPU µs/send',
+    ],
     [
       row('raw BullMQ worker loop (undici)', raw),
       row('campaign, BullMQ engine, unthrottled', bullFast),
