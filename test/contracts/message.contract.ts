@@ -658,6 +658,40 @@ export const messageStoreContract: StoreContract<MessageStore> = (name, makeStor
       );
 
       it(
+        'counts a campaign’s messages by status through creates, moves, refused moves and prunes',
+        withStore(async ({ store }) => {
+          const of = (n: number, campaignId: string | null, status: MessageStatus = 'QUEUED') =>
+            message({ n, status, campaignId, openid: `oCamp${n}` });
+          const a = [of(1, 'cmp:a%1'), of(2, 'cmp:a%1'), of(3, 'cmp:a%1'), of(4, 'cmp:a%1')];
+          for (const m of [...a, of(5, 'cmp:a%2'), of(6, null)]) await store.create(m);
+          expect(await store.countByCampaign(APP, 'cmp:a%1')).toEqual({ QUEUED: 4 });
+          expect(await store.countByCampaign(APP, 'cmp:a%2')).toEqual({ QUEUED: 1 });
+          expect(await store.countByCampaign(APP, 'nope')).toEqual({});
+          expect(await store.countByCampaign('wxotherapp', 'cmp:a%1')).toEqual({});
+
+          await store.transition(APP, a[0]!.id, ['QUEUED'], { status: 'SENDING' });
+          await store.transition(APP, a[0]!.id, ['SENDING'], { status: 'SENT', sentAt: at(9) });
+          await store.transition(APP, a[1]!.id, ['QUEUED'], { status: 'SENDING' });
+          // Refused (not QUEUED any more) and a patch that keeps the status: counts stay.
+          await store.transition(APP, a[0]!.id, ['QUEUED'], { status: 'CANCELLED' });
+          await store.update(APP, a[2]!.id, { attempts: 2 });
+          await store.update(APP, a[3]!.id, { status: 'SKIPPED', skipReason: 'EXPIRED' });
+          expect(await store.countByCampaign(APP, 'cmp:a%1')).toEqual({
+            QUEUED: 1,
+            SENDING: 1,
+            SENT: 1,
+            SKIPPED: 1,
+          });
+
+          // Retention takes the final ones (not QUEUED, which still waits to be sent).
+          await store.update(APP, a[1]!.id, { status: 'UNKNOWN' });
+          expect(await store.prune(APP, at(1000), 10)).toBe(3);
+          expect(await store.countByCampaign(APP, 'cmp:a%1')).toEqual({ QUEUED: 1 });
+          expect(await store.countByCampaign(APP, 'cmp:a%2')).toEqual({ QUEUED: 1 });
+        }),
+      );
+
+      it(
         'prunes a message out of every engine lookup, and keeps messages still waiting',
         withStore(async ({ store }) => {
           const trigger = { name: 'paid', matchKey: 'o-9', timeoutAt: at(100) };

@@ -40,9 +40,6 @@ const AUDIENCE_PAGES_PER_ROUND = 50;
 const MAX_BATCH = 1000;
 /** The lock outlives any round; a runner that died frees its campaigns after this. */
 const DEFAULT_LOCK_TTL_MS = 15_000;
-/** Bounds on how often a fanned-out campaign's messages are counted to see whether it is done. */
-const COMPLETION_CHECK_MS = 500;
-const MAX_COUNT_GAP_MS = 5000;
 
 /**
  * Drives the campaigns of one app, in every worker process, one process per campaign at a time:
@@ -58,7 +55,6 @@ export class CampaignRunner {
   private stopped = true;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
-  private readonly lastCount = new Map<string, { at: number; pending: number; nextAt: number }>();
 
   constructor(private readonly deps: CampaignRunnerDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -324,35 +320,17 @@ export class CampaignRunner {
     return this.completeWhenDone(c, 'CANCELLED', {});
   }
 
-  /**
-   * Finishes the campaign once no message of it is pending. Counting reads every message of the
-   * campaign, so it is spaced by how long the pending ones should take: at the drain rate seen
-   * since the last count (between 0.5 and 5 s).
-   */
+  /** Finishes the campaign once no message of it is pending (the store keeps the counts). */
   private async completeWhenDone(
     c: CampaignRecord,
     from: CampaignStatus,
     patch: CampaignPatch,
   ): Promise<boolean> {
-    const nowMs = this.now().getTime();
-    const last = this.lastCount.get(c.id);
-    if (last && last.nextAt > nowMs) return false;
     const counts = await this.deps.messages.countByCampaign(c.appId, c.id);
     const created = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
     const pending = PENDING.reduce((n, s: MessageStatus) => n + (counts[s] ?? 0), 0);
-    if (created < (c.total ?? 0) || pending > 0) {
-      const drainedPerMs = last ? Math.max(0, last.pending - pending) / (nowMs - last.at) : 0;
-      const expectedMs = !last
-        ? COMPLETION_CHECK_MS
-        : drainedPerMs > 0
-          ? pending / drainedPerMs
-          : MAX_COUNT_GAP_MS;
-      const gap = Math.min(MAX_COUNT_GAP_MS, Math.max(COMPLETION_CHECK_MS, expectedMs * 0.8));
-      this.lastCount.set(c.id, { at: nowMs, pending, nextAt: nowMs + gap });
-      return false;
-    }
+    if (created < (c.total ?? 0) || pending > 0) return false;
     await this.move(c, [from], { ...patch, finishedAt: this.now() });
-    this.lastCount.delete(c.id);
     this.deps.logger.info({ campaignId: c.id, status: patch.status ?? from }, 'campaign finished');
     return false;
   }

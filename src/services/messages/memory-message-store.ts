@@ -45,6 +45,18 @@ interface AppMessages {
   byId: Map<string, MessageRecord>;
   idByMsgid: Map<string, string>;
   idByKey: Map<string, string>;
+  /** Per campaign, how many of its messages have each status (kept with every write). */
+  campaignCounts: Map<string, Partial<Record<MessageStatus, number>>>;
+}
+
+function countInCampaign(app: AppMessages, m: MessageRecord, delta: 1 | -1): void {
+  if (m.campaignId === null) return;
+  let counts = app.campaignCounts.get(m.campaignId);
+  if (counts === undefined) app.campaignCounts.set(m.campaignId, (counts = {}));
+  const n = (counts[m.status] ?? 0) + delta;
+  if (n > 0) counts[m.status] = n;
+  else delete counts[m.status];
+  if (Object.keys(counts).length === 0) app.campaignCounts.delete(m.campaignId);
 }
 
 /**
@@ -65,7 +77,9 @@ export class MemoryMessageStore implements MessageStore {
         throw new DuplicateMessageKeyError(record.appId, record.key, holder);
       app.idByKey.set(record.key, record.id);
     }
-    app.byId.set(record.id, copyMessage(record));
+    const stored = copyMessage(record);
+    app.byId.set(record.id, stored);
+    countInCampaign(app, stored, 1);
     if (record.msgid !== null) app.idByMsgid.set(record.msgid, record.id);
   }
 
@@ -139,6 +153,10 @@ export class MemoryMessageStore implements MessageStore {
     }
     const id = existing.id;
     app.byId.set(id, next);
+    if (existing.status !== next.status || existing.campaignId !== next.campaignId) {
+      countInCampaign(app, existing, -1);
+      countInCampaign(app, next, 1);
+    }
     if (existing.msgid !== next.msgid) {
       if (existing.msgid !== null && app.idByMsgid.get(existing.msgid) === id)
         app.idByMsgid.delete(existing.msgid);
@@ -151,10 +169,8 @@ export class MemoryMessageStore implements MessageStore {
     appId: string,
     campaignId: string,
   ): Promise<Partial<Record<MessageStatus, number>>> {
-    const counts: Partial<Record<MessageStatus, number>> = {};
-    for (const m of this.apps.get(appId)?.byId.values() ?? [])
-      if (m.campaignId === campaignId) counts[m.status] = (counts[m.status] ?? 0) + 1;
-    return counts;
+    assertAppId(appId);
+    return { ...this.apps.get(appId)?.campaignCounts.get(campaignId) };
   }
 
   async get(appId: string, id: string): Promise<MessageRecord | null> {
@@ -200,6 +216,7 @@ export class MemoryMessageStore implements MessageStore {
       .slice(0, limit);
     for (const m of old) {
       app.byId.delete(m.id);
+      countInCampaign(app, m, -1);
       if (m.msgid !== null && app.idByMsgid.get(m.msgid) === m.id) app.idByMsgid.delete(m.msgid);
       if (m.key !== null && app.idByKey.get(m.key) === m.id) app.idByKey.delete(m.key);
     }
@@ -209,7 +226,12 @@ export class MemoryMessageStore implements MessageStore {
   private app(appId: string): AppMessages {
     let app = this.apps.get(appId);
     if (app === undefined) {
-      app = { byId: new Map(), idByMsgid: new Map(), idByKey: new Map() };
+      app = {
+        byId: new Map(),
+        idByMsgid: new Map(),
+        idByKey: new Map(),
+        campaignCounts: new Map(),
+      };
       this.apps.set(appId, app);
     }
     return app;

@@ -8,6 +8,7 @@
 //                                     zset    one per non-empty subset of the three filters, so
 //                                             every filter is a single sorted set
 //   ${base}:idx:c:${campaignId}       zset    a campaign's messages
+//   ${base}:cstat:${campaignId}       hash    status → how many of the campaign's messages have it
 //   ${base}:idx:r:${scheduleKey}      zset    a recurring schedule's occurrences
 //   ${base}:key                       hash    caller key → message id (unique per app)
 //   ${base}:due:${status}             zset    pending messages (SCHEDULED HELD QUEUED SENDING),
