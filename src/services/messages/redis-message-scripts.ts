@@ -49,6 +49,13 @@ local function dueScore(f)
   return nil
 end
 
+local function heldKey(f)
+  if f.status == 'HELD' and f.triggerName then
+    return base .. ':held:' .. esc(f.triggerName) .. ':' .. esc(f.triggerMatchKey)
+  end
+  return nil
+end
+
 local function memberships(f)
   local z = {}
   for _, k in ipairs(indexKeys(f.openid, f.templateId, f.status)) do z[k] = 0 end
@@ -56,11 +63,33 @@ local function memberships(f)
   if f.scheduleKey then z[base .. ':idx:r:' .. esc(f.scheduleKey)] = 0 end
   local due = dueScore(f)
   if due then z[base .. ':due:' .. f.status] = due end
-  local held = nil
-  if f.status == 'HELD' and f.triggerName then
-    held = base .. ':held:' .. esc(f.triggerName) .. ':' .. esc(f.triggerMatchKey)
+  return z, heldKey(f)
+end
+
+-- The filter subsets that name a status: all a status change moves when nothing else changes.
+local function statusKeys(o, t, s)
+  return { subsetKey(nil, nil, s), subsetKey(o, nil, s), subsetKey(nil, t, s), subsetKey(o, t, s) }
+end
+
+local function sameOwners(old, new)
+  return old.openid == new.openid and old.templateId == new.templateId
+    and old.campaignId == new.campaignId and old.scheduleKey == new.scheduleKey
+end
+
+-- A transition that keeps openid, template, campaign and schedule (every one the engine makes):
+-- only the status subsets, the due-time index and the trigger set can change, so only their keys
+-- are built (building all of them was most of a transition's time).
+local function reindexStatus(id, old, new)
+  if old.status ~= new.status then
+    for _, k in ipairs(statusKeys(old.openid, old.templateId, old.status)) do redis.call('ZREM', k, id) end
+    for _, k in ipairs(statusKeys(new.openid, new.templateId, new.status)) do redis.call('ZADD', k, 0, id) end
   end
-  return z, held
+  local od, nd = dueScore(old), dueScore(new)
+  if od and (nd == nil or old.status ~= new.status) then redis.call('ZREM', base .. ':due:' .. old.status, id) end
+  if nd and (old.status ~= new.status or od ~= nd) then redis.call('ZADD', base .. ':due:' .. new.status, nd, id) end
+  local oh, nh = heldKey(old), heldKey(new)
+  if oh and oh ~= nh then redis.call('SREM', oh, id) end
+  if nh and nh ~= oh then redis.call('SADD', nh, id) end
 end
 
 -- A campaign's count of messages per status, kept with the records so that progress is one
@@ -77,13 +106,17 @@ local function reindex(id, old, new)
     countInCampaign(old, -1)
     countInCampaign(new, 1)
   end
-  local oz, oh = {}, nil
-  if old then oz, oh = memberships(old) end
-  local nz, nh = memberships(new)
-  for k, _ in pairs(oz) do if nz[k] == nil then redis.call('ZREM', k, id) end end
-  for k, score in pairs(nz) do if oz[k] ~= score then redis.call('ZADD', k, score, id) end end
-  if oh and oh ~= nh then redis.call('SREM', oh, id) end
-  if nh and nh ~= oh then redis.call('SADD', nh, id) end
+  if old and sameOwners(old, new) then
+    reindexStatus(id, old, new)
+  else
+    local oz, oh = {}, nil
+    if old then oz, oh = memberships(old) end
+    local nz, nh = memberships(new)
+    for k, _ in pairs(oz) do if nz[k] == nil then redis.call('ZREM', k, id) end end
+    for k, score in pairs(nz) do if oz[k] ~= score then redis.call('ZADD', k, score, id) end end
+    if oh and oh ~= nh then redis.call('SREM', oh, id) end
+    if nh and nh ~= oh then redis.call('SADD', nh, id) end
+  end
   local om, nm = old and old.msgid, new.msgid
   if om ~= nm then
     local map = base .. ':msgid'
