@@ -27,6 +27,7 @@ import {
   type MessageStatus,
   type MessageStore,
   type MessageTrigger,
+  PENDING_STATUSES,
   type PendingStatus,
   type TransitionResult,
 } from './message-store.js';
@@ -40,6 +41,7 @@ function ownCopy(name: string, value: unknown): unknown {
 }
 
 const WAITING: ReadonlySet<MessageStatus> = new Set(['SCHEDULED', 'HELD', 'QUEUED']);
+const PENDING_SET: ReadonlySet<MessageStatus> = new Set(PENDING_STATUSES);
 
 interface AppMessages {
   byId: Map<string, MessageRecord>;
@@ -47,6 +49,21 @@ interface AppMessages {
   idByKey: Map<string, string>;
   /** Per campaign, how many of its messages have each status (kept with every write). */
   campaignCounts: Map<string, Partial<Record<MessageStatus, number>>>;
+  /**
+   * The ids of the messages in each pending status: the engine looks for due ones every second,
+   * and the log holds far more final messages than pending ones.
+   */
+  pending: Map<MessageStatus, Set<string>>;
+}
+
+/** Files a stored message under its status (delta 1) or takes it out (-1): counts and pending ids. */
+function track(app: AppMessages, m: MessageRecord, delta: 1 | -1): void {
+  countInCampaign(app, m, delta);
+  if (!PENDING_SET.has(m.status)) return;
+  let ids = app.pending.get(m.status);
+  if (ids === undefined) app.pending.set(m.status, (ids = new Set()));
+  if (delta === 1) ids.add(m.id);
+  else ids.delete(m.id);
 }
 
 function countInCampaign(app: AppMessages, m: MessageRecord, delta: 1 | -1): void {
@@ -79,7 +96,7 @@ export class MemoryMessageStore implements MessageStore {
     }
     const stored = copyMessage(record);
     app.byId.set(record.id, stored);
-    countInCampaign(app, stored, 1);
+    track(app, stored, 1);
     if (record.msgid !== null) app.idByMsgid.set(record.msgid, record.id);
   }
 
@@ -114,8 +131,8 @@ export class MemoryMessageStore implements MessageStore {
     limit: number,
   ): Promise<MessageRecord[]> {
     assertAppId(appId);
-    return [...(this.apps.get(appId)?.byId.values() ?? [])]
-      .filter((m) => m.status === status && (dueTime(m) ?? Infinity) <= until.getTime())
+    return this.pendingOf(appId, status)
+      .filter((m) => (dueTime(m) ?? Infinity) <= until.getTime())
       .sort((a, b) => dueTime(a)! - dueTime(b)! || (a.id < b.id ? -1 : 1))
       .slice(0, limit)
       .map(copyMessage);
@@ -123,10 +140,8 @@ export class MemoryMessageStore implements MessageStore {
 
   async listHeldByTrigger(appId: string, name: string, matchKey: string): Promise<MessageRecord[]> {
     assertAppId(appId);
-    return [...(this.apps.get(appId)?.byId.values() ?? [])]
-      .filter(
-        (m) => m.status === 'HELD' && m.trigger?.name === name && m.trigger.matchKey === matchKey,
-      )
+    return this.pendingOf(appId, 'HELD')
+      .filter((m) => m.trigger?.name === name && m.trigger.matchKey === matchKey)
       .map(copyMessage);
   }
 
@@ -154,8 +169,8 @@ export class MemoryMessageStore implements MessageStore {
     const id = existing.id;
     app.byId.set(id, next);
     if (existing.status !== next.status || existing.campaignId !== next.campaignId) {
-      countInCampaign(app, existing, -1);
-      countInCampaign(app, next, 1);
+      track(app, existing, -1);
+      track(app, next, 1);
     }
     if (existing.msgid !== next.msgid) {
       if (existing.msgid !== null && app.idByMsgid.get(existing.msgid) === id)
@@ -216,11 +231,16 @@ export class MemoryMessageStore implements MessageStore {
       .slice(0, limit);
     for (const m of old) {
       app.byId.delete(m.id);
-      countInCampaign(app, m, -1);
+      track(app, m, -1);
       if (m.msgid !== null && app.idByMsgid.get(m.msgid) === m.id) app.idByMsgid.delete(m.msgid);
       if (m.key !== null && app.idByKey.get(m.key) === m.id) app.idByKey.delete(m.key);
     }
     return old.length;
+  }
+
+  private pendingOf(appId: string, status: PendingStatus): MessageRecord[] {
+    const app = this.apps.get(appId);
+    return [...(app?.pending.get(status) ?? [])].map((id) => app!.byId.get(id)!);
   }
 
   private app(appId: string): AppMessages {
@@ -231,6 +251,7 @@ export class MemoryMessageStore implements MessageStore {
         idByMsgid: new Map(),
         idByKey: new Map(),
         campaignCounts: new Map(),
+        pending: new Map(),
       };
       this.apps.set(appId, app);
     }
