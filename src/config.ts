@@ -209,7 +209,7 @@ export function loadConfig(
     sandboxSimulatorPort: reader.integer('SANDBOX_SIMULATOR_PORT', 0, 0, 65_535),
     shutdownGraceSeconds: reader.integer('SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
     http: parseHttpLimits(reader),
-    delivery: parseDelivery(reader),
+    delivery: parseDelivery(reader, mode),
     statusWebhook: parseStatusWebhook(reader),
     operations: {
       idempotencyLeaseSeconds: reader.integer('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600),
@@ -300,11 +300,18 @@ function parsePushEnv(
   return push;
 }
 
-function parseDelivery(reader: Reader): DeliveryConfig {
+function parseDelivery(reader: Reader, mode: Config['mode']): DeliveryConfig {
   const role = reader.oneOf<GatewayRole>('GATEWAY_ROLE', ['all', 'api', 'worker'], 'all');
   if (role !== 'all' && reader.raw('REDIS_URL') === undefined) {
     reader.problems.push(
       `GATEWAY_ROLE=${role} needs REDIS_URL: without Redis the queue lives in one process`,
+    );
+  }
+  // A worker beside a sandbox would send to simulators of its own, with other credits and inboxes,
+  // so an api-only sandbox would keep its scheduled messages waiting forever.
+  if (role !== 'all' && mode === 'sandbox') {
+    reader.problems.push(
+      `GATEWAY_ROLE=${role} needs WeChat credentials (WECHAT_APP_ID and WECHAT_APP_SECRET, or WECHAT_APPS_FILE): each sandbox process has simulators of its own, so a sandbox runs with GATEWAY_ROLE=all`,
     );
   }
   return { workerConcurrency: reader.integer('WORKER_CONCURRENCY', 8, 1, 1000), role };
