@@ -161,15 +161,17 @@ export function loadConfig(
       ? reader.boolean('WECHAT_PUSH_REQUIRE_ENCRYPTION', false)
       : null,
   };
+  const fromFile =
+    appsFile !== undefined ? parseAppsFile(reader, env, appsFile, io.readText, defaults) : null;
   const apps =
-    appsFile !== undefined
-      ? parseAppsFile(reader, env, appsFile, io.readText, defaults)
+    fromFile !== null
+      ? fromFile.apps
       : mode === 'live'
         ? [singleAppFromEnv(reader, DEFAULT_APP_NAME, { appId, appSecret }, defaults)]
         : SANDBOX_APP_NAMES.map((name, index) =>
             singleAppFromEnv(reader, name, { appId: null, appSecret: null }, defaults, index > 0),
           );
-  const appNames = apps.map((app) => app.name);
+  const appNames = fromFile?.names ?? apps.map((app) => app.name);
   const apiKeys = parseApiKeys(reader, appNames);
   // A worker-only process serves no API, so it needs no keys.
   if (
@@ -184,7 +186,7 @@ export function loadConfig(
   }
   const defaultApp =
     reader.raw('DEFAULT_APP') ?? (mode === 'sandbox' ? SANDBOX_APP_NAMES[0] : null);
-  if (defaultApp !== null && apps.length > 0 && !appNames.includes(defaultApp)) {
+  if (defaultApp !== null && appNames.length > 0 && !appNames.includes(defaultApp)) {
     reader.problems.push(
       `DEFAULT_APP must name an app (got "${defaultApp.slice(0, 64)}"; apps: ${appNames.join(', ')})`,
     );
