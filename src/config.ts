@@ -219,7 +219,8 @@ export function loadConfig(
     },
     graphqlLimits: parseGraphQLLimits(reader),
   };
-  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  // The sandbox's demo apps each read the shared single-app variables: one mistake, one line.
+  if (reader.problems.length > 0) throw new ConfigError([...new Set(reader.problems)]);
   return deepFreeze(config);
 }
 

@@ -193,6 +193,18 @@ describe('loadConfig', () => {
       loadConfig({ WECHAT_PUSH_TOKEN: 'abc123', LEDGER_SOURCE: 'client' }).apps[0]!.ledgerSource,
     ).toBe('client');
   });
+
+  it('reports a bad shared variable once, though every sandbox demo app reads it', () => {
+    let error: unknown;
+    try {
+      loadConfig({ LEDGER_SOURCE: 'bogus' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'LEDGER_SOURCE must be one of client, events (got "bogus")',
+    ]);
+  });
 });
 
 describe('loadConfig: HTTP limits', () => {
