@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { AppResolver } from './resolvers/app.resolver.js';
 import { CampaignResolver } from './resolvers/campaign.resolver.js';
@@ -11,6 +10,7 @@ import { SubscriptionResolver } from './resolvers/subscription.resolver.js';
 import { TemplateResolver } from './resolvers/template.resolver.js';
 import { buildTypedSendResolver } from './resolvers/typed-send.resolver.js';
 import { authChecker } from './schema/auth.js';
+import { DateTimeScalar } from './schema/date-time.scalar.js';
 import type { Template } from './services/templates/types.js';
 import { ErrorCode, GatewayError } from './shared/errors.js';
 
@@ -63,7 +63,7 @@ export function buildGatewaySchema(apps: readonly AppTemplates[]): Promise<Graph
     ],
     authChecker,
     authMode: 'error',
-    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
   });
 }

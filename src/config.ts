@@ -161,15 +161,17 @@ export function loadConfig(
       ? reader.boolean('WECHAT_PUSH_REQUIRE_ENCRYPTION', false)
       : null,
   };
+  const fromFile =
+    appsFile !== undefined ? parseAppsFile(reader, env, appsFile, io.readText, defaults) : null;
   const apps =
-    appsFile !== undefined
-      ? parseAppsFile(reader, env, appsFile, io.readText, defaults)
+    fromFile !== null
+      ? fromFile.apps
       : mode === 'live'
         ? [singleAppFromEnv(reader, DEFAULT_APP_NAME, { appId, appSecret }, defaults)]
         : SANDBOX_APP_NAMES.map((name, index) =>
             singleAppFromEnv(reader, name, { appId: null, appSecret: null }, defaults, index > 0),
           );
-  const appNames = apps.map((app) => app.name);
+  const appNames = fromFile?.names ?? apps.map((app) => app.name);
   const apiKeys = parseApiKeys(reader, appNames);
   // A worker-only process serves no API, so it needs no keys.
   if (
@@ -184,7 +186,7 @@ export function loadConfig(
   }
   const defaultApp =
     reader.raw('DEFAULT_APP') ?? (mode === 'sandbox' ? SANDBOX_APP_NAMES[0] : null);
-  if (defaultApp !== null && apps.length > 0 && !appNames.includes(defaultApp)) {
+  if (defaultApp !== null && appNames.length > 0 && !appNames.includes(defaultApp)) {
     reader.problems.push(
       `DEFAULT_APP must name an app (got "${defaultApp.slice(0, 64)}"; apps: ${appNames.join(', ')})`,
     );
@@ -209,7 +211,7 @@ export function loadConfig(
     sandboxSimulatorPort: reader.integer('SANDBOX_SIMULATOR_PORT', 0, 0, 65_535),
     shutdownGraceSeconds: reader.integer('SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
     http: parseHttpLimits(reader),
-    delivery: parseDelivery(reader),
+    delivery: parseDelivery(reader, mode),
     statusWebhook: parseStatusWebhook(reader),
     operations: {
       idempotencyLeaseSeconds: reader.integer('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600),
@@ -217,7 +219,8 @@ export function loadConfig(
     },
     graphqlLimits: parseGraphQLLimits(reader),
   };
-  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  // The sandbox's demo apps each read the shared single-app variables: one mistake, one line.
+  if (reader.problems.length > 0) throw new ConfigError([...new Set(reader.problems)]);
   return deepFreeze(config);
 }
 
@@ -300,11 +303,18 @@ function parsePushEnv(
   return push;
 }
 
-function parseDelivery(reader: Reader): DeliveryConfig {
+function parseDelivery(reader: Reader, mode: Config['mode']): DeliveryConfig {
   const role = reader.oneOf<GatewayRole>('GATEWAY_ROLE', ['all', 'api', 'worker'], 'all');
   if (role !== 'all' && reader.raw('REDIS_URL') === undefined) {
     reader.problems.push(
       `GATEWAY_ROLE=${role} needs REDIS_URL: without Redis the queue lives in one process`,
+    );
+  }
+  // A worker beside a sandbox would send to simulators of its own, with other credits and inboxes,
+  // so an api-only sandbox would keep its scheduled messages waiting forever.
+  if (role !== 'all' && mode === 'sandbox') {
+    reader.problems.push(
+      `GATEWAY_ROLE=${role} needs WeChat credentials (WECHAT_APP_ID and WECHAT_APP_SECRET, or WECHAT_APPS_FILE): each sandbox process has simulators of its own, so a sandbox runs with GATEWAY_ROLE=all`,
     );
   }
   return { workerConcurrency: reader.integer('WORKER_CONCURRENCY', 8, 1, 1000), role };

@@ -72,6 +72,16 @@ export function validatePush(
   return { ...push, requireEncryption: push.requireEncryption ?? push.aesKey !== null };
 }
 
+export interface AppsFile {
+  /** The apps read without a problem. */
+  apps: AppConfig[];
+  /**
+   * The name of every entry that has a readable one, problems or not: API keys and DEFAULT_APP are
+   * checked against these, so an app with a bad field is reported once, not again as unknown.
+   */
+  names: string[];
+}
+
 /**
  * `WECHAT_APPS_FILE`: `{ "apps": [ { "name": …, "appId": …, "appSecret": "${VAR}", … } ] }`.
  * `${VAR}` in any string is read from the environment, so no secret has to live in the file.
@@ -83,7 +93,7 @@ export function parseAppsFile(
   path: string,
   readText: (path: string) => string,
   defaults: AppDefaults,
-): AppConfig[] {
+): AppsFile {
   const problems = reader.problems;
   let document: unknown;
   try {
@@ -91,12 +101,12 @@ export function parseAppsFile(
   } catch (error) {
     const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
     problems.push(`WECHAT_APPS_FILE ${path} ${reason}`);
-    return [];
+    return { apps: [], names: [] };
   }
   const list = (document as { apps?: unknown } | null)?.apps;
   if (!Array.isArray(list) || list.length === 0) {
     problems.push(`WECHAT_APPS_FILE ${path} must be { "apps": [ … ] } with at least one app`);
-    return [];
+    return { apps: [], names: [] };
   }
   const apps: AppConfig[] = [];
   const identities: AppIdentity[] = [];
@@ -106,7 +116,10 @@ export function parseAppsFile(
     if (parsed.app) apps.push(parsed.app);
   });
   reportRepeats(problems, identities);
-  return apps;
+  const names = identities.flatMap(({ name }) =>
+    name !== undefined && APP_NAME.test(name) ? [name] : [],
+  );
+  return { apps, names: [...new Set(names)] };
 }
 
 /** What tells apps apart, as far as it could be read: checked even for entries with problems. */
@@ -257,7 +270,9 @@ function parsePushEntry(
   };
   const token = secret('token');
   if (token === null) {
-    problems.push(`${where}push.token is required when push is set`);
+    // A token present but unreadable (not a string, or a missing ${VAR}) is already reported.
+    if (raw.token === undefined || raw.token === null)
+      problems.push(`${where}push.token is required when push is set`);
     return null;
   }
   const requireEncryption = raw.requireEncryption;

@@ -193,6 +193,18 @@ describe('loadConfig', () => {
       loadConfig({ WECHAT_PUSH_TOKEN: 'abc123', LEDGER_SOURCE: 'client' }).apps[0]!.ledgerSource,
     ).toBe('client');
   });
+
+  it('reports a bad shared variable once, though every sandbox demo app reads it', () => {
+    let error: unknown;
+    try {
+      loadConfig({ LEDGER_SOURCE: 'bogus' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'LEDGER_SOURCE must be one of client, events (got "bogus")',
+    ]);
+  });
 });
 
 describe('loadConfig: HTTP limits', () => {
@@ -255,6 +267,9 @@ describe('loadConfig: HTTP limits', () => {
 
     it('reads GATEWAY_ROLE, WORKER_CONCURRENCY and the status webhook', () => {
       const config = loadConfig({
+        WECHAT_APP_ID: 'wx1234567890abcdef',
+        WECHAT_APP_SECRET: 'secret-0123456789',
+        GATEWAY_API_KEYS: 'admin:admin-key-0123456789',
         REDIS_URL: 'redis://127.0.0.1:6379',
         GATEWAY_ROLE: 'api',
         WORKER_CONCURRENCY: '32',
@@ -266,6 +281,21 @@ describe('loadConfig: HTTP limits', () => {
         url: 'https://hooks.example.com/wechat',
         secret: 'hook-secret-0123456789',
       });
+    });
+
+    it('refuses api and worker roles in the sandbox, whose simulators live in one process', () => {
+      for (const role of ['api', 'worker']) {
+        let error: unknown;
+        try {
+          loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', GATEWAY_ROLE: role });
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).problems).toEqual([
+          `GATEWAY_ROLE=${role} needs WeChat credentials (WECHAT_APP_ID and WECHAT_APP_SECRET, or WECHAT_APPS_FILE): each sandbox process has simulators of its own, so a sandbox runs with GATEWAY_ROLE=all`,
+        ]);
+      }
     });
 
     it('lets a worker-only process run without API keys', () => {

@@ -101,12 +101,26 @@ export class CampaignRunner {
   }
 
   private async run(): Promise<void> {
+    // A store outage fails every round, ten a second per app: it is logged when it starts and
+    // when it ends, not once a round.
+    let failedRounds = 0;
     while (!this.stopped) {
       let busy = false;
       try {
         busy = await this.round();
+        if (failedRounds > 0)
+          this.deps.logger.info(
+            { failedRounds },
+            `campaign runner recovered after ${failedRounds} failed rounds`,
+          );
+        failedRounds = 0;
       } catch (error) {
-        this.deps.logger.warn({ err: error }, 'campaign runner round failed');
+        if (failedRounds === 0)
+          this.deps.logger.warn(
+            { err: error },
+            'campaign runner round failed; retrying every round, logging again once it succeeds',
+          );
+        failedRounds += 1;
       }
       if (this.stopped) break;
       await new Promise<void>((resolve) => {

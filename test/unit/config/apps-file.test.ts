@@ -205,6 +205,23 @@ describe('WECHAT_APPS_FILE', () => {
     expect(text).not.toContain('empty-scope-key-0001');
   });
 
+  it('reports only the broken field of an app with problems, not the keys and DEFAULT_APP that name it', () => {
+    const { problems } = problemsOf(() =>
+      load(
+        { apps: [SHOP, CLINIC] },
+        {
+          CLINIC_APP_SECRET: SECRETS.CLINIC_APP_SECRET,
+          SHOP_APP_SECRET: SECRETS.SHOP_APP_SECRET,
+          DEFAULT_APP: 'shop',
+          GATEWAY_API_KEYS: 'admin:admin-key-0123456789,sender@shop:shop-sender-key-0001',
+        },
+      ),
+    );
+    expect(problems).toEqual([
+      'WECHAT_APPS_FILE: app "shop" (apps[0]) push.token reads ${SHOP_PUSH_TOKEN}, which is not set in the environment',
+    ]);
+  });
+
   it.each([
     ['is not JSON', '{ "apps": [', /WECHAT_APPS_FILE \/etc\/gateway\/apps.json is not valid JSON/],
     ['has no apps', { apps: [] }, /must be \{ "apps": \[ … \] \} with at least one app/],
