@@ -14,3 +14,23 @@ export function nextEventLoopTurn(): Promise<void> {
   last = turn;
   return turn;
 }
+
+const readsOf = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * Runs `read` once the reads `owner` queued before it have finished, and resolves on a turn of its
+ * own (as nextEventLoopTurn). Reads issued together come back together, and replies that arrive
+ * together are decoded in one piece before any other socket is served: eight pages of 100 records
+ * are ~360 KB of reply. One after another, each page is decoded apart, with I/O in between.
+ */
+export function oneReadAtATime<T>(owner: object, read: () => Promise<T>): Promise<T> {
+  const done = (readsOf.get(owner) ?? Promise.resolve()).then(read).then(async (value) => {
+    await nextEventLoopTurn();
+    return value;
+  });
+  readsOf.set(
+    owner,
+    done.catch(() => undefined),
+  );
+  return done;
+}
