@@ -27,6 +27,7 @@ import {
   assertMessageId,
   assertMessageRecord,
   assertPruneArguments,
+  type CreateOptions,
   decodeMessageCursor,
   admittedStatuses,
   DuplicateMessageError,
@@ -49,6 +50,7 @@ import {
 import {
   countCampaignMessages,
   createMessage,
+  createMessageTakingLock,
   listDueMessages,
   listHeldMessages,
   listMessages,
@@ -65,17 +67,29 @@ export interface RedisMessageStoreOptions {
 export class RedisMessageStore implements MessageStore {
   constructor(private readonly options: RedisMessageStoreOptions) {}
 
-  async create(record: MessageRecord): Promise<void> {
+  async create(record: MessageRecord, options: CreateOptions = {}): Promise<boolean> {
     assertMessageRecord(record);
     const { set } = toFields(record);
-    const reply = await createMessage.run(
-      this.options.client,
-      [this.recordKey(record.appId, record.id)],
-      [this.base(record.appId), record.id, ...set],
-    );
+    const { client } = this.options;
+    const key = this.recordKey(record.appId, record.id);
+    const base = this.base(record.appId);
+    const { lock } = options;
+    const lockKey = lock?.storeKey ?? null;
+    // A lock kept elsewhere than this Redis is taken on its own, first.
+    if (lock !== undefined && lockKey === null && !(await lock.tryTake())) return false;
+    const reply =
+      lock === undefined || lockKey === null
+        ? await createMessage.run(client, [key], [base, record.id, ...set])
+        : await createMessageTakingLock.run(
+            client,
+            [key, lockKey],
+            [base, record.id, lock.owner, String(lock.ttlMs), ...set],
+          );
+    if (reply === -1) return false;
     if (reply === 0) throw new DuplicateMessageError(record.appId, record.id);
     if (typeof reply === 'string')
       throw new DuplicateMessageKeyError(record.appId, record.key!, reply);
+    return true;
   }
 
   async update(appId: string, id: string, patch: MessagePatch): Promise<MessageRecord> {
