@@ -1,5 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import type { DistributedLock, LockClaim, LockHandle } from '../../shared/lock.js';
+import {
+  newLockOwner,
+  type DistributedLock,
+  type LockClaim,
+  type LockHandle,
+} from '../../shared/lock.js';
 import type { RedisClient } from './redis-connection.js';
 import { LuaScript } from './redis-lua.js';
 import { translateRedisError } from './store-unavailable.js';
@@ -34,7 +38,7 @@ export class RedisLock implements DistributedLock {
    * that tag's Cluster slot, so scripts of the same tag may take and free it (LOCK_IN_SCRIPT).
    */
   claim(key: string, ttlMs: number): LockClaim {
-    const owner = randomUUID();
+    const owner = newLockOwner();
     const redisKey = `${this.prefix}:lock:${key}`;
     return {
       owner,

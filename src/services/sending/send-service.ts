@@ -274,23 +274,16 @@ export class SendService {
     };
     const idempotencyKey = request.idempotencyKey ?? null;
     if (idempotencyKey !== null) assertIdempotencyKey(this.deps.appId, idempotencyKey);
-    const fingerprint = createHash('sha256')
-      .update(
-        JSON.stringify([
-          message.touser,
-          message.templateId,
-          page,
-          message.miniprogramState,
-          message.lang,
-          sortedEntries(data),
-        ]),
-      )
-      .digest('hex');
+    let fingerprint: string | undefined;
     return {
       template,
       message,
       idempotencyKey,
-      fingerprint,
+      /** The request's identity (idempotency keys, scheduled sends): hashed when first asked for. */
+      get fingerprint(): string {
+        fingerprint ??= requestFingerprint(message, data);
+        return fingerprint;
+      },
       longTerm: template.type === 'LONG_TERM',
     };
   }
@@ -460,6 +453,21 @@ function mayHaveReachedWeChat(error: unknown): boolean {
     error instanceof UpstreamUnavailableError &&
     (error.cause as TransportError | undefined)?.sent === true
   );
+}
+
+function requestFingerprint(message: SubscribeMessage, data: Record<string, string>): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        message.touser,
+        message.templateId,
+        message.page,
+        message.miniprogramState,
+        message.lang,
+        sortedEntries(data),
+      ]),
+    )
+    .digest('hex');
 }
 
 function sortedEntries(data: Record<string, string>): [string, string][] {
