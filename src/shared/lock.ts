@@ -13,9 +13,38 @@ export interface LockHandle {
   extend(ttlMs: number): Promise<boolean>;
 }
 
+/**
+ * One would-be holder of a lock, before it holds it: its owner id and lease. A store adapter whose
+ * backend holds the lock's state (`storeKey` not null) may take or free the lock inside its own
+ * atomic write, saving a round trip of its own; anything else takes it with tryTake().
+ */
+export interface LockClaim {
+  readonly owner: string;
+  readonly ttlMs: number;
+  /** Where the lock lives in its backend (the Redis key for RedisLock); null for in-process locks. */
+  readonly storeKey: string | null;
+  /** One attempt: true once this claim holds the lock. */
+  tryTake(): Promise<boolean>;
+  /** Renews or frees the lock, acting only while this claim's owner holds it. */
+  readonly handle: LockHandle;
+}
+
 export interface DistributedLock {
   /** Returns null when somebody else holds the lock. */
   tryAcquire(key: string, ttlMs: number): Promise<LockHandle | null>;
+  /** A fresh owner's claim on the lock; nothing is taken yet (no I/O). */
+  claim(key: string, ttlMs: number): LockClaim;
+}
+
+// Unique across processes by the random part, within one by the counter: as good as a UUID per
+// claim for telling owners apart, without drawing and formatting random bytes for every send.
+const processNonce = randomUUID();
+let ownerCount = 0;
+
+/** A new lock owner id, never handed out twice. */
+export function newLockOwner(): string {
+  ownerCount += 1;
+  return `${processNonce}:${ownerCount.toString(36)}`;
 }
 
 export class LockTimeoutError extends Error {
@@ -36,20 +65,33 @@ export class MemoryLock implements DistributedLock {
   }
 
   async tryAcquire(key: string, ttlMs: number): Promise<LockHandle | null> {
-    const current = this.held.get(key);
-    if (current && current.expiresAt > this.now()) return null;
-    const owner = randomUUID();
-    this.held.set(key, { owner, expiresAt: this.now() + ttlMs });
+    const claim = this.claim(key, ttlMs);
+    return (await claim.tryTake()) ? claim.handle : null;
+  }
+
+  claim(key: string, ttlMs: number): LockClaim {
+    const owner = newLockOwner();
     return {
       owner,
-      release: async () => {
-        if (this.held.get(key)?.owner === owner) this.held.delete(key);
-      },
-      extend: async (ttl) => {
-        const held = this.held.get(key);
-        if (held?.owner !== owner || held.expiresAt <= this.now()) return false;
-        held.expiresAt = this.now() + ttl;
+      ttlMs,
+      storeKey: null,
+      tryTake: async () => {
+        const current = this.held.get(key);
+        if (current && current.expiresAt > this.now()) return false;
+        this.held.set(key, { owner, expiresAt: this.now() + ttlMs });
         return true;
+      },
+      handle: {
+        owner,
+        release: async () => {
+          if (this.held.get(key)?.owner === owner) this.held.delete(key);
+        },
+        extend: async (ttl) => {
+          const held = this.held.get(key);
+          if (held?.owner !== owner || held.expiresAt <= this.now()) return false;
+          held.expiresAt = this.now() + ttl;
+          return true;
+        },
       },
     };
   }
@@ -73,6 +115,25 @@ export async function acquireWithin<T>(
     if (handle) return { handle };
     const value = await options.onWait?.();
     if (value !== undefined) return { value };
+    if (Date.now() - started >= options.waitMs)
+      throw new LockTimeoutError(key, Date.now() - started);
+    await sleep(delay + Math.random() * delay);
+    delay = Math.min(delay * 2, 100);
+  }
+}
+
+/**
+ * Repeats `attempt` (a write that takes the lock of `claim` as its first act, or reports it busy
+ * with false) with the same jittered backoff as acquireWithin, until it took the lock.
+ */
+export async function takeWithin(
+  key: string,
+  attempt: () => Promise<boolean>,
+  options: { waitMs: number },
+): Promise<void> {
+  const started = Date.now();
+  let delay = 5;
+  while (!(await attempt())) {
     if (Date.now() - started >= options.waitMs)
       throw new LockTimeoutError(key, Date.now() - started);
     await sleep(delay + Math.random() * delay);

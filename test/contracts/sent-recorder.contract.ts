@@ -2,6 +2,8 @@ import { expect, it } from '@jest/globals';
 import type { LedgerStore } from '../../src/services/ledger/ledger-store.js';
 import type { MessageStore } from '../../src/services/messages/message-store.js';
 import type { SentRecorder } from '../../src/services/sending/sent-recorder.js';
+import { userSendLockKey } from '../../src/services/sending/keyed-mutex.js';
+import type { DistributedLock } from '../../src/shared/lock.js';
 import { sentMessageRecord } from '../helpers/message-record.js';
 import { withStoreCase, type StoreContract } from '../helpers/store-contract.js';
 
@@ -9,6 +11,8 @@ export interface SentRecorderStores {
   recorder: SentRecorder;
   messages: MessageStore;
   ledger: LedgerStore;
+  /** The per-user lock of sends, as the gateway pairs it with these stores. */
+  lock: DistributedLock;
 }
 
 const APP = 'wxapp0000000001';
@@ -110,6 +114,84 @@ export const sentRecorderContract: StoreContract<SentRecorderStores> = (backend,
       expect(await s.messages.findByMsgid(APP, SENT_PATCH.msgid)).toBeNull();
       // WeChat accepted it: the credit is spent whatever the log says.
       expect(await s.ledger.get(key)).toMatchObject({ sent: 1, remaining: 0 });
+    }),
+  );
+
+  const LOCK = userSendLockKey(APP, key.openid);
+  const sendingRecord = () =>
+    sentMessageRecord({
+      appId: APP,
+      createdAt: T0,
+      openid: key.openid,
+      templateId: key.templateId,
+      status: 'SENDING',
+      msgid: null,
+      sentAt: null,
+    });
+
+  it(
+    `[${backend}] a create taking the send lock holds it; while it is held, another claim's create stores nothing`,
+    test(async ({ store: s }) => {
+      const first = sendingRecord();
+      const firstClaim = s.lock.claim(LOCK, 10_000);
+      expect(await s.messages.create(first, { lock: firstClaim })).toBe(true);
+      expect(await s.messages.get(APP, first.id)).toEqual(first);
+      expect(await s.lock.tryAcquire(LOCK, 10_000)).toBeNull();
+
+      const second = sendingRecord();
+      expect(await s.messages.create(second, { lock: s.lock.claim(LOCK, 10_000) })).toBe(false);
+      expect(await s.messages.get(APP, second.id)).toBeNull();
+      expect((await s.messages.list(APP, {}, { first: 5 })).totalCount).toBe(1);
+
+      await firstClaim.handle.release();
+      expect(await s.messages.create(second, { lock: s.lock.claim(LOCK, 10_000) })).toBe(true);
+    }),
+  );
+
+  it(
+    `[${backend}] a create refused as a duplicate leaves the lock free`,
+    test(async ({ store: s }) => {
+      const record = sendingRecord();
+      await s.messages.create(record);
+      const claim = s.lock.claim(LOCK, 10_000);
+      await expect(s.messages.create(record, { lock: claim })).rejects.toThrow();
+      // Taken or not, its owner frees it: afterwards nobody holds it.
+      await claim.handle.release();
+      expect(await s.lock.tryAcquire(LOCK, 10_000)).not.toBeNull();
+    }),
+  );
+
+  it(
+    `[${backend}] recording the SENT with the send's lock frees it, and only its own`,
+    test(async ({ store: s }) => {
+      await s.ledger.record(key, { status: 'ACCEPT', longTerm: false, source: 'client', at: T0 });
+      const message = sendingRecord();
+      const claim = s.lock.claim(LOCK, 10_000);
+      expect(await s.messages.create(message, { lock: claim })).toBe(true);
+      const result = await s.recorder.recordSent(
+        APP,
+        message.id,
+        null,
+        SENT_PATCH,
+        { key, reserved: false, at: T1 },
+        { release: claim },
+      );
+      expect(result.record?.status).toBe('SENT');
+      expect(await s.ledger.get(key)).toMatchObject({ sent: 1 });
+      const next = await s.lock.tryAcquire(LOCK, 10_000);
+      expect(next).not.toBeNull();
+
+      // A late release by the earlier owner leaves the new holder's lock alone.
+      await s.recorder.recordSent(
+        APP,
+        message.id,
+        null,
+        SENT_PATCH,
+        { key, reserved: false, at: T1 },
+        { release: claim },
+      );
+      expect(await s.lock.tryAcquire(LOCK, 10_000)).toBeNull();
+      await next!.release();
     }),
   );
 

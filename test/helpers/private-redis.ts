@@ -17,6 +17,9 @@ export interface PrivateRedis {
   url: string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): its sockets stay open but nothing is answered until resume(). */
+  pause(): void;
+  resume(): void;
 }
 
 /**
@@ -55,6 +58,16 @@ export async function startPrivateRedis(
       current.kill('SIGKILL');
     });
   };
+  const signal = (name: NodeJS.Signals) => {
+    if (!proc || proc.exitCode !== null) throw new Error('the private Redis is not running');
+    proc.kill(name);
+  };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, stop, start };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop,
+    start,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
+  };
 }

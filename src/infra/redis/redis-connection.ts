@@ -1,10 +1,14 @@
 import { createClient, type RedisClientType } from '@redis/client';
+import { watchRedis } from './redis-watchdog.js';
 
 export type RedisClient = RedisClientType;
 
 export interface RedisConnectionOptions {
   url: string;
-  /** How long a command may wait before it fails: a down Redis must not stall sends. */
+  /**
+   * How long a command may wait for its answer before the connection is dropped and the command
+   * fails: a down or hung Redis must not stall sends. Default 2000.
+   */
   commandTimeoutMs?: number;
   onError?: (error: Error) => void;
   /** How long the first connection may take before start-up fails; default 5000. */
@@ -14,13 +18,13 @@ export interface RedisConnectionOptions {
 /**
  * One client per process, shared by Keyv and by the stores that need real Redis structures.
  * The offline queue is disabled so that commands fail fast while Redis is unreachable instead of
- * piling up, and reconnection backs off to one attempt every 2 s.
+ * piling up, and reconnection backs off to one attempt every 2 s. Commands are bounded by one
+ * watchdog per connection (redis-watchdog.ts), not by a timer per command.
  */
 export async function connectRedis(options: RedisConnectionOptions): Promise<RedisClient> {
   const client = createClient({
     url: options.url,
     disableOfflineQueue: true,
-    commandOptions: { timeout: options.commandTimeoutMs ?? 2000 },
     socket: {
       connectTimeout: 2000,
       reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
@@ -47,6 +51,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
       }),
     ]);
     connected = true;
+    watchRedis(client, options.commandTimeoutMs ?? 2000, (error) => options.onError?.(error));
     return client;
   } catch {
     client.destroy();

@@ -19,12 +19,16 @@ export class LuaScript {
   }
 
   async run(client: RedisClient, keys: string[], args: string[]): Promise<LuaReply> {
-    const options = { keys, arguments: args };
+    // The command as RESP arguments, straight to sendCommand: the evalSha helper would build
+    // the same array through its command parser on every call of the hottest path.
+    const command = ['EVALSHA', this.sha1, String(keys.length), ...keys, ...args];
     try {
-      return (await client.evalSha(this.sha1, options)) as LuaReply;
+      return (await client.sendCommand(command)) as LuaReply;
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return (await client.eval(this.source, options)) as LuaReply;
+      command[0] = 'EVAL';
+      command[1] = this.source;
+      return (await client.sendCommand(command)) as LuaReply;
     }
   }
 }

@@ -6,7 +6,7 @@ import { SendReport } from '../sending/send-report.js';
 import type { CampaignGate } from './campaign-gate.js';
 import { hasQuota, type LedgerStore, type SubscriptionKey } from '../ledger/ledger-store.js';
 import type { MessagePatch, MessageRecord, MessageStore } from '../messages/message-store.js';
-import type { KeyedMutex } from '../sending/keyed-mutex.js';
+import { userSendLockKey, type KeyedMutex } from '../sending/keyed-mutex.js';
 import type { SubscribeMessageSender } from '../sending/send-service.js';
 import { SeparateSentRecorder, type SentRecorder } from '../sending/sent-recorder.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
@@ -103,7 +103,7 @@ export class MessageProcessor {
       return { kind: 'done' };
     }
     // WeChat answers 43108 to concurrent sends to one user: the same lock as direct sends.
-    return deps.userMutex.runExclusive(`send:${deps.appId}:${message.openid}`, () =>
+    return deps.userMutex.runExclusive(userSendLockKey(deps.appId, message.openid), () =>
       this.send(message, attempt),
     );
   }

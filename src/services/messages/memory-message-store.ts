@@ -21,6 +21,7 @@ import {
   matchesFilter,
   isMessageId,
   MessageNotFoundError,
+  type CreateOptions,
   type MessageFilter,
   type MessagePatch,
   type MessageRecord,
@@ -84,8 +85,11 @@ function countInCampaign(app: AppMessages, m: MessageRecord, delta: 1 | -1): voi
 export class MemoryMessageStore implements MessageStore {
   private readonly apps = new Map<string, AppMessages>();
 
-  async create(record: MessageRecord): Promise<void> {
+  async create(record: MessageRecord, options: CreateOptions = {}): Promise<boolean> {
     assertMessageRecord(record);
+    // The lock lives elsewhere: taken first, so that nothing is stored while it is busy (a
+    // refused record leaves it taken: its holder frees it).
+    if (options.lock && !(await options.lock.tryTake())) return false;
     const app = this.app(record.appId);
     if (app.byId.has(record.id)) throw new DuplicateMessageError(record.appId, record.id);
     if (record.key !== null) {
@@ -98,6 +102,7 @@ export class MemoryMessageStore implements MessageStore {
     app.byId.set(record.id, stored);
     track(app, stored, 1);
     if (record.msgid !== null) app.idByMsgid.set(record.msgid, record.id);
+    return true;
   }
 
   async findByKey(appId: string, key: string): Promise<MessageRecord | null> {

@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor } from '../../shared/page.js';
 import { BadUserInputError } from '../../shared/errors.js';
 import { quoteInput } from '../../shared/quote-input.js';
 import { assertAppId, assertIdentifier } from '../../shared/identifiers.js';
+import type { LockClaim } from '../../shared/lock.js';
 
 /**
  * A direct send starts SENDING. A later send starts SCHEDULED (waiting for sendAt), HELD (waiting
@@ -145,13 +146,19 @@ export interface MessageFilter {
 export type TransitionResult =
   { applied: true; record: MessageRecord } | { applied: false; record: MessageRecord | null };
 
+export interface CreateOptions {
+  lock?: LockClaim;
+}
+
 /** The log of sends, per app. */
 export interface MessageStore {
   /**
    * Fails with DuplicateMessageError if the id exists, with DuplicateMessageKeyError if the
    * record's key is held by another message; either way nothing is stored.
+   * `lock`: also takes this claim's lock, in the same step where the store can (see LockClaim):
+   * false, and nothing stored, while anybody holds the lock. Without a lock, always true.
    */
-  create(record: MessageRecord): Promise<void>;
+  create(record: MessageRecord, options?: CreateOptions): Promise<boolean>;
   /** Applies the patch and keeps every index (status, msgid, …) in sync; unknown id → MessageNotFoundError. */
   update(appId: string, id: string, patch: MessagePatch): Promise<MessageRecord>;
   get(appId: string, id: string): Promise<MessageRecord | null>;

@@ -1,3 +1,4 @@
+import { LOCK_IN_SCRIPT } from '../../infra/redis/redis-lock.js';
 import { LUA_ESCAPE, LuaScript } from '../../infra/redis/redis-lua.js';
 
 // Lua for the Redis message log: record, indexes and msgid map change in one atomic step. Index
@@ -158,26 +159,53 @@ end
 `;
 
 /**
- * Creates a message with its indexes, its msgid and its caller key.
- * KEYS[1] record hash. ARGV: base, id, field/value pairs.
- * Returns 1 when stored, 0 when the id exists, or the id of the message already holding the key.
+ * createRecord(key, id, from): stores the message whose field/value pairs are ARGV[from …], with
+ * its indexes, its msgid and its caller key. Returns 1 when stored, 0 when the id exists, or the
+ * id of the message already holding the key.
+ */
+const MESSAGE_CREATE = `
+local function createRecord(key, id, from)
+  if redis.call('EXISTS', key) == 1 then return 0 end
+  local f = {}
+  for i = from, #ARGV, 2 do f[ARGV[i]] = ARGV[i + 1] end
+  if f.key then
+    local holder = redis.call('HGET', base .. ':key', f.key)
+    if holder then return holder end
+    redis.call('HSET', base .. ':key', f.key, id)
+  end
+  redis.call('HSET', key, unpack(ARGV, from))
+  reindex(id, nil, f)
+  return 1
+end
+`;
+
+/**
+ * Creates a message (createRecord). KEYS[1] record hash. ARGV: base, id, field/value pairs.
  */
 export const createMessage = new LuaScript(
   MESSAGE_PRELUDE +
     MESSAGE_INDEXING +
+    MESSAGE_CREATE +
     `
-local key, id = KEYS[1], ARGV[2]
-if redis.call('EXISTS', key) == 1 then return 0 end
-local f = {}
-for i = 3, #ARGV, 2 do f[ARGV[i]] = ARGV[i + 1] end
-if f.key then
-  local holder = redis.call('HGET', base .. ':key', f.key)
-  if holder then return holder end
-  redis.call('HSET', base .. ':key', f.key, id)
-end
-redis.call('HSET', key, unpack(ARGV, 3))
-reindex(id, nil, f)
-return 1
+return createRecord(KEYS[1], ARGV[2], 3)
+`,
+);
+
+/**
+ * Creates a message (createRecord) and takes a RedisLock in the same step: -1, and nothing
+ * stored, while anybody holds the lock; the lock is taken only when the message was stored.
+ * KEYS[1] record hash, KEYS[2] the lock. ARGV: base, id, lock owner, lease ms, field/value pairs.
+ */
+export const createMessageTakingLock = new LuaScript(
+  MESSAGE_PRELUDE +
+    MESSAGE_INDEXING +
+    MESSAGE_CREATE +
+    LOCK_IN_SCRIPT +
+    `
+if lockBusy(KEYS[2]) then return -1 end
+local created = createRecord(KEYS[1], ARGV[2], 5)
+if created == 1 then takeLock(KEYS[2], ARGV[3], ARGV[4]) end
+return created
 `,
 );
 

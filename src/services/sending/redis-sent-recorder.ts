@@ -1,4 +1,5 @@
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
+import { LOCK_IN_SCRIPT } from '../../infra/redis/redis-lock.js';
 import { LuaScript } from '../../infra/redis/redis-lua.js';
 import { assertAppId } from '../../shared/identifiers.js';
 import {
@@ -21,7 +22,7 @@ import {
   MESSAGE_PRELUDE,
 } from '../messages/redis-message-scripts.js';
 import { encodePatch, messageKeyBase, messageRecordKey } from '../messages/redis-message-store.js';
-import type { SentCredit, SentRecorder } from './sent-recorder.js';
+import type { RecordSentOptions, SentCredit, SentRecorder } from './sent-recorder.js';
 
 /**
  * The message's patch and the ledger's `sent` in one step. Both key families carry the app's hash
@@ -32,16 +33,31 @@ import type { SentCredit, SentRecorder } from './sent-recorder.js';
  * number of fields to set, their field/value pairs, then the fields to delete.
  * Returns what patchMessage returns.
  */
+const RECORD_SENT =
+  MESSAGE_PRELUDE + MESSAGE_INDEXING + MESSAGE_PATCH + ledgerPrelude('ARGV[2]') + LEDGER_OP;
+
 const recordSentScript = new LuaScript(
-  MESSAGE_PRELUDE +
-    MESSAGE_INDEXING +
-    MESSAGE_PATCH +
-    ledgerPrelude('ARGV[2]') +
-    LEDGER_OP +
+  RECORD_SENT +
     `
 local nset = tonumber(ARGV[11])
 local result = patchMessage(KEYS[1], ARGV[9], ARGV[10], 12, nset, #ARGV)
 ledgerOp(KEYS[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], 'sent', ARGV[7], ARGV[8])
+return result
+`,
+);
+
+/**
+ * recordSentScript, also freeing a RedisLock (its key carries the same hash tag): KEYS[3] the
+ * lock, ARGV[9] its owner, the message id and the rest one place further.
+ */
+const recordSentFreeingLockScript = new LuaScript(
+  RECORD_SENT +
+    LOCK_IN_SCRIPT +
+    `
+local nset = tonumber(ARGV[12])
+local result = patchMessage(KEYS[1], ARGV[10], ARGV[11], 13, nset, #ARGV)
+ledgerOp(KEYS[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], 'sent', ARGV[7], ARGV[8])
+freeLock(KEYS[3], ARGV[9])
 return result
 `,
 );
@@ -55,6 +71,7 @@ export class RedisSentRecorder implements SentRecorder {
     from: readonly MessageStatus[] | null,
     patch: MessagePatch,
     credit: SentCredit,
+    options: RecordSentOptions = {},
   ): Promise<TransitionResult> {
     assertAppId(appId);
     assertMessageId(id);
@@ -65,21 +82,29 @@ export class RedisSentRecorder implements SentRecorder {
     if (from !== null && from.length === 0) throw new Error('recordSent needs a from status');
     const { prefix, client } = this.options;
     const encoded = encodePatch(id, from, patch);
-    const reply = await recordSentScript.run(
-      client,
-      [messageRecordKey(prefix, appId, id), ledgerRecordKey(prefix, credit.key)],
-      [
-        messageKeyBase(prefix, appId),
-        ledgerKeyBase(prefix, appId),
-        appId,
-        credit.key.openid,
-        credit.key.templateId,
-        subscriptionId(credit.key.openid, credit.key.templateId),
-        String(credit.at.getTime()),
-        credit.reserved ? '1' : '0',
-        ...encoded.args,
-      ],
-    );
+    const keys = [messageRecordKey(prefix, appId, id), ledgerRecordKey(prefix, credit.key)];
+    const args = [
+      messageKeyBase(prefix, appId),
+      ledgerKeyBase(prefix, appId),
+      appId,
+      credit.key.openid,
+      credit.key.templateId,
+      subscriptionId(credit.key.openid, credit.key.templateId),
+      String(credit.at.getTime()),
+      credit.reserved ? '1' : '0',
+    ];
+    const lock = options.release;
+    const lockKey = lock?.storeKey ?? null;
+    const reply =
+      lock === undefined || lockKey === null
+        ? await recordSentScript.run(client, keys, [...args, ...encoded.args])
+        : await recordSentFreeingLockScript.run(
+            client,
+            [...keys, lockKey],
+            [...args, lock.owner, ...encoded.args],
+          );
+    // A lock kept elsewhere than this Redis is freed on its own.
+    if (lock !== undefined && lockKey === null) await lock.handle.release();
     return encoded.decode(reply);
   }
 }

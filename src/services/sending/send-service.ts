@@ -29,7 +29,12 @@ import type { Lang, MiniprogramState, SubscribeMessage } from '../wechat/client/
 import { WeChatError } from '../wechat/client/wechat-error.js';
 import type { SendOutcome } from '../wechat/wechat-service.js';
 import { assertIdentifier } from '../../shared/identifiers.js';
-import type { KeyedMutex } from './keyed-mutex.js';
+import {
+  userSendLockKey,
+  type ExclusiveSteps,
+  type HeldLease,
+  type KeyedMutex,
+} from './keyed-mutex.js';
 import { normalizeTemplateData } from './normalize-data.js';
 import { assertMiniProgramPage } from './page-path.js';
 import { SendReport } from './send-report.js';
@@ -119,9 +124,9 @@ export class SendService {
     });
     const run = async () => {
       try {
-        const record = await deps.userMutex.runExclusive(
-          `send:${deps.appId}:${prepared.message.touser}`,
-          () => this.sendExclusive(messageId, acceptedAt, prepared, logger),
+        const record = await deps.userMutex.runExclusiveSteps(
+          userSendLockKey(deps.appId, prepared.message.touser),
+          this.sendSteps(messageId, acceptedAt, prepared, logger),
         );
         report.finished(record);
         return record;
@@ -269,33 +274,32 @@ export class SendService {
     };
     const idempotencyKey = request.idempotencyKey ?? null;
     if (idempotencyKey !== null) assertIdempotencyKey(this.deps.appId, idempotencyKey);
-    const fingerprint = createHash('sha256')
-      .update(
-        JSON.stringify([
-          message.touser,
-          message.templateId,
-          page,
-          message.miniprogramState,
-          message.lang,
-          sortedEntries(data),
-        ]),
-      )
-      .digest('hex');
+    let fingerprint: string | undefined;
     return {
       template,
       message,
       idempotencyKey,
-      fingerprint,
+      /** The request's identity (idempotency keys, scheduled sends): hashed when first asked for. */
+      get fingerprint(): string {
+        fingerprint ??= requestFingerprint(message, data);
+        return fingerprint;
+      },
       longTerm: template.type === 'LONG_TERM',
     };
   }
 
-  private async sendExclusive(
+  /**
+   * The send, serialised per user. The record is created SENDING by the write that takes the
+   * user's lock and marked SENT by the one that frees it (with Redis, one script each), except
+   * under `enforce`: the credit is reserved first, under the lock, so that a user without credit
+   * leaves no record.
+   */
+  private sendSteps(
     messageId: string,
     acceptedAt: Date,
     prepared: ReturnType<SendService['prepare']>,
     logger: Logger,
-  ): Promise<MessageRecord> {
+  ): ExclusiveSteps<MessageRecord> {
     const { deps } = this;
     const { message } = prepared;
     const key: SubscriptionKey = {
@@ -304,9 +308,6 @@ export class SendService {
       templateId: message.templateId,
     };
     const reserved = deps.quotaPolicy === 'enforce';
-    if (reserved && !(await deps.ledger.reserve(key, this.now()))) {
-      throw new NoSubscriptionError(message.touser, prepared.template.name);
-    }
     const record: MessageRecord = {
       id: messageId,
       appId: deps.appId,
@@ -329,7 +330,35 @@ export class SendService {
       deliveryErrorStatus: null,
       ...directSendFields(acceptedAt),
     };
-    await deps.messages.create(record);
+    if (!reserved) {
+      return {
+        take: (claim) => deps.messages.create(record, claim === null ? {} : { lock: claim }),
+        rest: (lease) => this.sendCreated(record, key, reserved, prepared, lease, logger),
+      };
+    }
+    return {
+      take: (claim) => (claim === null ? Promise.resolve(true) : claim.tryTake()),
+      rest: async (lease) => {
+        if (!(await deps.ledger.reserve(key, this.now())))
+          throw new NoSubscriptionError(message.touser, prepared.template.name);
+        await deps.messages.create(record);
+        return this.sendCreated(record, key, reserved, prepared, lease, logger);
+      },
+    };
+  }
+
+  /** Calls WeChat for a message created SENDING, and records the outcome. */
+  private async sendCreated(
+    record: MessageRecord,
+    key: SubscriptionKey,
+    reserved: boolean,
+    prepared: ReturnType<SendService['prepare']>,
+    lease: HeldLease,
+    logger: Logger,
+  ): Promise<MessageRecord> {
+    const { deps } = this;
+    const { message } = prepared;
+    const messageId = record.id;
     let outcome: Awaited<ReturnType<typeof deps.sender.sendSubscribeMessage>>;
     try {
       outcome = await deps.sender.sendSubscribeMessage(message, { logger });
@@ -340,18 +369,21 @@ export class SendService {
     // the credit stays spent, the idempotency key stays pinned, and the record, left SENDING,
     // becomes UNKNOWN for the sweeper and the sent event to settle.
     try {
-      const sent = await this.sentRecorder.recordSent(
-        deps.appId,
-        messageId,
-        null,
-        {
-          status: 'SENT',
-          msgid: outcome.msgid,
-          attempts: outcome.attempts,
-          sentAt: this.now(),
-          updatedAt: this.now(),
-        },
-        { key, reserved, at: this.now() },
+      const sent = await lease.freeWith((claim) =>
+        this.sentRecorder.recordSent(
+          deps.appId,
+          messageId,
+          null,
+          {
+            status: 'SENT',
+            msgid: outcome.msgid,
+            attempts: outcome.attempts,
+            sentAt: this.now(),
+            updatedAt: this.now(),
+          },
+          { key, reserved, at: this.now() },
+          claim === null ? {} : { release: claim },
+        ),
       );
       if (!sent.applied) throw new MessageNotFoundError(deps.appId, messageId);
       return sent.record;
@@ -421,6 +453,21 @@ function mayHaveReachedWeChat(error: unknown): boolean {
     error instanceof UpstreamUnavailableError &&
     (error.cause as TransportError | undefined)?.sent === true
   );
+}
+
+function requestFingerprint(message: SubscribeMessage, data: Record<string, string>): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        message.touser,
+        message.templateId,
+        message.page,
+        message.miniprogramState,
+        message.lang,
+        sortedEntries(data),
+      ]),
+    )
+    .digest('hex');
 }
 
 function sortedEntries(data: Record<string, string>): [string, string][] {

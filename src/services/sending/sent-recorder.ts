@@ -1,3 +1,4 @@
+import type { LockClaim } from '../../shared/lock.js';
 import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
 import {
   MESSAGE_STATUSES,
@@ -23,7 +24,8 @@ export interface SentCredit {
 export interface SentRecorder {
   /**
    * `from` are the statuses the message may be in (compare-and-set); null admits any. An unknown
-   * message is `{ applied: false, record: null }`.
+   * message is `{ applied: false, record: null }`. `release`: frees this claim's lock as well
+   * (in the same step where the store can), whatever became of the message.
    */
   recordSent(
     appId: string,
@@ -31,7 +33,12 @@ export interface SentRecorder {
     from: readonly MessageStatus[] | null,
     patch: MessagePatch,
     credit: SentCredit,
+    options?: RecordSentOptions,
   ): Promise<TransitionResult>;
+}
+
+export interface RecordSentOptions {
+  release?: LockClaim;
 }
 
 /** The two stores' own operations in turn: for the memory stores, where nothing can interleave. */
@@ -47,9 +54,11 @@ export class SeparateSentRecorder implements SentRecorder {
     from: readonly MessageStatus[] | null,
     patch: MessagePatch,
     credit: SentCredit,
+    options: RecordSentOptions = {},
   ): Promise<TransitionResult> {
     const result = await this.messages.transition(appId, id, from ?? MESSAGE_STATUSES, patch);
     await this.ledger.recordSent(credit.key, { reserved: credit.reserved, at: credit.at });
+    await options.release?.handle.release();
     return result;
   }
 }

@@ -62,4 +62,23 @@ describeRedis('a Redis outage', () => {
     } while (after.status === 503);
     expect(after.body.data?.sendSubscribeMessage?.status).toBe('SENT');
   });
+
+  it('answers STORE_UNAVAILABLE, never stalls, while Redis hangs with its connection open', async () => {
+    const sendsBefore = stub.counts.sends;
+    redis.pause();
+    try {
+      const during = await adminGql(gateway.url, SEND, sendInput());
+      expect(during.status).toBe(503);
+      expect(during.body.errors?.[0]?.extensions.code).toBe('STORE_UNAVAILABLE');
+      expect(stub.counts.sends).toBe(sendsBefore);
+    } finally {
+      redis.resume();
+    }
+    let after;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      after = await adminGql(gateway.url, SEND, sendInput());
+    } while (after.status === 503);
+    expect(after.body.data?.sendSubscribeMessage?.status).toBe('SENT');
+  });
 });

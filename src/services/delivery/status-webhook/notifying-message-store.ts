@@ -1,5 +1,6 @@
 import type { Page, PageRequest } from '../../../shared/page.js';
 import type {
+  CreateOptions,
   MessageFilter,
   MessagePatch,
   MessageRecord,
@@ -22,9 +23,10 @@ export class NotifyingMessageStore implements MessageStore {
     private readonly notifier: StatusNotifier,
   ) {}
 
-  async create(record: MessageRecord): Promise<void> {
-    await this.inner.create(record);
-    if (REPORTED_STATUSES.has(record.status)) await this.notifier.notify(record);
+  async create(record: MessageRecord, options?: CreateOptions): Promise<boolean> {
+    const created = await this.inner.create(record, options);
+    if (created && REPORTED_STATUSES.has(record.status)) await this.notifier.notify(record);
+    return created;
   }
 
   async update(appId: string, id: string, patch: MessagePatch): Promise<MessageRecord> {

@@ -3,7 +3,7 @@ import type {
   MessageStatus,
   TransitionResult,
 } from '../../messages/message-store.js';
-import type { SentCredit, SentRecorder } from '../../sending/sent-recorder.js';
+import type { RecordSentOptions, SentCredit, SentRecorder } from '../../sending/sent-recorder.js';
 import { REPORTED_STATUSES, type StatusNotifier } from './status-notifier.js';
 
 /** The sent recorder, reporting the SENT it writes like NotifyingMessageStore reports the rest. */
@@ -19,8 +19,9 @@ export class NotifyingSentRecorder implements SentRecorder {
     from: readonly MessageStatus[] | null,
     patch: MessagePatch,
     credit: SentCredit,
+    options?: RecordSentOptions,
   ): Promise<TransitionResult> {
-    const result = await this.inner.recordSent(appId, id, from, patch, credit);
+    const result = await this.inner.recordSent(appId, id, from, patch, credit, options);
     if (result.applied && REPORTED_STATUSES.has(result.record.status))
       await this.notifier.notify(result.record);
     return result;

@@ -1,3 +1,5 @@
+import { RedisLock } from '../../../../src/infra/redis/redis-lock.js';
+import { MemoryLock } from '../../../../src/shared/lock.js';
 import { MemoryLedgerStore } from '../../../../src/services/ledger/memory-ledger-store.js';
 import { RedisLedgerStore } from '../../../../src/services/ledger/redis-ledger-store.js';
 import { MemoryMessageStore } from '../../../../src/services/messages/memory-message-store.js';
@@ -12,13 +14,21 @@ runStoreContract(sentRecorderContract, {
   memory: () => {
     const messages = new MemoryMessageStore();
     const ledger = new MemoryLedgerStore();
-    return { store: { recorder: new SeparateSentRecorder(messages, ledger), messages, ledger } };
+    return {
+      store: {
+        recorder: new SeparateSentRecorder(messages, ledger),
+        messages,
+        ledger,
+        lock: new MemoryLock(),
+      },
+    };
   },
   redis: (client, prefix) => ({
     store: {
       recorder: new RedisSentRecorder({ client, prefix }),
       messages: new RedisMessageStore({ client, prefix }),
       ledger: new RedisLedgerStore({ client, prefix }),
+      lock: new RedisLock({ client, prefix }),
     },
   }),
 });
