@@ -1,6 +1,6 @@
 import { expect, it } from '@jest/globals';
 import type { LedgerStore } from '../../src/services/ledger/ledger-store.js';
-import type { MessageStore } from '../../src/services/messages/message-store.js';
+import type { MessageRecord, MessageStore } from '../../src/services/messages/message-store.js';
 import type { SentRecorder } from '../../src/services/sending/sent-recorder.js';
 import { userSendLockKey } from '../../src/services/sending/keyed-mutex.js';
 import type { DistributedLock } from '../../src/shared/lock.js';
@@ -157,6 +157,50 @@ export const sentRecorderContract: StoreContract<SentRecorderStores> = (backend,
       await expect(s.messages.create(record, { lock: claim })).rejects.toThrow();
       // Taken or not, its owner frees it: afterwards nobody holds it.
       await claim.handle.release();
+      expect(await s.lock.tryAcquire(LOCK, 10_000)).not.toBeNull();
+    }),
+  );
+
+  it(
+    `[${backend}] a move to SENDING taking the send lock holds it; while it is held, another claim's move changes nothing`,
+    test(async ({ store: s }) => {
+      const queued = (): MessageRecord => ({ ...sendingRecord(), status: 'QUEUED' });
+      const first = queued();
+      const second = queued();
+      await s.messages.create(first);
+      await s.messages.create(second);
+      const toSending = { status: 'SENDING' as const, updatedAt: T1 };
+
+      const firstClaim = s.lock.claim(LOCK, 10_000);
+      const moved = await s.messages.transitionTakingLock(
+        APP,
+        first.id,
+        ['QUEUED'],
+        toSending,
+        firstClaim,
+      );
+      expect(moved).toEqual({ applied: true, record: { ...first, ...toSending } });
+      expect(await s.lock.tryAcquire(LOCK, 10_000)).toBeNull();
+
+      const busy = s.lock.claim(LOCK, 10_000);
+      expect(
+        await s.messages.transitionTakingLock(APP, second.id, ['QUEUED'], toSending, busy),
+      ).toBe('busy');
+      expect(await s.messages.get(APP, second.id)).toEqual(second);
+
+      await firstClaim.handle.release();
+      const secondClaim = s.lock.claim(LOCK, 10_000);
+      expect(
+        await s.messages.transitionTakingLock(APP, second.id, ['QUEUED'], toSending, secondClaim),
+      ).toMatchObject({ applied: true });
+      await secondClaim.handle.release();
+
+      // Refused (no longer QUEUED): nothing changes, and once its owner frees it nobody holds it.
+      const late = s.lock.claim(LOCK, 10_000);
+      expect(
+        await s.messages.transitionTakingLock(APP, first.id, ['QUEUED'], toSending, late),
+      ).toEqual({ applied: false, record: { ...first, ...toSending } });
+      await late.handle.release();
       expect(await s.lock.tryAcquire(LOCK, 10_000)).not.toBeNull();
     }),
   );

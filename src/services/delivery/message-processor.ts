@@ -5,8 +5,18 @@ import { noopObserver, type Observer } from '../../shared/observer.js';
 import { SendReport } from '../sending/send-report.js';
 import type { CampaignGate } from './campaign-gate.js';
 import { hasQuota, type LedgerStore, type SubscriptionKey } from '../ledger/ledger-store.js';
-import type { MessagePatch, MessageRecord, MessageStore } from '../messages/message-store.js';
-import { userSendLockKey, type KeyedMutex } from '../sending/keyed-mutex.js';
+import type {
+  MessagePatch,
+  MessageRecord,
+  MessageStore,
+  TransitionResult,
+} from '../messages/message-store.js';
+import {
+  userSendLockKey,
+  type ExclusiveSteps,
+  type HeldLease,
+  type KeyedMutex,
+} from '../sending/keyed-mutex.js';
 import type { SubscribeMessageSender } from '../sending/send-service.js';
 import { SeparateSentRecorder, type SentRecorder } from '../sending/sent-recorder.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
@@ -103,12 +113,17 @@ export class MessageProcessor {
       return { kind: 'done' };
     }
     // WeChat answers 43108 to concurrent sends to one user: the same lock as direct sends.
-    return deps.userMutex.runExclusive(userSendLockKey(deps.appId, message.openid), () =>
-      this.send(message, attempt),
+    return deps.userMutex.runExclusiveSteps(
+      userSendLockKey(deps.appId, message.openid),
+      this.sendSteps(message, attempt),
     );
   }
 
-  private async send(message: MessageRecord, attempt: number): Promise<JobOutcome> {
+  /**
+   * The send, under the per-user lock. With no credit to check first, the move to SENDING takes
+   * the lock in the same write and the SENT write frees it: the lock costs no round trip of its own.
+   */
+  private sendSteps(message: MessageRecord, attempt: number): ExclusiveSteps<JobOutcome> {
     const { deps } = this;
     const key: SubscriptionKey = {
       appId: deps.appId,
@@ -116,24 +131,64 @@ export class MessageProcessor {
       templateId: message.templateId,
     };
     const reserved = deps.quotaPolicy === 'enforce';
-    if (reserved && !(await deps.ledger.reserve(key, this.now()))) {
-      await this.move(message, READY, { status: 'SKIPPED', skipReason: 'NO_CREDIT' });
-      return { kind: 'done' };
+    // Stamped when written: the sweeper reads a SENDING message's age from updatedAt.
+    const sending = (): MessagePatch => ({ status: 'SENDING', updatedAt: this.now() });
+    if (!reserved && message.scheduleKey === null) {
+      let claimed: TransitionResult = { applied: false, record: null };
+      return {
+        take: async (lock) => {
+          const result =
+            lock === null
+              ? await deps.messages.transition(deps.appId, message.id, READY, sending())
+              : await deps.messages.transitionTakingLock(
+                  deps.appId,
+                  message.id,
+                  READY,
+                  sending(),
+                  lock,
+                );
+          if (result === 'busy') return false;
+          claimed = result;
+          return true;
+        },
+        rest: async (lease) =>
+          claimed.applied
+            ? this.sendClaimed(message, key, false, attempt, lease)
+            : { kind: 'done' },
+      };
     }
-    // A recurring occurrence of a one-time template without credit would be a certain 43101:
-    // skipped under `track` too (the credit may have been spent since the occurrence was queued).
-    if (!reserved && message.scheduleKey !== null && !(await this.oneTimeCreditLeft(key))) {
-      await this.move(message, READY, { status: 'SKIPPED', skipReason: 'NO_CREDIT' });
-      return { kind: 'done' };
-    }
-    const claimed = await deps.messages.transition(deps.appId, message.id, READY, {
-      status: 'SENDING',
-      updatedAt: this.now(),
-    });
-    if (!claimed.applied) {
-      if (reserved) await deps.ledger.release(key, this.now());
-      return { kind: 'done' };
-    }
+    return {
+      take: (lock) => (lock === null ? Promise.resolve(true) : lock.tryTake()),
+      rest: async (lease) => {
+        if (reserved && !(await deps.ledger.reserve(key, this.now()))) {
+          await this.move(message, READY, { status: 'SKIPPED', skipReason: 'NO_CREDIT' });
+          return { kind: 'done' };
+        }
+        // A recurring occurrence of a one-time template without credit would be a certain 43101:
+        // skipped under `track` too (the credit may have been spent since it was queued).
+        if (!reserved && !(await this.oneTimeCreditLeft(key))) {
+          await this.move(message, READY, { status: 'SKIPPED', skipReason: 'NO_CREDIT' });
+          return { kind: 'done' };
+        }
+        const claimed = await deps.messages.transition(deps.appId, message.id, READY, sending());
+        if (!claimed.applied) {
+          if (reserved) await deps.ledger.release(key, this.now());
+          return { kind: 'done' };
+        }
+        return this.sendClaimed(message, key, reserved, attempt, lease);
+      },
+    };
+  }
+
+  /** Calls WeChat for a message this job moved to SENDING, and records the outcome. */
+  private async sendClaimed(
+    message: MessageRecord,
+    key: SubscriptionKey,
+    reserved: boolean,
+    attempt: number,
+    lease: HeldLease,
+  ): Promise<JobOutcome> {
+    const { deps } = this;
     const attemptsBefore = message.attempts;
     const report = new SendReport(deps.logger, deps.observer ?? noopObserver, {
       messageId: message.id,
@@ -152,20 +207,23 @@ export class MessageProcessor {
         lang: message.lang as Lang,
         data: message.data,
       });
-      const sent = await this.sentRecorder.recordSent(
-        deps.appId,
-        message.id,
-        ['SENDING'],
-        {
-          status: 'SENT',
-          msgid: outcome.msgid,
-          attempts: attemptsBefore + outcome.attempts,
-          sentAt: this.now(),
-          errcode: null,
-          errmsg: null,
-          updatedAt: this.now(),
-        },
-        { key, reserved, at: this.now() },
+      const sent = await lease.freeWith((lock) =>
+        this.sentRecorder.recordSent(
+          deps.appId,
+          message.id,
+          ['SENDING'],
+          {
+            status: 'SENT',
+            msgid: outcome.msgid,
+            attempts: attemptsBefore + outcome.attempts,
+            sentAt: this.now(),
+            errcode: null,
+            errmsg: null,
+            updatedAt: this.now(),
+          },
+          { key, reserved, at: this.now() },
+          lock === null ? {} : { release: lock },
+        ),
       );
       if (sent.applied) report.finished(sent.record);
       return { kind: 'done' };

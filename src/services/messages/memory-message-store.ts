@@ -5,6 +5,7 @@ import {
   type PageRequest,
 } from '../../shared/page.js';
 import { assertAppId } from '../../shared/identifiers.js';
+import type { LockClaim } from '../../shared/lock.js';
 import {
   assertMessageFields,
   assertMessageFilter,
@@ -127,6 +128,18 @@ export class MemoryMessageStore implements MessageStore {
     if (current === undefined) return { applied: false, record: null };
     if (!from.includes(current.status)) return { applied: false, record: copyMessage(current) };
     return { applied: true, record: this.apply(app!, current, patch) };
+  }
+
+  async transitionTakingLock(
+    appId: string,
+    id: string,
+    from: readonly MessageStatus[],
+    patch: MessagePatch,
+    lock: LockClaim,
+  ): Promise<TransitionResult | 'busy'> {
+    // The lock lives elsewhere: taken first, so that nothing changes while it is busy.
+    if (!(await lock.tryTake())) return 'busy';
+    return this.transition(appId, id, from, patch);
   }
 
   async listDue(

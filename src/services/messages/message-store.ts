@@ -178,6 +178,19 @@ export interface MessageStore {
     from: readonly MessageStatus[],
     patch: MessagePatch,
   ): Promise<TransitionResult>;
+  /**
+   * transition() that also takes `lock`, in the same step where the store can (see LockClaim):
+   * 'busy', and nothing changed, while anybody holds the lock. Whoever ran it frees the lock
+   * whatever the answer (it is taken only when the transition applied, or before it by a store
+   * that cannot take it in the same step).
+   */
+  transitionTakingLock(
+    appId: string,
+    id: string,
+    from: readonly MessageStatus[],
+    patch: MessagePatch,
+    lock: LockClaim,
+  ): Promise<TransitionResult | 'busy'>;
   /** Messages in `status` whose due time (see dueTime) is at or before `until`, earliest first. */
   listDue(
     appId: string,

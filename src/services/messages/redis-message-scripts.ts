@@ -228,6 +228,25 @@ return patchMessage(KEYS[1], ARGV[2], ARGV[3], 5, nset, #ARGV)
 );
 
 /**
+ * updateMessage that also takes a RedisLock: -1, and nothing changed, while anybody holds the
+ * lock; the lock is taken only when the patch applied.
+ * KEYS[1] record hash, KEYS[2] the lock. ARGV: base, lock owner, lease ms, then updateMessage's
+ * ARGV from the id on. Returns -1 or what updateMessage returns.
+ */
+export const updateMessageTakingLock = new LuaScript(
+  MESSAGE_PRELUDE +
+    MESSAGE_INDEXING +
+    MESSAGE_PATCH +
+    LOCK_IN_SCRIPT +
+    `
+if lockBusy(KEYS[2]) then return -1 end
+local result = patchMessage(KEYS[1], ARGV[4], ARGV[5], 7, tonumber(ARGV[6]), #ARGV)
+if result and result[1] == 1 then takeLock(KEYS[2], ARGV[2], ARGV[3]) end
+return result
+`,
+);
+
+/**
  * One page of the log, newest first.
  * KEYS none. ARGV: base, openid, templateId, statuses comma-separated, campaignId, scheduleKey,
  * upper and lower id bounds of the time window (ZRANGEBYLEX syntax), limit, the cursor (the page

@@ -22,6 +22,7 @@ import type { RedisClient } from '../../infra/redis/redis-connection.js';
 import { validatePageSize, type Page, type PageRequest } from '../../shared/page.js';
 import { assertAppId } from '../../shared/identifiers.js';
 import type { LuaReply } from '../../infra/redis/redis-lua.js';
+import type { LockClaim } from '../../shared/lock.js';
 import {
   assertMessageFields,
   assertMessageFilter,
@@ -57,6 +58,7 @@ import {
   listMessages,
   pruneMessages,
   updateMessage,
+  updateMessageTakingLock,
 } from './redis-message-scripts.js';
 
 export interface RedisMessageStoreOptions {
@@ -106,6 +108,31 @@ export class RedisMessageStore implements MessageStore {
     patch: MessagePatch,
   ): Promise<TransitionResult> {
     return this.patch(appId, id, from, patch);
+  }
+
+  async transitionTakingLock(
+    appId: string,
+    id: string,
+    from: readonly MessageStatus[],
+    patch: MessagePatch,
+    lock: LockClaim,
+  ): Promise<TransitionResult | 'busy'> {
+    // A lock kept elsewhere than this Redis is taken on its own, first.
+    if (lock.storeKey === null) {
+      if (!(await lock.tryTake())) return 'busy';
+      return this.transition(appId, id, from, patch);
+    }
+    assertAppId(appId);
+    assertMessageId(id);
+    assertMessageFields(patch, false);
+    if (from.length === 0) throw new Error('transition needs a from status');
+    const encoded = encodePatch(id, from, patch);
+    const reply = await updateMessageTakingLock.run(
+      this.options.client,
+      [this.recordKey(appId, id), lock.storeKey],
+      [this.base(appId), lock.owner, String(lock.ttlMs), ...encoded.args],
+    );
+    return reply === -1 ? 'busy' : encoded.decode(reply);
   }
 
   private async patch(

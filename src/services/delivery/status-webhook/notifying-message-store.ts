@@ -1,4 +1,5 @@
 import type { Page, PageRequest } from '../../../shared/page.js';
+import type { LockClaim } from '../../../shared/lock.js';
 import type {
   CreateOptions,
   MessageFilter,
@@ -46,6 +47,17 @@ export class NotifyingMessageStore implements MessageStore {
     if (result.applied && patch.status !== undefined && REPORTED_STATUSES.has(result.record.status))
       await this.notifier.notify(result.record);
     return result;
+  }
+
+  /** Moves only into SENDING, which is not reported: nothing to notify. */
+  transitionTakingLock(
+    appId: string,
+    id: string,
+    from: readonly MessageStatus[],
+    patch: MessagePatch,
+    lock: LockClaim,
+  ): Promise<TransitionResult | 'busy'> {
+    return this.inner.transitionTakingLock(appId, id, from, patch, lock);
   }
 
   get(appId: string, id: string): Promise<MessageRecord | null> {

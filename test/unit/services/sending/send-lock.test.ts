@@ -15,6 +15,7 @@ import {
 } from '../../../../src/services/sending/keyed-mutex.js';
 import { RedisSentRecorder } from '../../../../src/services/sending/redis-sent-recorder.js';
 import { SendService } from '../../../../src/services/sending/send-service.js';
+import { MessageProcessor } from '../../../../src/services/delivery/message-processor.js';
 import {
   SeparateSentRecorder,
   type SentRecorder,
@@ -33,6 +34,7 @@ import {
   useTestRedis,
 } from '../../../helpers/redis.js';
 import { templateWith } from '../../../helpers/templates.js';
+import { sentMessageRecord } from '../../../helpers/message-record.js';
 
 const APP = 'wxsendlock0001';
 const template = templateWith('thing1');
@@ -138,6 +140,63 @@ function sendLockSuite(backend: string, makeParts: () => [ProcessParts, ProcessP
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(8);
       expect(results.filter((r) => r.status === 'rejected')).toHaveLength(4);
       const free = await parts[1].lock.tryAcquire(userSendLockKey(APP, openid), 1000);
+      expect(free).not.toBeNull();
+      await free!.release();
+    });
+
+    it('serialises engine sends in one process with direct sends in the other, and leaves the lock free', async () => {
+      const parts = makeParts();
+      const openid = `oSendLock${quotaPolicy}Engine`;
+      const cycle: Outcome[] = ['sent', 'refused', 'sent', 'sent'];
+      let next = 0;
+      const sender = watchingSender(() => cycle[next++ % cycle.length]!);
+      const [direct] = twoProcesses(parts, sender, quotaPolicy);
+      const engine = new MessageProcessor({
+        appId: APP,
+        messages: parts[1].messages,
+        ledger: parts[1].ledger,
+        sentRecorder: parts[1].sentRecorder,
+        catalog: new TemplateCatalog(new TemplateRegistry([template])),
+        sender,
+        userMutex: new ChainedKeyedMutex({ shared: parts[1].lock, ttlMs: 60_000, waitMs: 3000 }),
+        quotaPolicy,
+        logger: recordingLogger(),
+      });
+      const key = { appId: APP, openid, templateId: template.id };
+      for (let i = 0; i < 12; i++)
+        await parts[0].ledger.record(key, {
+          status: 'ACCEPT',
+          longTerm: false,
+          source: 'client',
+          at: new Date(),
+        });
+      const now = new Date();
+      const queued = Array.from({ length: 6 }, (_, i) =>
+        sentMessageRecord({
+          appId: APP,
+          createdAt: now,
+          openid,
+          templateId: template.id,
+          data: { thing1: `第${i}` },
+          status: 'QUEUED',
+          sentAt: null,
+          attempts: 0,
+          sendAt: now,
+        }),
+      );
+      for (const m of queued) await parts[1].messages.create(m);
+
+      await Promise.allSettled([
+        ...queued.map((m) => engine.process(m.id, 0)),
+        ...queued.map(() => direct.send(request(openid))),
+      ]);
+      expect(sender.calls).toBe(12);
+      expect(sender.maxInFlight).toBe(1);
+      const statuses = await Promise.all(
+        queued.map(async (m) => (await parts[0].messages.get(APP, m.id))?.status),
+      );
+      expect(statuses.every((status) => status === 'SENT' || status === 'FAILED')).toBe(true);
+      const free = await parts[0].lock.tryAcquire(userSendLockKey(APP, openid), 1000);
       expect(free).not.toBeNull();
       await free!.release();
     });
