@@ -91,7 +91,7 @@ export class AccessTokenService {
   }
 
   /** Runs a business call with a token; on a token error, refreshes and retries it once. */
-  /** `logger`: the caller's request logger, for the lines about this call. */
+  /** `logger`: the caller's request logger (bound to the app id), for the lines about this call. */
   async withToken<T>(
     call: (token: string) => Promise<T>,
     logger: Logger = this.options.logger,
@@ -102,7 +102,7 @@ export class AccessTokenService {
     } catch (error) {
       if (!isTokenRejection(error)) throw error;
       logger.info(
-        { appId: this.appId, errcode: error.errcode, path: error.path },
+        { errcode: error.errcode, path: error.path },
         'access token rejected; refreshing once',
       );
       const fresh = await this.refresh(token);
