@@ -86,8 +86,12 @@ export class RecurringService {
     if (limit !== null && (!Number.isInteger(limit) || limit < 1))
       throw new BadUserInputError('limit must be a positive integer', 'limit');
     const spec = { cron: request.cron.trim(), timezone: request.timezone, startAt, endAt };
-    if (nextRun(spec, now) === null)
-      throw new BadUserInputError('cron never runs between now and endAt', 'cron');
+    if (nextRun(spec, now) === null) {
+      // The window as the caller gave it: from startAt when that is ahead, else from now.
+      const from = startAt !== null && startAt > now ? 'startAt' : 'now';
+      const window = endAt === null ? `after ${from}` : `between ${from} and endAt`;
+      throw new BadUserInputError(`cron never runs ${window}`, 'cron');
+    }
 
     const previous = await deps.store.get(deps.appId, request.key);
     const record: RecurringScheduleRecord = {

@@ -169,6 +169,41 @@ describe('RecurringService across DST in America/New_York', () => {
   });
 });
 
+describe('RecurringService: a window the cron never runs in', () => {
+  const input = {
+    key: 'window',
+    openid: OPENID,
+    templateId: TEMPLATE.id,
+    data: { thing1: '提醒' },
+    cron: '0 9 1 1 *', // 09:00 on 1 January
+    timezone: 'UTC',
+  };
+  const refusal = (t: ReturnType<typeof setup>, extra: { startAt?: Date; endAt?: Date }) =>
+    t.service.upsert({ ...input, ...extra }).then(
+      () => null,
+      (error: unknown) => error as Error & { extensions?: Record<string, unknown> },
+    );
+
+  it('says startAt when the window starts there', async () => {
+    const t = setup('2026-03-01T00:00:00Z');
+    const error = await refusal(t, {
+      startAt: new Date('2027-02-01T00:00:00Z'),
+      endAt: new Date('2027-12-01T00:00:00Z'),
+    });
+    expect(error?.message).toBe('cron never runs between startAt and endAt');
+    expect(error?.extensions).toMatchObject({ field: 'cron' });
+  });
+
+  it('says now when there is no startAt, or it has passed', async () => {
+    const t = setup('2026-03-01T00:00:00Z');
+    for (const extra of [
+      { endAt: new Date('2026-12-01T00:00:00Z') },
+      { startAt: new Date('2026-02-01T00:00:00Z'), endAt: new Date('2026-12-01T00:00:00Z') },
+    ])
+      expect((await refusal(t, extra))?.message).toBe('cron never runs between now and endAt');
+  });
+});
+
 function foreignHeldMessage(key: string): MessageRecord {
   const at = new Date('2026-10-30T12:00:00Z');
   return {
