@@ -464,6 +464,7 @@ function createWeChat(
   };
   const stack = createWeChatStack({
     ...credentials,
+    credentialSettings: app.credentialSettings,
     tokenMode: app.tokenMode,
     logger,
     observer: shared.observer,

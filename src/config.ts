@@ -253,6 +253,7 @@ function singleAppFromEnv(
   return {
     name,
     ...credentials,
+    credentialSettings: { app: null, appId: 'WECHAT_APP_ID', appSecret: 'WECHAT_APP_SECRET' },
     apiBase: defaults.apiBase,
     tokenMode: defaults.tokenMode,
     templatesFile: secondary ? null : (reader.raw('TEMPLATES_FILE') ?? null),

@@ -57,6 +57,7 @@ export async function startWorker(
         apiBase: app.apiBase,
         appId: app.appId!,
         appSecret: app.appSecret!,
+        credentialSettings: app.credentialSettings,
         tokenMode: app.tokenMode,
         logger: appLogger,
         redis,

@@ -153,7 +153,7 @@ export type ScheduleAuditResultInput = {
   data: AuditResultData;
   /** Still unsent by then: SKIPPED, EXPIRED. */
   expiresAt?: string | null | undefined;
-  /** Unique per app: the same key with the same input returns the same message; with different input it is an error. */
+  /** Unique per app: the same key with the same input returns the same message; with different input it is an error. Keys ending in @<ISO time> (e.g. x@2030-01-01T09:00:00.000Z) are reserved for recurring occurrences. */
   key?: string | null | undefined;
   lang?: Lang | null | undefined;
   miniprogramState?: MiniprogramState | null | undefined;
@@ -169,7 +169,7 @@ export type ScheduleSubscribeMessageInput = {
   data: Record<string, unknown>;
   /** Still unsent by then: SKIPPED, EXPIRED. */
   expiresAt?: string | null | undefined;
-  /** Unique per app: the same key with the same input returns the same message; with different input it is an error. */
+  /** Unique per app: the same key with the same input returns the same message; with different input it is an error. Keys ending in @<ISO time> (e.g. x@2030-01-01T09:00:00.000Z) are reserved for recurring occurrences. */
   key?: string | null | undefined;
   lang?: Lang | null | undefined;
   miniprogramState?: MiniprogramState | null | undefined;

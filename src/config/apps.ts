@@ -145,6 +145,13 @@ function reportRepeats(problems: string[], identities: readonly AppIdentity[]): 
   }
 }
 
+/** `SHOP_SECRET (the appSecret of app "shop" in WECHAT_APPS_FILE)` when the field is `${SHOP_SECRET}`. */
+function settingOf(raw: unknown, field: string, app: string): string {
+  const inFile = `the ${field} of app "${app}" in WECHAT_APPS_FILE`;
+  const variable = typeof raw === 'string' ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(raw) : null;
+  return variable ? `${variable[1]} (${inFile})` : inFile;
+}
+
 function parseAppEntry(
   problems: string[],
   env: Env,
@@ -229,6 +236,11 @@ function parseAppEntry(
     name: name!,
     appId: appId!,
     appSecret: appSecret!,
+    credentialSettings: {
+      app: name!,
+      appId: settingOf(raw.appId, 'appId', name!),
+      appSecret: settingOf(raw.appSecret, 'appSecret', name!),
+    },
     apiBase: apiBase.replace(/\/+$/, ''),
     tokenMode,
     templatesFile: templatesFile === undefined ? null : resolve(baseDir, templatesFile),

@@ -33,6 +33,11 @@ export interface AppConfig {
   /** Null in sandbox mode, where the embedded simulator issues the credentials. */
   readonly appId: string | null;
   readonly appSecret: string | null;
+  /**
+   * Where the operator sets appId and appSecret, for messages when WeChat refuses them; `app` is
+   * the name to give in such messages, null for the single app of WECHAT_APP_ID/WECHAT_APP_SECRET.
+   */
+  readonly credentialSettings: { app: string | null; appId: string; appSecret: string };
   readonly apiBase: string;
   readonly tokenMode: TokenMode;
   readonly templatesFile: string | null;

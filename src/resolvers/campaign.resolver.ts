@@ -29,6 +29,7 @@ import { AppArg } from './app-arg.js';
 import { appOfRecord } from './app-of-record.js';
 import { listAcrossApps } from './list-across-apps.js';
 import { MessageConnection } from './message.resolver.js';
+import { namingTemplateApps } from './template-not-found.js';
 
 export const CampaignConnection = ConnectionOf(Campaign, 'Campaign');
 
@@ -73,11 +74,13 @@ export class CampaignResolver {
       'Validates now, then sends the same message to the audience at ratePerSecond, behind every other due send of the app.',
   })
   createCampaign(
-    @Ctx() { apps, scope }: GatewayContext,
+    @Ctx() context: GatewayContext,
     @Arg('input', () => CreateCampaignInput) input: CreateCampaignInput,
   ): Promise<CampaignRecord> {
     const { app, ...request } = input;
-    return apps.one(scope, app).campaigns.create(request);
+    return namingTemplateApps(context, context.apps.one(context.scope, app), (target) =>
+      target.campaigns.create(request),
+    );
   }
 
   @Authorized('admin')

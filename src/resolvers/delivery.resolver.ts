@@ -6,6 +6,7 @@ import { Message } from '../schema/message.type.js';
 import { ScheduleSubscribeMessageInput } from '../schema/schedule.input.js';
 import type { MessageRecord } from '../services/messages/message-store.js';
 import { AppArg } from './app-arg.js';
+import { namingTemplateApps } from './template-not-found.js';
 
 @Resolver()
 export class DeliveryResolver {
@@ -31,11 +32,13 @@ export class DeliveryResolver {
       'Validates now, sends later: at when.sendAt, after when.delaySeconds, or when when.trigger is fired.',
   })
   scheduleSubscribeMessage(
-    @Ctx() { apps, scope }: GatewayContext,
+    @Ctx() context: GatewayContext,
     @Arg('input', () => ScheduleSubscribeMessageInput) input: ScheduleSubscribeMessageInput,
   ): Promise<MessageRecord> {
     const { app, ...request } = input;
-    return apps.one(scope, app).delivery.schedule(request);
+    return namingTemplateApps(context, context.apps.one(context.scope, app), (target) =>
+      target.delivery.schedule(request),
+    );
   }
 
   @Authorized('sender')

@@ -21,6 +21,7 @@ import type { Template as DomainTemplate } from '../services/templates/types.js'
 import { AppArg } from './app-arg.js';
 import { appOfRecord } from './app-of-record.js';
 import { listAcrossApps } from './list-across-apps.js';
+import { namingTemplateApps } from './template-not-found.js';
 
 export const MessageConnection = ConnectionOf(Message, 'Message');
 
@@ -68,12 +69,14 @@ export class MessageResolver {
       'Validates data against the template, sends it through WeChat and logs the outcome. A WeChat refusal is a FAILED Message, not an error.',
   })
   sendSubscribeMessage(
-    @Ctx() { apps, scope, requestLog }: GatewayContext,
+    @Ctx() context: GatewayContext,
     @Arg('input', () => SendSubscribeMessageInput) input: SendSubscribeMessageInput,
   ): Promise<MessageRecord> {
     // The input as it is: the service reads only the fields it knows, and a copy without `app`
     // is slow (type-graphql builds inputs in dictionary mode, by deleting absent fields).
-    return apps.one(scope, input.app).sending.send(input, { requestId: requestLog?.id });
+    return namingTemplateApps(context, context.apps.one(context.scope, input.app), (target) =>
+      target.sending.send(input, { requestId: context.requestLog?.id }),
+    );
   }
 
   @FieldResolver(() => Template, { nullable: true })

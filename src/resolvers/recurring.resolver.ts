@@ -23,6 +23,7 @@ import type { Template as DomainTemplate } from '../services/templates/types.js'
 import { encodeCursor } from '../shared/page.js';
 import { AppArg } from './app-arg.js';
 import { appOfRecord } from './app-of-record.js';
+import { namingTemplateApps } from './template-not-found.js';
 
 export const RecurringScheduleConnection = ConnectionOf(RecurringSchedule, 'RecurringSchedule');
 
@@ -54,11 +55,13 @@ export class RecurringResolver {
       'Creates or replaces the schedule under input.key; an occurrence already sent is not sent again.',
   })
   upsertRecurringSchedule(
-    @Ctx() { apps, scope }: GatewayContext,
+    @Ctx() context: GatewayContext,
     @Arg('input', () => RecurringScheduleInput) input: RecurringScheduleInput,
   ): Promise<RecurringScheduleView> {
     const { app, ...request } = input;
-    return apps.one(scope, app).recurring.upsert(request);
+    return namingTemplateApps(context, context.apps.one(context.scope, app), (target) =>
+      target.recurring.upsert(request),
+    );
   }
 
   @Authorized('sender')

@@ -21,6 +21,7 @@ import type { Template as DomainTemplate } from '../services/templates/types.js'
 import { AppArg } from './app-arg.js';
 import { appOfRecord } from './app-of-record.js';
 import { listAcrossApps } from './list-across-apps.js';
+import { namingTemplateApps } from './template-not-found.js';
 
 export const TemplateSubscriptionConnection = ConnectionOf(
   TemplateSubscription,
@@ -57,10 +58,12 @@ export class SubscriptionResolver {
       'Records what wx.requestSubscribeMessage returned for a user: each ACCEPT of a one-time template adds one credit.',
   })
   subscribe(
-    @Ctx() { apps, scope }: GatewayContext,
+    @Ctx() context: GatewayContext,
     @Arg('input', () => SubscribeInput) input: SubscribeInput,
   ): Promise<SubscriptionRecord[]> {
-    return apps.one(scope, input.app).subscriptions.subscribe(input.openid, input.results);
+    return namingTemplateApps(context, context.apps.one(context.scope, input.app), (target) =>
+      target.subscriptions.subscribe(input.openid, input.results),
+    );
   }
 
   @FieldResolver(() => Template, { nullable: true })

@@ -46,7 +46,7 @@ export class ScheduleOptionsInput {
   @Field(() => String, {
     nullable: true,
     description:
-      'Unique per app: the same key with the same input returns the same message; with different input it is an error.',
+      'Unique per app: the same key with the same input returns the same message; with different input it is an error. Keys ending in @<ISO time> (e.g. x@2030-01-01T09:00:00.000Z) are reserved for recurring occurrences.',
   })
   key?: string | null;
 

@@ -52,12 +52,21 @@ export class BadUserInputError extends GatewayError {
 
 export class TemplateNotFoundError extends GatewayError {
   readonly templateIds: readonly string[];
-  constructor(templateIds: readonly string[]) {
+  /**
+   * `searched`: the app whose templates were searched, once known (the edge knows app names);
+   * `hints` say where the templates are instead, e.g. `X is a template of clinic; pass app: clinic`.
+   */
+  constructor(
+    templateIds: readonly string[],
+    searched?: { app: string; hints: readonly string[] },
+  ) {
     const shown = templateIds.map((id) => clipInput(id));
+    const where = searched ? ` in app ${searched.app}` : '';
+    const hints = searched?.hints.length ? `. ${searched.hints.join('. ')}` : '';
     super(
       ErrorCode.TEMPLATE_NOT_FOUND,
-      `Unknown template${shown.length > 1 ? 's' : ''}: ${clipInput(shown.join(', '))}`,
-      { templateIds: shown },
+      `Unknown template${shown.length > 1 ? 's' : ''}${where}: ${clipInput(shown.join(', '))}${hints}`,
+      searched ? { templateIds: shown, app: searched.app } : { templateIds: shown },
     );
     this.templateIds = shown;
   }

@@ -25,7 +25,10 @@ export class Readiness {
 
   constructor(private readonly checks: readonly ReadinessCheck[]) {}
 
-  /** Readiness fails from now on, so load balancers stop sending before the server closes. */
+  /**
+   * Readiness fails from now on. Shutdown closes the listener right after this, so a probe sent
+   * later is refused rather than answered 503; the check matters to a process embedding the gateway.
+   */
   markShuttingDown(): void {
     this.shuttingDown = true;
   }

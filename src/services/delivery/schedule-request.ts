@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BadUserInputError } from '../../shared/errors.js';
 import { assertMessageKey, type MessageTrigger } from '../messages/message-store.js';
+import { hasOccurrenceKeyShape } from '../recurring/occurrence-key.js';
 import type { SendRequest } from '../sending/send-service.js';
 
 export interface WhenInput {
@@ -28,6 +29,16 @@ function assertDate(value: unknown, field: string): asserts value is Date {
     throw new BadUserInputError(`${field} must be a date-time with an explicit offset`, field);
 }
 
+function assertCallerKey(key: string): void {
+  assertMessageKey(key, 'key');
+  if (hasOccurrenceKeyShape(key)) {
+    throw new BadUserInputError(
+      'key must not end with @ and a UTC time such as @2030-01-01T09:00:00.000Z: keys of that form are reserved for the occurrences of recurring schedules',
+      'key',
+    );
+  }
+}
+
 /**
  * Checks `when` (exactly one member), `key` and `expiresAt`, and resolves when the message is
  * due. `spec` describes the request as given (a delay stays a delay), for key idempotency.
@@ -43,7 +54,7 @@ export function resolveWhen(request: ScheduleRequest, now: Date): ResolvedWhen {
       'when',
     );
   }
-  if (request.key !== undefined && request.key !== null) assertMessageKey(request.key, 'key');
+  if (request.key !== undefined && request.key !== null) assertCallerKey(request.key);
   if (request.expiresAt !== undefined && request.expiresAt !== null) {
     assertDate(request.expiresAt, 'expiresAt');
     if (request.expiresAt <= now)

@@ -13,6 +13,7 @@ import {
 } from '../messages/message-store.js';
 import type { SendRequest, SendService } from '../sending/send-service.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
+import { occurrenceKey, OCCURRENCE_SUFFIX_LENGTH } from './occurrence-key.js';
 import { nextRun, parseCronSchedule, type RecurringSpec } from '../../shared/cron-schedule.js';
 import type { RecurringScheduleRecord, RecurringScheduleStore } from './recurring-store.js';
 
@@ -51,9 +52,6 @@ export interface RecurringServiceDeps {
   now?: () => Date;
 }
 
-/** `<key>@<occurrence ISO time>`: 24 characters after the key and the `@`. */
-const OCCURRENCE_SUFFIX_LENGTH = 1 + 24;
-
 /**
  * Recurring schedules: the engine's timer says "occurrence T of schedule K is due", and this
  * turns it into one message keyed `K@T`. The key makes a second run of the same occurrence (a
@@ -88,8 +86,12 @@ export class RecurringService {
     if (limit !== null && (!Number.isInteger(limit) || limit < 1))
       throw new BadUserInputError('limit must be a positive integer', 'limit');
     const spec = { cron: request.cron.trim(), timezone: request.timezone, startAt, endAt };
-    if (nextRun(spec, now) === null)
-      throw new BadUserInputError('cron never runs between now and endAt', 'cron');
+    if (nextRun(spec, now) === null) {
+      // The window as the caller gave it: from startAt when that is ahead, else from now.
+      const from = startAt !== null && startAt > now ? 'startAt' : 'now';
+      const window = endAt === null ? `after ${from}` : `between ${from} and endAt`;
+      throw new BadUserInputError(`cron never runs ${window}`, 'cron');
+    }
 
     const previous = await deps.store.get(deps.appId, request.key);
     const record: RecurringScheduleRecord = {
@@ -138,7 +140,9 @@ export class RecurringService {
    * Occurrence `at` of schedule `key` is due: records its message (QUEUED, or SKIPPED NO_CREDIT
    * for a one-time template without credit: WeChat would certainly answer 43101) and queues it.
    * Returns the message, or null when nothing was due (gone, outside the window, over the limit,
-   * or already recorded).
+   * or already recorded). A message of another origin holding the occurrence's key (made before
+   * such keys were reserved) is not this occurrence: the occurrence is not run nor counted, and
+   * a warning says so.
    */
   async runOccurrence(key: string, at: Date): Promise<MessageRecord | null> {
     const { deps } = this;
@@ -153,8 +157,12 @@ export class RecurringService {
       await deps.engine.removeRecurring(key);
       return null;
     }
-    const messageKey = `${key}@${at.toISOString()}`;
-    if (await deps.messages.findByKey(deps.appId, messageKey)) return null;
+    const messageKey = occurrenceKey(key, at);
+    const holder = await deps.messages.findByKey(deps.appId, messageKey);
+    if (holder) {
+      this.warnIfForeign(key, at, holder);
+      return null;
+    }
 
     const noCredit = !(await this.hasCredit(schedule));
     const now = this.now();
@@ -191,8 +199,11 @@ export class RecurringService {
     try {
       await deps.messages.create(record);
     } catch (error) {
-      if (error instanceof DuplicateMessageKeyError) return null; // another worker ran it
-      throw error;
+      if (!(error instanceof DuplicateMessageKeyError)) throw error;
+      // Usually another worker ran it; a foreign message created meanwhile is reported too.
+      const winner = await deps.messages.findByKey(deps.appId, messageKey);
+      if (winner) this.warnIfForeign(key, at, winner);
+      return null;
     }
     const after = await deps.store.recordRun(deps.appId, key, schedule.version, at);
     if (after && after.limit !== null && after.occurrences >= after.limit)
@@ -208,6 +219,20 @@ export class RecurringService {
       }
     }
     return record;
+  }
+
+  private warnIfForeign(key: string, at: Date, holder: MessageRecord): void {
+    if (holder.scheduleKey === key) return;
+    this.deps.logger.warn(
+      {
+        scheduleKey: key,
+        occurrence: at.toISOString(),
+        messageKey: holder.key,
+        messageId: holder.id,
+        holderScheduleKey: holder.scheduleKey,
+      },
+      'recurring occurrence not run: its message key is held by a message that is not of this schedule; the occurrence is not counted',
+    );
   }
 
   private async hasCredit(schedule: RecurringScheduleRecord): Promise<boolean> {

@@ -49,7 +49,9 @@ export class WeChatService {
     message: SubscribeMessage,
     options: { logger?: Logger } = {},
   ): Promise<SendOutcome> {
-    const logger = options.logger ?? this.logger;
+    // A send's logger knows the app by name; the lines below also want the app id, and this
+    // service's own logger already has it (bound once: pino would repeat a key bound twice).
+    const logger = options.logger ? options.logger.child({ appId: this.appId }) : this.logger;
     let attempts = 0;
     try {
       const { msgid } = await this.retrying(

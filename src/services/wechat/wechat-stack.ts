@@ -10,6 +10,7 @@ import {
   type AccessTokenServiceOptions,
 } from './token/access-token-service.js';
 import { TokenStore } from './token/token-store.js';
+import type { CredentialSettings } from './client/errcodes.js';
 import { createGotTransport } from './client/got-transport.js';
 import type { HttpTransport } from './client/http-transport.js';
 import { createUndiciTransport } from './client/undici-transport.js';
@@ -22,6 +23,8 @@ export interface WeChatStackOptions {
   apiBase: string;
   appId: string;
   appSecret: string;
+  /** Where the operator sets appId and appSecret: named when WeChat refuses them. */
+  credentialSettings?: CredentialSettings;
   tokenMode: TokenMode;
   logger: Logger;
   /** Receives call timings and token fetch outcomes; none recorded when absent. */
@@ -62,6 +65,7 @@ export function createWeChatStack(options: WeChatStackOptions): WeChatStack {
   const tokens = new AccessTokenService({
     ...options.token,
     mode: options.tokenMode,
+    credentialSettings: options.credentialSettings,
     fetcher: client,
     store: new TokenStore({ keyv, logger }),
     lock: options.redis

@@ -128,6 +128,13 @@ describeEachStore('later sends over GraphQL', (store) => {
     expect(
       errorOf(await attempt({ when: { delaySeconds: 5, sendAt: inSeconds(5) } }), 'BAD_USER_INPUT'),
     ).toMatchObject({ extensions: { field: 'when' } });
+    // The key shape of a recurring occurrence: such a message would take the occurrence's place.
+    expect(
+      errorOf(
+        await attempt({ when: { delaySeconds: 60 }, key: `col-${openid}@${inSeconds(60)}` }),
+        'BAD_USER_INPUT',
+      ),
+    ).toMatchObject({ extensions: { field: 'key' } });
     // A DateTime without an offset is ambiguous: refused by the scalar itself.
     errorOf(await attempt({ when: { sendAt: '2030-01-01T09:00:00' } }), 'BAD_USER_INPUT');
     const listed = dataOf(

@@ -115,6 +115,59 @@ describeEachStore('idempotencyKey', (store) => {
       expect(await sendCalls(t)).toBe(before);
     });
 
+    it('a batch of aliased sends that fails on one: a retry with the same keys sends none twice', async () => {
+      const t = gateway();
+      const [first, second, third] = [newOpenid(), newOpenid(), newOpenid()];
+      // Enough credit that a second send of `a`, if made, would go through.
+      await grantCredits(t, first, 'AuditResult', 2);
+      await grantCredits(t, second, 'AuditResult', 1);
+      await grantCredits(t, third, 'AuditResult', 1);
+      const BATCH = `mutation Batch($a: SendSubscribeMessageInput!, $b: SendSubscribeMessageInput!, $c: SendSubscribeMessageInput!) {
+        a: sendSubscribeMessage(input: $a) { id status }
+        b: sendSubscribeMessage(input: $b) { id status }
+        c: sendSubscribeMessage(input: $c) { id status }
+      }`;
+      const a = {
+        openid: first,
+        templateId: 'AuditResult',
+        data: VALID_DATA.AuditResult,
+        idempotencyKey: randomUUID(),
+      };
+      const b = {
+        openid: second,
+        templateId: 'AuditResult',
+        data: { ...VALID_DATA.AuditResult, phrase2: 'not a phrase, far too long for one' },
+        idempotencyKey: randomUUID(),
+      };
+      const c = { ...a, openid: third, idempotencyKey: randomUUID() };
+      const before = await sendCalls(t);
+      // `a` was sent, `b` fails validation and its non-null Message! nulls the whole data; `c`,
+      // after it, does not run.
+      const failed = await t.gql(BATCH, { a, b, c });
+      expect(failed.body.data).toBeNull();
+      expect(errorOf(failed, 'BAD_USER_INPUT').path).toEqual(['b']);
+      expect(await sendCalls(t)).toBe(before + 1);
+
+      // The client cannot tell what went through and retries the batch with b corrected.
+      const fixed = { ...b, data: VALID_DATA.AuditResult };
+      const retried = dataOf(
+        await t.gql<Record<'a' | 'b' | 'c', { id: string; status: string }>>(BATCH, {
+          a,
+          b: fixed,
+          c,
+        }),
+      );
+      expect([retried.a.status, retried.b.status, retried.c.status]).toEqual([
+        'SENT',
+        'SENT',
+        'SENT',
+      ]);
+      expect(await sendCalls(t)).toBe(before + 3);
+      expect((await messagesOf(t, first)).map((m) => m.id)).toEqual([retried.a.id]);
+      expect(await messagesOf(t, second)).toHaveLength(1);
+      expect(await messagesOf(t, third)).toHaveLength(1);
+    });
+
     it('sends twice without a key', async () => {
       const t = gateway();
       const openid = newOpenid();

@@ -277,6 +277,20 @@ describeEachStore('API keys scoped to apps', (store) => {
     });
   });
 
+  it('an unknown template names only apps the key may see', async () => {
+    const input = {
+      openid: shopUser,
+      templateId: 'VisitReminder',
+      data: CLINIC_DATA.VisitReminder,
+    };
+    const scoped = await call(SEND_IN, { input }, KEYS.shopSender);
+    expect(errorOf(scoped, 'TEMPLATE_NOT_FOUND').message).toBe(
+      'Unknown template in app shop: VisitReminder',
+    );
+    const unscoped = await call(SEND_IN, { input: { ...input, app: 'shop' } }, KEYS.admin);
+    expect(errorOf(unscoped, 'TEMPLATE_NOT_FOUND').message).toMatch(/pass app: clinic$/);
+  });
+
   it('a role too weak is FORBIDDEN naming the role required and the key’s role', async () => {
     const result = await call(
       SEND_IN,

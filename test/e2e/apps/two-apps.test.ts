@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import { dataOf, newOpenid } from '../../helpers/api.js';
+import { dataOf, errorOf, newOpenid } from '../../helpers/api.js';
 import {
   CLINIC_TEMPLATE_IDS,
   DEMO_TEMPLATE_IDS as TEMPLATE_IDS,
@@ -165,6 +165,31 @@ describeEachStore('two apps in one gateway', (store) => {
       'clinic',
     );
     expect(clinicInbox.calls['/cgi-bin/message/subscribe/send']).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a template of the other app: TEMPLATE_NOT_FOUND names the app searched and the app that has it', async () => {
+    const t = gateway();
+    const openid = newOpenid();
+    const before = await t.gql(SEND_IN, {
+      input: { openid, templateId: 'VisitReminder', data: CLINIC_DATA.VisitReminder },
+    });
+    expect(errorOf(before, 'TEMPLATE_NOT_FOUND')).toMatchObject({
+      message:
+        'Unknown template in app shop: VisitReminder. VisitReminder is a template of clinic; pass app: clinic',
+      extensions: { templateIds: ['VisitReminder'], app: 'shop' },
+    });
+    const subscribed = await t.gql(SUBSCRIBE_IN, {
+      input: { app: 'clinic', openid, results: [{ templateId: 'AuditResult', status: 'ACCEPT' }] },
+    });
+    expect(errorOf(subscribed, 'TEMPLATE_NOT_FOUND').message).toBe(
+      'Unknown template in app clinic: AuditResult. AuditResult is a template of shop; pass app: shop',
+    );
+    const nowhere = await t.gql(SEND_IN, {
+      input: { openid, templateId: 'NoSuchTemplate', data: { thing1: 'x' } },
+    });
+    expect(errorOf(nowhere, 'TEMPLATE_NOT_FOUND').message).toBe(
+      'Unknown template in app shop: NoSuchTemplate',
+    );
   });
 
   it('typed send<Name> of the other app knows its app without being told', async () => {

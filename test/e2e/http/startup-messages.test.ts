@@ -1,8 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import { startGatewayProcess } from '../../helpers/gateway-process.js';
 import { writeAppsFile } from '../../helpers/gateway.js';
+import { startWeChatStub } from '../../helpers/wechat-stub.js';
 
 /** What an operator sees in the terminal: `src/main.ts` run as its own process. */
+/** What the process printed before it exited (log lines, then the reason), without the helper's own first line. */
+async function failedStart(env: Record<string, string>): Promise<string> {
+  const error = await startGatewayProcess(env).then(
+    () => {
+      throw new Error('the gateway started');
+    },
+    (e: unknown) => e as Error,
+  );
+  return error.message.slice(error.message.indexOf('\n') + 1).trim();
+}
+
 describe('start-up messages', () => {
   it('the sandbox banner lists each demo app with its app id, push URL and simulator', async () => {
     const gateway = await startGatewayProcess({ WECHAT_PUSH_TOKEN: 'SandboxPush01' });
@@ -83,4 +95,86 @@ describe('start-up messages', () => {
     ]);
     expect(output).not.toContain('hunter2');
   }, 60_000);
+
+  describe('WeChat refusing an app id at start names the setting to fix', () => {
+    const SHOP = { appId: 'wxshop00000000001', appSecret: 'shop-secret-0123456789' };
+    // With one app the stub would answer any app id; a second makes it check.
+    const OTHER = { appId: 'wxother0000000001', appSecret: 'other-secret-0123456789' };
+
+    it('with an apps file: the app and its appId in the file, not WECHAT_APP_ID', async () => {
+      const stub = await startWeChatStub({ apps: [SHOP, OTHER] });
+      const file = writeAppsFile({
+        apps: [
+          { name: 'shop', ...SHOP, apiBase: stub.url },
+          {
+            name: 'clinic',
+            appId: 'wxclinicTypo00002',
+            appSecret: '${CLINIC_SECRET}',
+            apiBase: stub.url,
+            templatesSync: true,
+          },
+        ],
+      });
+      try {
+        const output = await failedStart({
+          WECHAT_APPS_FILE: file.path,
+          CLINIC_SECRET: 'clinic-secret-0123456789',
+          GATEWAY_API_KEYS: 'admin:admin-key-for-start-0001',
+        });
+        expect(output.split('\n').at(-1)).toBe(
+          'Failed to start: Cannot get a WeChat access token for app "clinic": WeChat rejected the AppID: check the appId of app "clinic" in WECHAT_APPS_FILE for typos and letter case (errcode 40013)',
+        );
+      } finally {
+        file.remove();
+        await stub.close();
+      }
+    }, 60_000);
+
+    it('a secret read from a variable is named by that variable', async () => {
+      const stub = await startWeChatStub({ apps: [SHOP, OTHER] });
+      const file = writeAppsFile({
+        apps: [
+          {
+            name: 'shop',
+            appId: SHOP.appId,
+            appSecret: '${SHOP_SECRET}',
+            apiBase: stub.url,
+            templatesSync: true,
+          },
+        ],
+      });
+      try {
+        const output = await failedStart({
+          WECHAT_APPS_FILE: file.path,
+          SHOP_SECRET: 'not-the-shop-secret-0000',
+          GATEWAY_API_KEYS: 'admin:admin-key-for-start-0001',
+        });
+        expect(output).toContain(
+          'Cannot get a WeChat access token for app "shop": WeChat rejected the AppSecret: check SHOP_SECRET (the appSecret of app "shop" in WECHAT_APPS_FILE)',
+        );
+        expect(output).not.toContain('not-the-shop-secret-0000');
+      } finally {
+        file.remove();
+        await stub.close();
+      }
+    }, 60_000);
+
+    it('with one app from the environment: WECHAT_APP_ID, as before', async () => {
+      const stub = await startWeChatStub({ apps: [SHOP, OTHER] });
+      try {
+        const output = await failedStart({
+          WECHAT_APP_ID: 'wxshopTypo0000001',
+          WECHAT_APP_SECRET: SHOP.appSecret,
+          WECHAT_API_BASE: stub.url,
+          TEMPLATES_SYNC: 'true',
+          GATEWAY_API_KEYS: 'admin:admin-key-for-start-0001',
+        });
+        expect(output.split('\n').at(-1)).toBe(
+          'Failed to start: Cannot get a WeChat access token: WeChat rejected the AppID: check WECHAT_APP_ID for typos and letter case (errcode 40013)',
+        );
+      } finally {
+        await stub.close();
+      }
+    }, 60_000);
+  });
 });

@@ -45,50 +45,79 @@ export const TOKEN_REJECTED_ERRCODES: ReadonlySet<number> = new Set([
   WeChatErrcode.ACCESS_TOKEN_EXPIRED,
 ]);
 
+/** Where the operator sets an app's credentials: what the hints below tell them to check. */
+export interface CredentialSettings {
+  /** The app's name, or null when the gateway serves one app from the single-app variables. */
+  app: string | null;
+  /** E.g. `WECHAT_APP_ID`, or `the appId of app "shop" in WECHAT_APPS_FILE`. */
+  appId: string;
+  appSecret: string;
+}
+
+export const SINGLE_APP_SETTINGS: CredentialSettings = {
+  app: null,
+  appId: 'WECHAT_APP_ID',
+  appSecret: 'WECHAT_APP_SECRET',
+};
+
 /**
  * What an operator must do when the token endpoint refuses us. These are remembered for a short
  * while so that a wrong secret cannot burn the daily token quota in a retry storm.
  */
-export const TOKEN_ENDPOINT_CAUSES: ReadonlyMap<number, string> = new Map([
-  [
-    WeChatErrcode.INVALID_CREDENTIAL,
-    'WeChat rejected the AppSecret (wrong secret, or one of another app): check WECHAT_APP_SECRET',
-  ],
-  [WeChatErrcode.INVALID_GRANT_TYPE, 'WeChat rejected grant_type: this is a gateway bug'],
-  [
-    WeChatErrcode.INVALID_APPID,
-    'WeChat rejected the AppID: check WECHAT_APP_ID for typos and letter case',
-  ],
-  [WeChatErrcode.INVALID_APPSECRET, 'WeChat rejected the AppSecret: check WECHAT_APP_SECRET'],
-  [
-    WeChatErrcode.IP_NOT_WHITELISTED,
-    'this server’s IP is not in the mini-program’s API IP whitelist: add it in the WeChat admin console (开发管理 → 开发设置 → IP白名单)',
-  ],
-  [
-    WeChatErrcode.APPSECRET_FROZEN,
-    'the AppSecret is frozen by the admin: unfreeze or reset it in the WeChat admin console',
-  ],
-  [WeChatErrcode.APPID_MISSING, 'the AppID is missing: set WECHAT_APP_ID'],
-  [WeChatErrcode.APPSECRET_MISSING, 'the AppSecret is missing: set WECHAT_APP_SECRET'],
-  [WeChatErrcode.REQUIRE_POST, 'the token endpoint requires POST: this is a gateway bug'],
-  [
-    WeChatErrcode.DAILY_QUOTA_EXCEEDED,
-    'the daily token quota is used up: wait until tomorrow or reset it with clear_quota',
-  ],
-  [WeChatErrcode.MINUTE_QUOTA_EXCEEDED, 'the per-minute token quota is used up: retry next minute'],
-  [WeChatErrcode.TOKEN_API_FORBIDDEN, 'this account may not use the token API'],
-  [WeChatErrcode.ACCOUNT_FROZEN, 'the mini-program account is frozen'],
-  [
-    WeChatErrcode.RISKY_IP_CONFIRMATION_PENDING,
-    'an admin must still confirm this server’s IP in WeChat',
-  ],
-  [
-    WeChatErrcode.RISKY_IP_NEEDS_CONFIRMATION,
-    'WeChat asks an admin to confirm this server’s IP: check the admin’s WeChat for the confirmation message',
-  ],
-  [
-    WeChatErrcode.RISKY_IP_REJECTED_24H,
-    'an admin rejected this server’s IP twice: blocked for 24 hours',
-  ],
-  [WeChatErrcode.RISKY_IP_REJECTED_1H, 'an admin rejected this server’s IP: blocked for 1 hour'],
-]);
+export function tokenEndpointCause(
+  errcode: number,
+  settings: CredentialSettings = SINGLE_APP_SETTINGS,
+): string | undefined {
+  return tokenEndpointCauses(settings).get(errcode);
+}
+
+const tokenEndpointCauses = ({
+  appId,
+  appSecret,
+}: CredentialSettings): ReadonlyMap<number, string> =>
+  new Map([
+    [
+      WeChatErrcode.INVALID_CREDENTIAL,
+      `WeChat rejected the AppSecret (wrong secret, or one of another app): check ${appSecret}`,
+    ],
+    [WeChatErrcode.INVALID_GRANT_TYPE, 'WeChat rejected grant_type: this is a gateway bug'],
+    [
+      WeChatErrcode.INVALID_APPID,
+      `WeChat rejected the AppID: check ${appId} for typos and letter case`,
+    ],
+    [WeChatErrcode.INVALID_APPSECRET, `WeChat rejected the AppSecret: check ${appSecret}`],
+    [
+      WeChatErrcode.IP_NOT_WHITELISTED,
+      'this server’s IP is not in the mini-program’s API IP whitelist: add it in the WeChat admin console (开发管理 → 开发设置 → IP白名单)',
+    ],
+    [
+      WeChatErrcode.APPSECRET_FROZEN,
+      'the AppSecret is frozen by the admin: unfreeze or reset it in the WeChat admin console',
+    ],
+    [WeChatErrcode.APPID_MISSING, `the AppID is missing: set ${appId}`],
+    [WeChatErrcode.APPSECRET_MISSING, `the AppSecret is missing: set ${appSecret}`],
+    [WeChatErrcode.REQUIRE_POST, 'the token endpoint requires POST: this is a gateway bug'],
+    [
+      WeChatErrcode.DAILY_QUOTA_EXCEEDED,
+      'the daily token quota is used up: wait until tomorrow or reset it with clear_quota',
+    ],
+    [
+      WeChatErrcode.MINUTE_QUOTA_EXCEEDED,
+      'the per-minute token quota is used up: retry next minute',
+    ],
+    [WeChatErrcode.TOKEN_API_FORBIDDEN, 'this account may not use the token API'],
+    [WeChatErrcode.ACCOUNT_FROZEN, 'the mini-program account is frozen'],
+    [
+      WeChatErrcode.RISKY_IP_CONFIRMATION_PENDING,
+      'an admin must still confirm this server’s IP in WeChat',
+    ],
+    [
+      WeChatErrcode.RISKY_IP_NEEDS_CONFIRMATION,
+      'WeChat asks an admin to confirm this server’s IP: check the admin’s WeChat for the confirmation message',
+    ],
+    [
+      WeChatErrcode.RISKY_IP_REJECTED_24H,
+      'an admin rejected this server’s IP twice: blocked for 24 hours',
+    ],
+    [WeChatErrcode.RISKY_IP_REJECTED_1H, 'an admin rejected this server’s IP: blocked for 1 hour'],
+  ]);

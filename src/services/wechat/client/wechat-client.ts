@@ -46,6 +46,7 @@ export class WeChatClient {
   constructor(deps: {
     transport: HttpTransport;
     credentials: { appId: string; appSecret: string };
+    /** Already bound to the app id (as every logger handed to this client): lines do not repeat it. */
     logger: Logger;
     /** Times every call by endpoint and outcome. */
     observer?: Observer;
@@ -88,7 +89,7 @@ export class WeChatClient {
   async sendSubscribeMessage(
     accessToken: string,
     message: SubscribeMessage,
-    /** The caller's request logger, for the warnings about this call. */
+    /** The caller's request logger, bound to the app id, for the warnings about this call. */
     logger: Logger = this.logger,
   ): Promise<{ msgid: string }> {
     const data: Record<string, { value: string }> = {};
@@ -153,7 +154,7 @@ export class WeChatClient {
       if (error instanceof WeChatError) outcome = 'refused';
       else if (error instanceof TransportError) {
         logger.warn(
-          { appId: this.appId, path: request.path, code: error.code, sent: error.sent },
+          { path: request.path, code: error.code, sent: error.sent },
           'WeChat transport failure',
         );
       }
@@ -185,7 +186,7 @@ export class WeChatClient {
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       logger.warn(
-        { appId: this.appId, path: request.path, status: response.statusCode },
+        { path: request.path, status: response.statusCode },
         'WeChat answered with a non-JSON body',
       );
       throw new WeChatError(request.path, -1, `non-JSON reply (HTTP ${response.statusCode})`);

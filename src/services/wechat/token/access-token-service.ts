@@ -4,9 +4,10 @@ import type { Logger } from '../../../shared/logger.js';
 import { noopObserver, type Observer } from '../../../shared/observer.js';
 import { acquireWithin, type DistributedLock, type LockHandle } from '../../../shared/lock.js';
 import {
-  TOKEN_ENDPOINT_CAUSES,
+  tokenEndpointCause,
   TOKEN_REJECTED_ERRCODES,
   WeChatErrcode,
+  type CredentialSettings,
 } from '../client/errcodes.js';
 import { TransportError } from '../client/http-transport.js';
 import type { IssuedToken } from '../client/wechat-client.js';
@@ -27,6 +28,8 @@ export interface AccessTokenServiceOptions {
   store: TokenStore;
   lock: DistributedLock;
   logger: Logger;
+  /** Where the operator sets these credentials, named when WeChat refuses them (single app if absent). */
+  credentialSettings?: CredentialSettings;
   /** Counts fetches and refusals of the token endpoint. */
   observer?: Observer;
   now?: () => number;
@@ -88,7 +91,7 @@ export class AccessTokenService {
   }
 
   /** Runs a business call with a token; on a token error, refreshes and retries it once. */
-  /** `logger`: the caller's request logger, for the lines about this call. */
+  /** `logger`: the caller's request logger (bound to the app id), for the lines about this call. */
   async withToken<T>(
     call: (token: string) => Promise<T>,
     logger: Logger = this.options.logger,
@@ -99,7 +102,7 @@ export class AccessTokenService {
     } catch (error) {
       if (!isTokenRejection(error)) throw error;
       logger.info(
-        { appId: this.appId, errcode: error.errcode, path: error.path },
+        { errcode: error.errcode, path: error.path },
         'access token rejected; refreshing once',
       );
       const fresh = await this.refresh(token);
@@ -260,10 +263,16 @@ export class AccessTokenService {
   }
 
   private remember(error: WeChatError): WeChatCredentialsError {
+    const settings = this.options.credentialSettings;
     const cause =
-      TOKEN_ENDPOINT_CAUSES.get(error.errcode) ??
+      tokenEndpointCause(error.errcode, settings) ??
       `WeChat refused the token request: ${error.errmsg}`;
-    const credentialsError = new WeChatCredentialsError(error.errcode, cause, error.errmsg);
+    const credentialsError = new WeChatCredentialsError(
+      error.errcode,
+      cause,
+      error.errmsg,
+      settings?.app ?? null,
+    );
     this.remembered = {
       error: credentialsError,
       until: this.now() + (this.options.failureMemoryMs ?? 30_000),

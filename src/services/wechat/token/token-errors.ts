@@ -2,14 +2,16 @@ import { ErrorCode, GatewayError } from '../../../shared/errors.js';
 
 /** The token endpoint refused us for a reason only an operator can fix. */
 export class WeChatCredentialsError extends GatewayError {
+  /** `app`: the app's name when the gateway serves several (null for the single app). */
   constructor(
     readonly errcode: number,
     cause: string,
     readonly errmsg: string,
+    app: string | null = null,
   ) {
     super(
       ErrorCode.WECHAT_CREDENTIALS_REJECTED,
-      `Cannot get a WeChat access token: ${cause} (errcode ${errcode})`,
+      `Cannot get a WeChat access token${app === null ? '' : ` for app "${app}"`}: ${cause} (errcode ${errcode})`,
       {
         errcode,
       },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createMemoryStores } from '../../../../src/infra/stores.js';
 import { nextRun } from '../../../../src/shared/cron-schedule.js';
+import type { MessageRecord } from '../../../../src/services/messages/message-store.js';
 import { ChainedKeyedMutex } from '../../../../src/services/sending/keyed-mutex.js';
 import { SendService } from '../../../../src/services/sending/send-service.js';
 import {
@@ -72,7 +73,15 @@ function setup(startAt: string) {
     }
     return keys;
   };
-  return { service, stores, grant, play, enqueued, setNow: (iso: string) => (now = new Date(iso)) };
+  return {
+    service,
+    stores,
+    grant,
+    play,
+    enqueued,
+    logger,
+    setNow: (iso: string) => (now = new Date(iso)),
+  };
 }
 
 describe('RecurringService across DST in America/New_York', () => {
@@ -133,4 +142,98 @@ describe('RecurringService across DST in America/New_York', () => {
     expect(await t.play('ny', '2026-11-03T12:00:00Z')).toEqual(['2026-10-31T05:30:00.000Z']);
     expect(await t.service.get('ny')).toMatchObject({ occurrences: 1, nextRunAt: null });
   });
+
+  it('does not take a message of another origin holding its key for the occurrence: warns, does not count it', async () => {
+    const t = setup('2026-10-30T12:00:00Z');
+    await t.grant(10);
+    const first = new Date('2026-10-31T05:30:00Z');
+    // A direct schedule keyed like the first occurrence, as was possible before such keys were reserved.
+    await t.stores.messages.create(foreignHeldMessage(`ny@${first.toISOString()}`));
+    await t.service.upsert({ ...input('30 1 * * *'), limit: 1 });
+
+    expect(await t.play('ny', '2026-11-02T12:00:00Z')).toEqual(['2026-11-01T05:30:00.000Z']);
+    const warnings = t.logger.at('warn').filter((l) => l.fields.occurrence !== undefined);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.fields).toMatchObject({
+      scheduleKey: 'ny',
+      occurrence: first.toISOString(),
+      messageId: 'm-foreign',
+    });
+    expect(warnings[0]!.msg).toMatch(/not run/);
+    expect(await t.service.get('ny')).toMatchObject({
+      occurrences: 1,
+      lastRunAt: new Date('2026-11-01T05:30:00Z'),
+    });
+    const held = await t.stores.messages.findByKey(APP, `ny@${first.toISOString()}`);
+    expect(held).toMatchObject({ id: 'm-foreign', status: 'HELD', scheduleKey: null });
+  });
 });
+
+describe('RecurringService: a window the cron never runs in', () => {
+  const input = {
+    key: 'window',
+    openid: OPENID,
+    templateId: TEMPLATE.id,
+    data: { thing1: '提醒' },
+    cron: '0 9 1 1 *', // 09:00 on 1 January
+    timezone: 'UTC',
+  };
+  const refusal = (t: ReturnType<typeof setup>, extra: { startAt?: Date; endAt?: Date }) =>
+    t.service.upsert({ ...input, ...extra }).then(
+      () => null,
+      (error: unknown) => error as Error & { extensions?: Record<string, unknown> },
+    );
+
+  it('says startAt when the window starts there', async () => {
+    const t = setup('2026-03-01T00:00:00Z');
+    const error = await refusal(t, {
+      startAt: new Date('2027-02-01T00:00:00Z'),
+      endAt: new Date('2027-12-01T00:00:00Z'),
+    });
+    expect(error?.message).toBe('cron never runs between startAt and endAt');
+    expect(error?.extensions).toMatchObject({ field: 'cron' });
+  });
+
+  it('says now when there is no startAt, or it has passed', async () => {
+    const t = setup('2026-03-01T00:00:00Z');
+    for (const extra of [
+      { endAt: new Date('2026-12-01T00:00:00Z') },
+      { startAt: new Date('2026-02-01T00:00:00Z'), endAt: new Date('2026-12-01T00:00:00Z') },
+    ])
+      expect((await refusal(t, extra))?.message).toBe('cron never runs between now and endAt');
+  });
+});
+
+function foreignHeldMessage(key: string): MessageRecord {
+  const at = new Date('2026-10-30T12:00:00Z');
+  return {
+    id: 'm-foreign',
+    appId: APP,
+    openid: 'oSomeoneElse',
+    templateId: TEMPLATE.id,
+    status: 'HELD',
+    errcode: null,
+    errmsg: null,
+    msgid: null,
+    attempts: 0,
+    data: { thing1: '别的' },
+    page: null,
+    miniprogramState: 'formal',
+    lang: 'zh_CN',
+    idempotencyKey: null,
+    createdAt: at,
+    sentAt: null,
+    deliveredAt: null,
+    deliveryErrorCode: null,
+    deliveryErrorStatus: null,
+    key,
+    sendAt: null,
+    expiresAt: null,
+    trigger: { name: 'review', matchKey: 'x', timeoutAt: new Date('2026-12-01T00:00:00Z') },
+    skipReason: null,
+    campaignId: null,
+    scheduleKey: null,
+    inputHash: 'direct',
+    updatedAt: at,
+  };
+}
