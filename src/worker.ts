@@ -90,6 +90,8 @@ export async function startWorker(
         await catalog.sync({ getTemplates: () => stack.wechat.getTemplates() });
       const userMutex = new ChainedKeyedMutex({
         shared: new RedisLock({ client: redis, prefix: config.redisPrefix }),
+        // As in the gateway: a crashed worker frees its user as soon as its idempotency key.
+        ttlMs: config.operations.idempotencyLeaseSeconds * 1000,
       });
       const sending = new SendService({
         appId: app.appId!,
@@ -103,6 +105,7 @@ export async function startWorker(
         quotaPolicy: app.quotaPolicy,
         logger: appLogger,
         observer,
+        idempotencyLeaseSeconds: config.operations.idempotencyLeaseSeconds,
       });
       const delivery = await createGatewayDelivery(config, app, {
         appId: app.appId!,
