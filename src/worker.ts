@@ -128,6 +128,7 @@ export async function startWorker(
         redis,
         apps: () => health.map((of) => of()),
         delivery: () => Promise.all(snapshots.map((of) => of())),
+        servesApi: false,
       },
       {
         port: config.delivery.workerOpsPort,

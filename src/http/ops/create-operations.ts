@@ -53,6 +53,8 @@ export interface ReadinessSources {
   apps(): AppHealth[];
   /** The delivery engines' queues, read when /metrics is scraped. */
   delivery?(): Promise<DeliverySnapshot[]>;
+  /** False in a worker: the syncTemplates mutation is the API's, so readiness does not offer it. */
+  servesApi?: boolean;
 }
 
 /**
@@ -116,6 +118,7 @@ function readinessChecks(sources: ReadinessSources): ReadinessCheck[] {
       },
     });
   }
+  const orSyncTemplates = sources.servesApi === false ? '' : ', or run syncTemplates';
   checks.push({
     name: 'templates',
     run() {
@@ -125,7 +128,7 @@ function readinessChecks(sources: ReadinessSources): ReadinessCheck[] {
       if (empty.length === 0) return { ok: true, count: counts };
       return {
         ok: false,
-        reason: `no templates loaded for ${empty.join(', ')}: set TEMPLATES_FILE or TEMPLATES_SYNC=true (or the app's templatesFile or templatesSync), or run syncTemplates`,
+        reason: `no templates loaded for ${empty.join(', ')}: set TEMPLATES_FILE or TEMPLATES_SYNC=true (or the app's templatesFile or templatesSync)${orSyncTemplates}`,
         count: counts,
       };
     },

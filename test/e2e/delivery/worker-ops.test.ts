@@ -222,6 +222,8 @@ describeRedis('a worker-only process: /healthz, /readyz and /metrics', () => {
     expect(bare.status).toBe(503);
     expect(bare.body.failed).toEqual(['templates']);
     expect(bare.body.checks.templates!.reason).toMatch(/TEMPLATES_FILE/);
+    // syncTemplates is a mutation of the API, which a worker does not serve.
+    expect(bare.body.checks.templates!.reason).not.toMatch(/syncTemplates/);
 
     stub.tokenErrorAlways = 40164;
     await schedule(api, 'oWorkerOpsRefused');
