@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -13,12 +12,20 @@ import type { AppConfig, Config, PushConfig } from './config.js';
 import { createAuthenticator } from './http/authenticate.js';
 import {
   createEdgeServer,
+  listeningUrl,
   startListening,
   type EdgeServer,
   type RequestListener,
 } from './http/edge-server.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
-import { createOperations, type AppHealth, type Operations } from './http/ops/create-operations.js';
+import {
+  appHealthOf,
+  createOperations,
+  deliverySnapshotOf,
+  type AppHealth,
+  type Operations,
+} from './http/ops/create-operations.js';
+import { graphqlTelemetryPlugin } from './http/ops/graphql-telemetry-plugin.js';
 import { createPlaygroundRoutes, PLAYGROUND_ASSETS_PATH } from './http/playground-routes.js';
 import { createPushRoute } from './http/push-route.js';
 import { createRouter, type Route } from './http/router.js';
@@ -57,7 +64,6 @@ import {
   type WeChatStack,
 } from './services/wechat/wechat-stack.js';
 import type { Logger } from './shared/logger.js';
-import type { DeliverySnapshot } from './shared/observer.js';
 import type { Observer } from './shared/observer.js';
 
 export interface GatewayDeps {
@@ -216,7 +222,12 @@ async function serveHttp(
   const edge = createEdgeServer({ limits: config.http, logger });
   const apollo = await startApollo(
     config,
-    { liveSchema: parts.liveSchema, server: edge.server, logger, telemetry: ops.graphqlPlugin },
+    {
+      liveSchema: parts.liveSchema,
+      server: edge.server,
+      logger,
+      telemetry: graphqlTelemetryPlugin(ops.observer),
+    },
     cleanups,
   );
   const routes = createRoutes(config, { apps: parts.directory, apollo, stores, logger, observer });
@@ -225,7 +236,7 @@ async function serveHttp(
     {
       redis,
       apps: () => apps.map((app) => app.health()),
-      delivery: () => Promise.all(apps.map((app) => deliverySnapshot(app))),
+      delivery: () => Promise.all(apps.map((app) => deliverySnapshotOf(app.appId, app.delivery))),
     },
     createRouter(routes.table, routes.assets, logger),
     [PLAYGROUND_ASSETS_PATH],
@@ -394,11 +405,7 @@ async function createApp(
         catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() }, accept),
       ),
     updateTemplates: (sync) => sync(async () => undefined).then(() => undefined),
-    health: () => ({
-      name: app.name,
-      templateCount: catalog.registry.list().length,
-      tokenRefusal: wechat.tokens.refusal,
-    }),
+    health: () => appHealthOf(app.name, catalog, wechat.tokens),
   };
   return runtime;
 }
@@ -603,19 +610,5 @@ async function listen(
 ): Promise<string> {
   edge.serve(router);
   await startListening(edge.server, config.port, config.host, logger);
-  const { port } = edge.server.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
-/** What /metrics shows of an app's delivery queue. */
-async function deliverySnapshot(app: AppServices): Promise<DeliverySnapshot> {
-  const { scheduled, held, queued, sending, unknown, rateLimitedUntil, paused } =
-    await app.delivery.health();
-  return {
-    appId: app.appId,
-    counts: { scheduled, held, queued, sending, unknown },
-    rateLimited: rateLimitedUntil !== null,
-    paused,
-  };
+  return listeningUrl(edge.server, config.host);
 }

@@ -46,11 +46,20 @@ export interface HttpLimits {
 
 export type GatewayRole = 'all' | 'api' | 'worker';
 
+export const DEFAULT_PORT = 4000;
+/** Next to PORT's, so a gateway and a worker started with the defaults on one host both listen. */
+export const DEFAULT_WORKER_OPS_PORT = DEFAULT_PORT + 1;
+
 /** The delivery engine's share of this process; each app's SEND_RATE_LIMIT is in its AppConfig. */
 export interface DeliveryConfig {
   readonly workerConcurrency: number;
   /** all: HTTP and queue workers; api: HTTP only; worker: queue workers only (npm run worker). */
   readonly role: GatewayRole;
+  /**
+   * Where a worker-only process serves /healthz, /readyz and /metrics. Not PORT: a worker often
+   * shares its host and environment with a gateway, whose PORT it must not take.
+   */
+  readonly workerOpsPort: number;
 }
 
 export interface Config extends OperationsSettings {
@@ -192,7 +201,7 @@ export function loadConfig(
     );
   }
   const config: Config = {
-    port: reader.integer('PORT', 4000, 0, 65_535),
+    port: reader.integer('PORT', DEFAULT_PORT, 0, 65_535),
     host: reader.string('HOST', '127.0.0.1'),
     mode,
     apps,
@@ -318,7 +327,11 @@ function parseDelivery(reader: Reader, mode: Config['mode']): DeliveryConfig {
       `GATEWAY_ROLE=${role} needs WeChat credentials (WECHAT_APP_ID and WECHAT_APP_SECRET, or WECHAT_APPS_FILE): each sandbox process has simulators of its own, so a sandbox runs with GATEWAY_ROLE=all`,
     );
   }
-  return { workerConcurrency: reader.integer('WORKER_CONCURRENCY', 8, 1, 1000), role };
+  return {
+    workerConcurrency: reader.integer('WORKER_CONCURRENCY', 8, 1, 1000),
+    role,
+    workerOpsPort: reader.integer('WORKER_OPS_PORT', DEFAULT_WORKER_OPS_PORT, 0, 65_535),
+  };
 }
 
 function parseStatusWebhook(reader: Reader): Config['statusWebhook'] {

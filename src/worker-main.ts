@@ -3,8 +3,9 @@ import { ConfigError, loadConfig } from './config.js';
 import { runWorkerProcess } from './worker.js';
 
 /**
- * `npm run worker`: a process that only works the delivery queue (no HTTP), for scaling sends
- * out; the same as starting the gateway with GATEWAY_ROLE=worker.
+ * `npm run worker`: a process that only works the delivery queue, for scaling sends out; its HTTP
+ * is health, readiness and metrics on WORKER_OPS_PORT, no API. The same as starting the gateway
+ * with GATEWAY_ROLE=worker.
  */
 try {
   const config = loadConfig({ ...process.env, GATEWAY_ROLE: 'worker' });

@@ -1,4 +1,11 @@
 import type { Config } from './config.js';
+import {
+  appHealthOf,
+  createOperations,
+  deliverySnapshotOf,
+  type AppHealth,
+} from './http/ops/create-operations.js';
+import { serveOperations } from './http/ops/ops-server.js';
 import { createGatewayDelivery } from './infra/delivery.js';
 import { withStatusWebhook } from './infra/status-webhook.js';
 import { createLogger } from './infra/pino-logger.js';
@@ -11,23 +18,30 @@ import { loadTemplatesFile, TemplateRegistry } from './services/templates/index.
 import { TemplateCatalog } from './services/templates/template-catalog.js';
 import { createWeChatStack } from './services/wechat/wechat-stack.js';
 import type { Logger } from './shared/logger.js';
+import type { DeliverySnapshot } from './shared/observer.js';
 
 export interface WorkerProcess {
   /** The names of the apps whose queues this process works. */
   apps: string[];
-  /** Stops taking jobs, lets the running ones finish, closes connections. */
+  /** Where /healthz, /readyz and /metrics are served (WORKER_OPS_PORT). */
+  opsUrl: string;
+  /**
+   * Fails readiness, closes the operations listener, then stops taking jobs, lets the running
+   * ones finish and closes connections.
+   */
   close(): Promise<void>;
 }
 
 /**
  * The pieces a queue worker needs (stores, WeChat, templates, the per-user lock) without the
- * HTTP side: the worker-only process of GATEWAY_ROLE=worker.
+ * API: the worker-only process of GATEWAY_ROLE=worker. Its only HTTP is the operations listener
+ * (health, readiness, metrics), with the gateway's checks and metric names.
  */
 export async function startWorker(
   config: Config,
   deps: { logger?: Logger } = {},
 ): Promise<WorkerProcess> {
-  const logger = deps.logger ?? createLogger(config.logLevel);
+  const logger = deps.logger ?? createLogger(config.logLevel, { format: config.logFormat });
   if (!config.redisUrl || config.mode !== 'live') {
     throw new Error(
       'a worker process needs REDIS_URL (the shared queue) and WeChat credentials (WECHAT_APP_ID/WECHAT_APP_SECRET or WECHAT_APPS_FILE)',
@@ -38,6 +52,10 @@ export async function startWorker(
     for (const closer of closers.splice(0).reverse())
       await closer().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
   };
+  const ops = createOperations(config, logger);
+  const { observer } = ops;
+  const health: (() => AppHealth)[] = [];
+  const snapshots: (() => Promise<DeliverySnapshot>)[] = [];
   try {
     const redis = await connectRedis({
       url: config.redisUrl,
@@ -63,6 +81,7 @@ export async function startWorker(
         redis,
         prefix: config.redisPrefix,
         transport: config.transport,
+        observer,
       });
       closers.push(() => stack.close());
       const catalog = new TemplateCatalog(
@@ -72,6 +91,8 @@ export async function startWorker(
         await catalog.sync({ getTemplates: () => stack.wechat.getTemplates() });
       const userMutex = new ChainedKeyedMutex({
         shared: new RedisLock({ client: redis, prefix: config.redisPrefix }),
+        // As in the gateway: a crashed worker frees its user as soon as its idempotency key.
+        ttlMs: config.operations.idempotencyLeaseSeconds * 1000,
       });
       const sending = new SendService({
         appId: app.appId!,
@@ -84,6 +105,8 @@ export async function startWorker(
         userMutex,
         quotaPolicy: app.quotaPolicy,
         logger: appLogger,
+        observer,
+        idempotencyLeaseSeconds: config.operations.idempotencyLeaseSeconds,
       });
       const delivery = await createGatewayDelivery(config, app, {
         appId: app.appId!,
@@ -94,10 +117,33 @@ export async function startWorker(
         sending,
         userMutex,
         logger: appLogger,
+        observer,
       });
       closers.push(() => delivery.close());
+      health.push(() => appHealthOf(app.name, catalog, stack.tokens));
+      snapshots.push(() => deliverySnapshotOf(app.appId!, delivery.service));
     }
-    return { apps: config.apps.map((app) => app.name), close };
+    const opsServer = await serveOperations(
+      ops,
+      {
+        redis,
+        apps: () => health.map((of) => of()),
+        delivery: () => Promise.all(snapshots.map((of) => of())),
+        servesApi: false,
+      },
+      {
+        port: config.delivery.workerOpsPort,
+        host: config.host,
+        portSetting: 'WORKER_OPS_PORT',
+        limits: config.http,
+        graceMs: config.shutdownGraceSeconds * 1000,
+      },
+      logger,
+    );
+    closers.push(() => opsServer.close());
+    // Closers run last-in first-out: readiness fails before anything else stops.
+    closers.push(async () => ops.markShuttingDown());
+    return { apps: config.apps.map((app) => app.name), opsUrl: opsServer.url, close };
   } catch (error) {
     await close();
     throw error;
@@ -105,8 +151,8 @@ export async function startWorker(
 }
 
 /**
- * The process boundary of a worker: starts it, says so, and on SIGTERM/SIGINT stops taking jobs,
- * finishes the sends in flight and exits 0.
+ * The process boundary of a worker: starts it, says so, and on SIGTERM/SIGINT fails readiness,
+ * closes the operations listener, stops taking jobs, finishes the sends in flight and exits 0.
  */
 export async function runWorkerProcess(
   config: Config,
@@ -114,7 +160,7 @@ export async function runWorkerProcess(
 ): Promise<void> {
   const worker = await startWorker(config);
   print(
-    `wechat-subscribe-gateway worker for app ${worker.apps.join(', ')}: ${config.delivery.workerConcurrency} concurrent sends per app; no HTTP`,
+    `wechat-subscribe-gateway worker for app ${worker.apps.join(', ')}: ${config.delivery.workerConcurrency} concurrent sends per app; /healthz, /readyz and /metrics at ${worker.opsUrl}`,
   );
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { HttpLimits } from '../config.js';
 import type { Logger } from '../shared/logger.js';
@@ -118,9 +118,10 @@ export function createEdgeServer(options: { limits: HttpLimits; logger: Logger }
 }
 
 export class PortInUseError extends Error {
-  constructor(port: number, host: string) {
+  /** `setting`: the variable that chose the port, named in what to do about it. */
+  constructor(port: number, host: string, setting = 'PORT') {
     super(
-      `port ${port} on ${host} is already in use: stop the process using it, or set PORT to a free port (PORT=0 picks one)`,
+      `port ${port} on ${host} is already in use: stop the process using it, or set ${setting} to a free port (${setting}=0 picks one)`,
     );
     this.name = 'PortInUseError';
   }
@@ -132,10 +133,11 @@ export async function startListening(
   port: number,
   host: string,
   logger: Logger,
+  setting = 'PORT',
 ): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, host) : error);
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, host, setting) : error);
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);
@@ -144,4 +146,11 @@ export async function startListening(
   });
   // After start-up an accept error (EMFILE: out of file descriptors) must not kill the process.
   server.on('error', (error) => logger.error({ err: error }, 'HTTP server error'));
+}
+
+/** The URL clients reach a listening server at: loopback when it listens on every interface. */
+export function listeningUrl(server: Server, host: string): string {
+  const { port } = server.address() as AddressInfo;
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }

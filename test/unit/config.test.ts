@@ -276,7 +276,7 @@ describe('loadConfig: HTTP limits', () => {
         STATUS_WEBHOOK_URL: 'https://hooks.example.com/wechat',
         STATUS_WEBHOOK_SECRET: 'hook-secret-0123456789',
       });
-      expect(config.delivery).toEqual({ role: 'api', workerConcurrency: 32 });
+      expect(config.delivery).toEqual({ role: 'api', workerConcurrency: 32, workerOpsPort: 4001 });
       expect(config.statusWebhook).toEqual({
         url: 'https://hooks.example.com/wechat',
         secret: 'hook-secret-0123456789',
@@ -306,6 +306,23 @@ describe('loadConfig: HTTP limits', () => {
         GATEWAY_ROLE: 'worker',
       });
       expect(config.delivery.role).toBe('worker');
+    });
+
+    it('reads WORKER_OPS_PORT, whose default is not PORT’s, and names a bad one', () => {
+      const live = {
+        WECHAT_APP_ID: 'wx1234567890abcdef',
+        WECHAT_APP_SECRET: 'secret-0123456789',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        GATEWAY_ROLE: 'worker',
+      };
+      const defaults = loadConfig(live);
+      expect(defaults.delivery.workerOpsPort).toBe(4001);
+      expect(defaults.port).toBe(4000);
+      expect(loadConfig({ ...live, WORKER_OPS_PORT: '9464' }).delivery.workerOpsPort).toBe(9464);
+      expect(loadConfig({ ...live, WORKER_OPS_PORT: '0' }).delivery.workerOpsPort).toBe(0);
+      expect(() => loadConfig({ ...live, WORKER_OPS_PORT: '70000' })).toThrow(
+        'WORKER_OPS_PORT must be an integer from 0 to 65535 (got "70000")',
+      );
     });
 
     it('reports bad settings together, never echoing the webhook secret', () => {

@@ -2,10 +2,11 @@ import type { Config } from '../../config.js';
 import { createPrometheusMetrics } from '../../infra/metrics/prometheus-observer.js';
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
 import type { Logger } from '../../shared/logger.js';
+import type { DeliveryHealth } from '../../services/delivery/delivery-service.js';
+import type { TemplateCatalog } from '../../services/templates/template-catalog.js';
 import type { DeliverySnapshot, Observer } from '../../shared/observer.js';
 import { createAuthenticator } from '../authenticate.js';
 import type { Route } from '../router.js';
-import { graphqlTelemetryPlugin } from './graphql-telemetry-plugin.js';
 import { healthRoute, metricsRoute, readinessRoute } from './ops-routes.js';
 import { Readiness, type ReadinessCheck } from './readiness.js';
 import { withRequestTelemetry, type RequestHandler } from './request-telemetry.js';
@@ -23,16 +24,43 @@ export interface AppHealth {
   tokenRefusal: { errcode: number; message: string; until: number } | null;
 }
 
+/** Readiness's view of one app: how many templates its catalogue holds, and its tokens' refusal. */
+export function appHealthOf(
+  name: string,
+  catalog: TemplateCatalog,
+  tokens: { readonly refusal: AppHealth['tokenRefusal'] },
+): AppHealth {
+  return { name, templateCount: catalog.registry.list().length, tokenRefusal: tokens.refusal };
+}
+
+/** What /metrics shows of an app's delivery queue. */
+export async function deliverySnapshotOf(
+  appId: string,
+  delivery: { health(): Promise<DeliveryHealth> },
+): Promise<DeliverySnapshot> {
+  const { scheduled, held, queued, sending, unknown, rateLimitedUntil, paused } =
+    await delivery.health();
+  return {
+    appId,
+    counts: { scheduled, held, queued, sending, unknown },
+    rateLimited: rateLimitedUntil !== null,
+    paused,
+  };
+}
+
 export interface ReadinessSources {
   redis?: RedisClient;
   apps(): AppHealth[];
   /** The delivery engines' queues, read when /metrics is scraped. */
   delivery?(): Promise<DeliverySnapshot[]>;
+  /** False in a worker: the syncTemplates mutation is the API's, so readiness does not offer it. */
+  servesApi?: boolean;
 }
 
 /**
- * What operators see of a gateway: request ids and access lines, metrics, health and readiness.
- * Made before the services (they take its logger and observer), installed once the routes exist.
+ * What operators see of a process (a gateway, or a worker serving no API): request ids and access
+ * lines, metrics, health and readiness. Made before the services (they take its observer),
+ * installed once the routes exist.
  */
 export type Operations = ReturnType<typeof createOperations>;
 
@@ -42,7 +70,6 @@ export function createOperations(config: Config, baseLogger: Logger) {
   let readiness: Readiness | null = null;
   return {
     observer,
-    graphqlPlugin: graphqlTelemetryPlugin(observer),
 
     /** Adds /healthz, /readyz and /metrics; returns the router wrapped with request telemetry. */
     install(
@@ -91,6 +118,7 @@ function readinessChecks(sources: ReadinessSources): ReadinessCheck[] {
       },
     });
   }
+  const orSyncTemplates = sources.servesApi === false ? '' : ', or run syncTemplates';
   checks.push({
     name: 'templates',
     run() {
@@ -100,7 +128,7 @@ function readinessChecks(sources: ReadinessSources): ReadinessCheck[] {
       if (empty.length === 0) return { ok: true, count: counts };
       return {
         ok: false,
-        reason: `no templates loaded for ${empty.join(', ')}: set TEMPLATES_FILE or TEMPLATES_SYNC=true (or the app's templatesFile or templatesSync), or run syncTemplates`,
+        reason: `no templates loaded for ${empty.join(', ')}: set TEMPLATES_FILE or TEMPLATES_SYNC=true (or the app's templatesFile or templatesSync)${orSyncTemplates}`,
         count: counts,
       };
     },

@@ -85,7 +85,7 @@ describeRedis('delivery workers in processes of their own', () => {
     expect(stub.counts.sends).toBe(1);
   });
 
-  it('npm run worker (worker-main): works the queue without HTTP and exits 0 on SIGTERM', async () => {
+  it('npm run worker (worker-main): works the queue and exits 0 on SIGTERM', async () => {
     const { stub, api } = await setUp();
     const worker = await spawnTsProcess(
       WORKER_MAIN,
@@ -98,6 +98,7 @@ describeRedis('delivery workers in processes of their own', () => {
         LOG_LEVEL: 'silent',
         WORKER_CONCURRENCY: '2',
         SEND_RATE_LIMIT: '50/1s',
+        WORKER_OPS_PORT: '0',
       },
       /worker for app/,
     );
