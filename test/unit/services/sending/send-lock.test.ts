@@ -108,6 +108,18 @@ function twoProcesses(
   ) as [SendService, SendService];
 }
 
+/** `count` popup accepts of the template by `openid`: as many one-time credits. */
+async function grantCredits(ledger: LedgerStore, openid: string, count: number): Promise<void> {
+  const key = { appId: APP, openid, templateId: template.id };
+  for (let i = 0; i < count; i++)
+    await ledger.record(key, {
+      status: 'ACCEPT',
+      longTerm: false,
+      source: 'client',
+      at: new Date(),
+    });
+}
+
 const request = (openid: string) => ({
   openid,
   templateId: template.id,
@@ -123,14 +135,7 @@ function sendLockSuite(backend: string, makeParts: () => [ProcessParts, ProcessP
       let next = 0;
       const sender = watchingSender(() => cycle[next++ % cycle.length]!);
       const [a, b] = twoProcesses(parts, sender, quotaPolicy);
-      const key = { appId: APP, openid, templateId: template.id };
-      for (let i = 0; i < 12; i++)
-        await parts[0].ledger.record(key, {
-          status: 'ACCEPT',
-          longTerm: false,
-          source: 'client',
-          at: new Date(),
-        });
+      await grantCredits(parts[0].ledger, openid, 12);
 
       const results = await Promise.allSettled(
         Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? a : b).send(request(openid))),
@@ -162,14 +167,7 @@ function sendLockSuite(backend: string, makeParts: () => [ProcessParts, ProcessP
         quotaPolicy,
         logger: recordingLogger(),
       });
-      const key = { appId: APP, openid, templateId: template.id };
-      for (let i = 0; i < 12; i++)
-        await parts[0].ledger.record(key, {
-          status: 'ACCEPT',
-          longTerm: false,
-          source: 'client',
-          at: new Date(),
-        });
+      await grantCredits(parts[0].ledger, openid, 12);
       const now = new Date();
       const queued = Array.from({ length: 6 }, (_, i) =>
         sentMessageRecord({
@@ -213,14 +211,7 @@ function sendLockSuite(backend: string, makeParts: () => [ProcessParts, ProcessP
           return answer;
         });
         const [a, b] = twoProcesses(parts, sender, quotaPolicy);
-        const key = { appId: APP, openid, templateId: template.id };
-        for (let i = 0; i < 2; i++)
-          await parts[0].ledger.record(key, {
-            status: 'ACCEPT',
-            longTerm: false,
-            source: 'client',
-            at: new Date(),
-          });
+        await grantCredits(parts[0].ledger, openid, 2);
 
         const ended = await a.send(request(openid)).catch((error: unknown) => error);
         if (outcome === 'sent') expect(ended).toMatchObject({ status: 'SENT' });
