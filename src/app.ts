@@ -29,7 +29,7 @@ import { graphqlTelemetryPlugin } from './http/ops/graphql-telemetry-plugin.js';
 import { createPlaygroundRoutes, PLAYGROUND_ASSETS_PATH } from './http/playground-routes.js';
 import { createPushRoute } from './http/push-route.js';
 import { createRouter, type Route } from './http/router.js';
-import { createGatewayDelivery, type GatewayDelivery } from './infra/delivery.js';
+import { startAppSending } from './infra/app-sending.js';
 import { withStatusWebhook } from './infra/status-webhook.js';
 import { createLogger } from './infra/pino-logger.js';
 import { connectRedis, type RedisClient } from './infra/redis/redis-connection.js';
@@ -38,12 +38,7 @@ import { storeUnavailablePlugin } from './http/store-unavailable-plugin.js';
 import { MessageRetention } from './services/messages/message-retention.js';
 import { MemoryLock } from './shared/lock.js';
 import { createMemoryStores, createRedisStores, type Stores } from './infra/stores.js';
-import {
-  startSandbox,
-  type Sandbox,
-  type SandboxApp,
-  type Simulator,
-} from './sandbox/start-sandbox.js';
+import { startSandbox, type Sandbox, type Simulator } from './sandbox/start-sandbox.js';
 import { SimulatorTapMirror } from './sandbox/simulator-tap-mirror.js';
 import type { AppServices, GatewayContext } from './schema/context.js';
 import { AppDirectory } from './services/apps/app-directory.js';
@@ -54,15 +49,8 @@ import { SubscriptionService } from './services/ledger/subscription-service.js';
 import { MessageService } from './services/messages/message-service.js';
 import { createPushHandler } from './services/push/handler.js';
 import { SubscribeEventSink } from './services/push/subscribe-event-sink.js';
-import { ChainedKeyedMutex } from './services/sending/keyed-mutex.js';
-import { SendService } from './services/sending/send-service.js';
-import { loadTemplatesFile, TemplateRegistry } from './services/templates/index.js';
-import { TemplateCatalog } from './services/templates/template-catalog.js';
-import {
-  createWeChatStack,
-  type TransportKind,
-  type WeChatStack,
-} from './services/wechat/wechat-stack.js';
+import { TemplateRegistry } from './services/templates/index.js';
+import type { TransportKind } from './services/wechat/wechat-stack.js';
 import type { Logger } from './shared/logger.js';
 import type { Observer } from './shared/observer.js';
 
@@ -347,39 +335,22 @@ async function createApp(
 ): Promise<AppRuntime> {
   const sandboxApp = shared.sandbox?.apps.get(app.name) ?? null;
   const logger = shared.logger.child({ app: app.name });
-  const wechat = createWeChat(app, sandboxApp, shared, logger, cleanups);
-  const catalog = await loadTemplates(app, sandboxApp, wechat);
+  const { stores } = shared;
+  const { appId, wechat, catalog, sending, delivery } = await startAppSending(app, {
+    config: shared.config,
+    redis: shared.redis,
+    stores,
+    observer: shared.observer,
+    logger,
+    transport: shared.deps.transport,
+    standIn: sandboxApp,
+    onClose: (step) => cleanups.add(step),
+  });
   if (catalog.registry.list().length === 0) {
     logger.warn(
       'no templates yet: set the templates file or templatesSync (TEMPLATES_FILE, TEMPLATES_SYNC=true), or run syncTemplates',
     );
   }
-  const appId = wechat.wechat.appId;
-  const { stores, redis, config } = shared;
-  const userMutex = new ChainedKeyedMutex({
-    shared: redis ? new RedisLock({ client: redis, prefix: config.redisPrefix }) : undefined,
-    // The same lease as the idempotency key: a crashed send frees its user as soon.
-    ttlMs: config.operations.idempotencyLeaseSeconds * 1000,
-  });
-  const sending = new SendService({
-    appId,
-    catalog,
-    sender: wechat.wechat,
-    ledger: stores.ledger,
-    messages: stores.messages,
-    idempotency: stores.idempotency,
-    sentRecorder: stores.sentRecorder,
-    userMutex,
-    quotaPolicy: app.quotaPolicy,
-    logger,
-    observer: shared.observer,
-    idempotencyLeaseSeconds: config.operations.idempotencyLeaseSeconds,
-  });
-  const delivery = await startAppDelivery(
-    app,
-    { ...shared, appId, catalog, wechat, sending, userMutex, logger },
-    cleanups,
-  );
   const runtime: AppRuntime = {
     name: app.name,
     appId,
@@ -410,33 +381,6 @@ async function createApp(
   return runtime;
 }
 
-/** The app's delivery engine (scheduled and triggered sends): BullMQ with Redis, in-process without. */
-async function startAppDelivery(
-  app: AppConfig,
-  parts: SharedParts & {
-    appId: string;
-    catalog: TemplateCatalog;
-    wechat: WeChatStack;
-    sending: SendService;
-    userMutex: ChainedKeyedMutex;
-  },
-  cleanups: Cleanups,
-): Promise<GatewayDelivery> {
-  const delivery = await createGatewayDelivery(parts.config, app, {
-    appId: parts.appId,
-    redis: parts.redis,
-    stores: parts.stores,
-    catalog: parts.catalog,
-    sender: parts.wechat.wechat,
-    sending: parts.sending,
-    userMutex: parts.userMutex,
-    logger: parts.logger,
-    observer: parts.observer,
-  });
-  cleanups.add(() => delivery.close());
-  return delivery;
-}
-
 /** MESSAGE_RETENTION_DAYS: prunes every app's old messages, one gateway process at a time. */
 function startRetention(
   apps: readonly AppRuntime[],
@@ -455,48 +399,6 @@ function startRetention(
   retention.start();
   cleanups.add(() => retention.stop());
   return retention;
-}
-
-function createWeChat(
-  app: AppConfig,
-  sandboxApp: SandboxApp | null,
-  shared: SharedParts,
-  logger: Logger,
-  cleanups: Cleanups,
-): WeChatStack {
-  const credentials = sandboxApp?.wechat ?? {
-    appId: app.appId!,
-    appSecret: app.appSecret!,
-    apiBase: app.apiBase,
-  };
-  const stack = createWeChatStack({
-    ...credentials,
-    credentialSettings: app.credentialSettings,
-    tokenMode: app.tokenMode,
-    logger,
-    observer: shared.observer,
-    redis: shared.redis,
-    prefix: shared.config.redisPrefix,
-    transport: shared.deps.transport ?? shared.config.transport,
-  });
-  cleanups.add(() => stack.close());
-  return stack;
-}
-
-/** The app's templates file, then WeChat's own list when syncing (the sandbox always syncs). */
-async function loadTemplates(
-  app: AppConfig,
-  sandboxApp: SandboxApp | null,
-  wechat: WeChatStack,
-): Promise<TemplateCatalog> {
-  const file = app.templatesFile ?? sandboxApp?.templatesFile ?? null;
-  const catalog = new TemplateCatalog(
-    new TemplateRegistry(file ? await loadTemplatesFile(file) : []),
-  );
-  if (app.templatesSync || sandboxApp) {
-    await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
-  }
-  return catalog;
 }
 
 /** Apollo drains the HTTP server on stop, so in-flight requests finish before it closes. */

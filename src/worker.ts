@@ -6,17 +6,11 @@ import {
   type AppHealth,
 } from './http/ops/create-operations.js';
 import { serveOperations } from './http/ops/ops-server.js';
-import { createGatewayDelivery } from './infra/delivery.js';
+import { startAppSending } from './infra/app-sending.js';
 import { withStatusWebhook } from './infra/status-webhook.js';
 import { createLogger } from './infra/pino-logger.js';
 import { connectRedis } from './infra/redis/redis-connection.js';
-import { RedisLock } from './infra/redis/redis-lock.js';
 import { createRedisStores } from './infra/stores.js';
-import { ChainedKeyedMutex } from './services/sending/keyed-mutex.js';
-import { SendService } from './services/sending/send-service.js';
-import { loadTemplatesFile, TemplateRegistry } from './services/templates/index.js';
-import { TemplateCatalog } from './services/templates/template-catalog.js';
-import { createWeChatStack } from './services/wechat/wechat-stack.js';
 import type { Logger } from './shared/logger.js';
 import type { DeliverySnapshot } from './shared/observer.js';
 
@@ -70,58 +64,16 @@ export async function startWorker(
     closers.push(webhook.close);
     const { stores } = webhook;
     for (const app of config.apps) {
-      const appLogger = logger.child({ app: app.name });
-      const stack = createWeChatStack({
-        apiBase: app.apiBase,
-        appId: app.appId!,
-        appSecret: app.appSecret!,
-        credentialSettings: app.credentialSettings,
-        tokenMode: app.tokenMode,
-        logger: appLogger,
-        redis,
-        prefix: config.redisPrefix,
-        transport: config.transport,
-        observer,
-      });
-      closers.push(() => stack.close());
-      const catalog = new TemplateCatalog(
-        new TemplateRegistry(app.templatesFile ? await loadTemplatesFile(app.templatesFile) : []),
-      );
-      if (app.templatesSync)
-        await catalog.sync({ getTemplates: () => stack.wechat.getTemplates() });
-      const userMutex = new ChainedKeyedMutex({
-        shared: new RedisLock({ client: redis, prefix: config.redisPrefix }),
-        // As in the gateway: a crashed worker frees its user as soon as its idempotency key.
-        ttlMs: config.operations.idempotencyLeaseSeconds * 1000,
-      });
-      const sending = new SendService({
-        appId: app.appId!,
-        catalog,
-        sender: stack.wechat,
-        ledger: stores.ledger,
-        messages: stores.messages,
-        idempotency: stores.idempotency,
-        sentRecorder: stores.sentRecorder,
-        userMutex,
-        quotaPolicy: app.quotaPolicy,
-        logger: appLogger,
-        observer,
-        idempotencyLeaseSeconds: config.operations.idempotencyLeaseSeconds,
-      });
-      const delivery = await createGatewayDelivery(config, app, {
-        appId: app.appId!,
+      const { appId, wechat, catalog, delivery } = await startAppSending(app, {
+        config,
         redis,
         stores,
-        catalog,
-        sender: stack.wechat,
-        sending,
-        userMutex,
-        logger: appLogger,
         observer,
+        logger: logger.child({ app: app.name }),
+        onClose: (step) => closers.push(step),
       });
-      closers.push(() => delivery.close());
-      health.push(() => appHealthOf(app.name, catalog, stack.tokens));
-      snapshots.push(() => deliverySnapshotOf(app.appId!, delivery.service));
+      health.push(() => appHealthOf(app.name, catalog, wechat.tokens));
+      snapshots.push(() => deliverySnapshotOf(appId, delivery.service));
     }
     const opsServer = await serveOperations(
       ops,
