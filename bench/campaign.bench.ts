@@ -7,7 +7,8 @@
  *      process's RSS growth;
  *  (3) the memory engine, the same two runs.
  * The ratios are printed last. Options: --holders N, --rate N, --concurrency N; --unthrottled-only
- * runs (1) alone, --bullmq-only / --memory-only one unthrottled engine run without the raw loop.
+ * runs (1) alone, --bullmq-only / --memory-only one engine run without the raw loop (unthrottled,
+ *  or at --rate when given).
  */
 import { Queue, Worker } from 'bullmq';
 import { Pool } from 'undici';
@@ -285,7 +286,12 @@ const only = process.argv.includes('--memory-only')
     ? 'bullmq'
     : null;
 if (only) {
-  const r = await engineCampaign(stub, only, UNTHROTTLED);
+  // One engine alone, unthrottled unless --rate is given.
+  const r = await engineCampaign(
+    stub,
+    only,
+    process.argv.includes('--rate') ? pacedRate : UNTHROTTLED,
+  );
   console.log(r);
   await stub.stop();
   process.exit(0);
