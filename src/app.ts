@@ -32,7 +32,7 @@ import { createRouter, type Route } from './http/router.js';
 import { startAppSending } from './infra/app-sending.js';
 import { withStatusWebhook } from './infra/status-webhook.js';
 import { createLogger } from './infra/pino-logger.js';
-import { connectRedis, type RedisClient } from './infra/redis/redis-connection.js';
+import { connectRedis, warnOnNewError, type RedisClient } from './infra/redis/redis-connection.js';
 import { RedisLock } from './infra/redis/redis-lock.js';
 import { storeUnavailablePlugin } from './http/store-unavailable-plugin.js';
 import { MessageRetention } from './services/messages/message-retention.js';
@@ -288,15 +288,7 @@ async function connectStorage(
   cleanups: Cleanups,
 ): Promise<RedisClient | undefined> {
   if (!config.redisUrl) return undefined;
-  let lastError = '';
-  const redis = await connectRedis({
-    url: config.redisUrl,
-    onError: (error) => {
-      if (error.message !== lastError)
-        logger.warn({ err: { message: error.message } }, 'redis connection error');
-      lastError = error.message;
-    },
-  });
+  const redis = await connectRedis({ url: config.redisUrl, onError: warnOnNewError(logger) });
   cleanups.add(() => redis.close());
   return redis;
 }

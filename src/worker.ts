@@ -9,7 +9,7 @@ import { serveOperations } from './http/ops/ops-server.js';
 import { startAppSending } from './infra/app-sending.js';
 import { withStatusWebhook } from './infra/status-webhook.js';
 import { createLogger } from './infra/pino-logger.js';
-import { connectRedis } from './infra/redis/redis-connection.js';
+import { connectRedis, warnOnNewError } from './infra/redis/redis-connection.js';
 import { createRedisStores } from './infra/stores.js';
 import type { Logger } from './shared/logger.js';
 import type { DeliverySnapshot } from './shared/observer.js';
@@ -53,7 +53,7 @@ export async function startWorker(
   try {
     const redis = await connectRedis({
       url: config.redisUrl,
-      onError: (error) => logger.warn({ err: { message: error.message } }, 'redis error'),
+      onError: warnOnNewError(logger),
     });
     closers.push(() => redis.close());
     const webhook = await withStatusWebhook(

@@ -1,5 +1,6 @@
 import { createClient, type RedisClientType } from '@redis/client';
 import { watchRedis } from './redis-watchdog.js';
+import type { Logger } from '../../shared/logger.js';
 
 export type RedisClient = RedisClientType;
 
@@ -71,4 +72,17 @@ function redactUrl(url: string): string {
   } catch {
     return 'REDIS_URL';
   }
+}
+
+/**
+ * An onError for connectRedis that warns once per distinct error: a Redis that is down repeats
+ * the same error on every reconnect attempt, which would otherwise be a line each time.
+ */
+export function warnOnNewError(logger: Logger): (error: Error) => void {
+  let last = '';
+  return (error) => {
+    if (error.message !== last)
+      logger.warn({ err: { message: error.message } }, 'redis connection error');
+    last = error.message;
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { startGateway } from '../../../../src/app.js';
 import { loadConfig } from '../../../../src/config.js';
-import { connectRedis } from '../../../../src/infra/redis/redis-connection.js';
+import { connectRedis, warnOnNewError } from '../../../../src/infra/redis/redis-connection.js';
 import { recordingLogger } from '../../../helpers/recording-logger.js';
 
 describe('connecting to a Redis that is not there', () => {
@@ -18,5 +18,23 @@ describe('connecting to a Redis that is not there', () => {
     await expect(startGateway(config, { logger: recordingLogger() })).rejects.toThrow(
       /Cannot connect to Redis at redis:\/\/127\.0\.0\.1:9/,
     );
+  });
+});
+
+describe('warnOnNewError', () => {
+  it('warns once per run of the same error, naming it', () => {
+    const logger = recordingLogger();
+    const onError = warnOnNewError(logger);
+    for (const message of [
+      'ECONNREFUSED',
+      'ECONNREFUSED',
+      'ECONNREFUSED',
+      'ETIMEDOUT',
+      'ECONNREFUSED',
+    ])
+      onError(new Error(message));
+    expect(
+      logger.at('warn').map((line) => (line.fields.err as { message: string }).message),
+    ).toEqual(['ECONNREFUSED', 'ETIMEDOUT', 'ECONNREFUSED']);
   });
 });
