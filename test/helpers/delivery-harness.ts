@@ -3,17 +3,18 @@ import { connectQueueRedis } from '../../src/infra/redis/queue-connection.js';
 import type { RedisClient } from '../../src/infra/redis/redis-connection.js';
 import { RedisLock } from '../../src/infra/redis/redis-lock.js';
 import { createMemoryStores, createRedisStores, type Stores } from '../../src/infra/stores.js';
-import { startDelivery, type Delivery } from '../../src/services/delivery/start-delivery.js';
+import type { Delivery } from '../../src/services/delivery/start-delivery.js';
 import type { MessageProcessorDeps } from '../../src/services/delivery/message-processor.js';
 import type { MessageRecord, MessageStatus } from '../../src/services/messages/message-store.js';
 import { ChainedKeyedMutex } from '../../src/services/sending/keyed-mutex.js';
-import { SendService } from '../../src/services/sending/send-service.js';
+import type { SendService } from '../../src/services/sending/send-service.js';
 import { TemplateRegistry } from '../../src/services/templates/index.js';
 import { TemplateCatalog } from '../../src/services/templates/template-catalog.js';
 import { createWeChatStack, type WeChatStack } from '../../src/services/wechat/wechat-stack.js';
 import { MemoryLock } from '../../src/shared/lock.js';
 import { recordingLogger, type RecordingLogger } from './recording-logger.js';
 import { deletePrefix, testRedisUrl, uniquePrefix } from './redis.js';
+import { startSendingAndDelivery } from './send-and-deliver.js';
 import { templateWith } from './templates.js';
 import { startWeChatStub, type WeChatStub } from './wechat-stub.js';
 
@@ -83,39 +84,26 @@ export async function startDeliveryHarness(
   const userMutex = new ChainedKeyedMutex({
     shared: redis ? new RedisLock({ client: redis, prefix }) : undefined,
   });
-  const quotaPolicy = options.quotaPolicy ?? 'track';
-  const sending = new SendService({
-    appId,
-    catalog,
-    sender: stack.wechat,
-    ledger: stores.ledger,
-    messages: stores.messages,
-    idempotency: stores.idempotency,
-    sentRecorder: stores.sentRecorder,
-    userMutex,
-    quotaPolicy,
-    logger,
-  });
-  const delivery = await startDelivery({
-    appId,
-    sentRecorder: stores.sentRecorder,
-    messages: stores.messages,
-    ledger: stores.ledger,
-    recurring: stores.recurring,
-    catalog,
-    sender: stack.wechat,
-    sending,
-    userMutex,
-    quotaPolicy,
-    logger,
-    queue: redis ? { prefix, connect: () => connectQueueRedis(redisUrl!) } : null,
-    lock: redis ? new RedisLock({ client: redis, prefix }) : new MemoryLock(),
-    rateLimit: options.rateLimit ?? { max: 100, perSeconds: 1 },
-    concurrency: 4,
-    runWorkers: options.runWorkers ?? true,
-    sendingLeaseMs: options.sendingLeaseMs,
-    processor: { random: () => 0, ...options.processor },
-  });
+  const { sending, delivery } = await startSendingAndDelivery(
+    {
+      appId,
+      stores,
+      catalog,
+      sender: stack.wechat,
+      userMutex,
+      quotaPolicy: options.quotaPolicy ?? 'track',
+      logger,
+    },
+    {
+      queue: redis ? { prefix, connect: () => connectQueueRedis(redisUrl!) } : null,
+      lock: redis ? new RedisLock({ client: redis, prefix }) : new MemoryLock(),
+      rateLimit: options.rateLimit ?? { max: 100, perSeconds: 1 },
+      concurrency: 4,
+      runWorkers: options.runWorkers ?? true,
+      sendingLeaseMs: options.sendingLeaseMs,
+      processor: { random: () => 0, ...options.processor },
+    },
+  );
   return {
     kind,
     appId,

@@ -11,13 +11,12 @@ import { RedisLock } from '../../src/infra/redis/redis-lock.js';
 import { createRedisStores } from '../../src/infra/stores.js';
 import { CampaignStatusGate } from '../../src/services/campaigns/campaign-gate.js';
 import { startCampaigns } from '../../src/services/campaigns/start-campaigns.js';
-import { startDelivery } from '../../src/services/delivery/start-delivery.js';
 import { ChainedKeyedMutex } from '../../src/services/sending/keyed-mutex.js';
-import { SendService } from '../../src/services/sending/send-service.js';
 import { TemplateRegistry } from '../../src/services/templates/index.js';
 import { TemplateCatalog } from '../../src/services/templates/template-catalog.js';
 import { createWeChatStack } from '../../src/services/wechat/wechat-stack.js';
 import { silentLogger } from '../../src/shared/logger.js';
+import { startSendingAndDelivery } from './send-and-deliver.js';
 import { templateWith } from './templates.js';
 
 const env = (name: string): string => {
@@ -57,45 +56,33 @@ const stack = createWeChatStack({
 const catalog = new TemplateCatalog(new TemplateRegistry(campaignRun ? [CRASH_TEMPLATE] : []));
 const lock = new RedisLock({ client: redis, prefix });
 const userMutex = new ChainedKeyedMutex({ shared: lock });
-const sending = new SendService({
-  appId,
-  catalog,
-  sender: stack.wechat,
-  ledger: stores.ledger,
-  messages: stores.messages,
-  idempotency: stores.idempotency,
-  sentRecorder: stores.sentRecorder,
-  userMutex,
-  quotaPolicy: 'track',
-  logger: silentLogger,
-});
-const delivery = await startDelivery({
-  appId,
-  sentRecorder: stores.sentRecorder,
-  messages: stores.messages,
-  ledger: stores.ledger,
-  recurring: stores.recurring,
-  catalog,
-  sender: stack.wechat,
-  sending,
-  userMutex,
-  quotaPolicy: 'track',
-  logger: silentLogger,
-  queue: { prefix, connect: () => connectQueueRedis(redisUrl) },
-  lock,
-  concurrency: 4,
-  runWorkers: true,
-  lockDurationMs: lockMs,
-  ...(campaignRun
-    ? {
-        // The campaign paces itself; a killed worker's SENDING messages settle within the test.
-        rateLimit: { max: 1000, perSeconds: 1 },
-        sendingLeaseMs: lockMs * 3,
-        sweepIntervalMs: lockMs * 2,
-        processor: { campaignGate: new CampaignStatusGate(campaignRun.store, 50) },
-      }
-    : { rateLimit: { max: 100, perSeconds: 1 } }),
-});
+const { sending, delivery } = await startSendingAndDelivery(
+  {
+    appId,
+    stores,
+    catalog,
+    sender: stack.wechat,
+    userMutex,
+    quotaPolicy: 'track',
+    logger: silentLogger,
+  },
+  {
+    queue: { prefix, connect: () => connectQueueRedis(redisUrl) },
+    lock,
+    concurrency: 4,
+    runWorkers: true,
+    lockDurationMs: lockMs,
+    ...(campaignRun
+      ? {
+          // The campaign paces itself; a killed worker's SENDING messages settle within the test.
+          rateLimit: { max: 1000, perSeconds: 1 },
+          sendingLeaseMs: lockMs * 3,
+          sweepIntervalMs: lockMs * 2,
+          processor: { campaignGate: new CampaignStatusGate(campaignRun.store, 50) },
+        }
+      : { rateLimit: { max: 100, perSeconds: 1 } }),
+  },
+);
 
 async function startCrashCampaign(run: NonNullable<typeof campaignRun>) {
   const campaigns = startCampaigns({
