@@ -122,11 +122,7 @@ export class RedisMessageStore implements MessageStore {
       if (!(await lock.tryTake())) return 'busy';
       return this.transition(appId, id, from, patch);
     }
-    assertAppId(appId);
-    assertMessageId(id);
-    assertMessageFields(patch, false);
-    if (from.length === 0) throw new Error('transition needs a from status');
-    const encoded = encodePatch(id, from, patch);
+    const encoded = checkedPatch(appId, id, from, patch);
     const reply = await updateMessageTakingLock.run(
       this.options.client,
       [this.recordKey(appId, id), lock.storeKey],
@@ -141,11 +137,7 @@ export class RedisMessageStore implements MessageStore {
     from: readonly MessageStatus[] | null,
     patch: MessagePatch,
   ): Promise<TransitionResult> {
-    assertAppId(appId);
-    assertMessageId(id);
-    assertMessageFields(patch, false);
-    if (from !== null && from.length === 0) throw new Error('transition needs a from status');
-    const encoded = encodePatch(id, from, patch);
+    const encoded = checkedPatch(appId, id, from, patch);
     const reply = await updateMessage.run(
       this.options.client,
       [this.recordKey(appId, id)],
@@ -314,6 +306,21 @@ export function encodePatch(
     args: [id, from === null ? '' : from.join(','), String(set.length / 2), ...set, ...del],
     decode: (reply) => patchResult(reply, set, del),
   };
+}
+
+/** A patch's arguments checked, then encoded for a patchMessage script. */
+export function checkedPatch(
+  appId: string,
+  id: string,
+  from: readonly MessageStatus[] | null,
+  patch: MessagePatch,
+): ReturnType<typeof encodePatch> {
+  assertAppId(appId);
+  assertMessageId(id);
+  assertMessageFields(patch, false);
+  if (from !== null && from.length === 0)
+    throw new Error('a compare-and-set needs at least one from status');
+  return encodePatch(id, from, patch);
 }
 
 /** What a patchMessage script answered, for the patch `set`/`del` it was sent. */

@@ -1,7 +1,6 @@
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
 import { LOCK_IN_SCRIPT } from '../../infra/redis/redis-lock.js';
 import { LuaScript } from '../../infra/redis/redis-lua.js';
-import { assertAppId } from '../../shared/identifiers.js';
 import {
   assertLedgerWrite,
   assertSubscriptionKey,
@@ -9,19 +8,13 @@ import {
 } from '../ledger/ledger-store.js';
 import { LEDGER_OP, ledgerPrelude } from '../ledger/redis-ledger-scripts.js';
 import { ledgerKeyBase, ledgerRecordKey } from '../ledger/redis-ledger-store.js';
-import {
-  assertMessageFields,
-  assertMessageId,
-  type MessagePatch,
-  type MessageStatus,
-  type TransitionResult,
-} from '../messages/message-store.js';
+import type { MessagePatch, MessageStatus, TransitionResult } from '../messages/message-store.js';
 import {
   MESSAGE_INDEXING,
   MESSAGE_PATCH,
   MESSAGE_PRELUDE,
 } from '../messages/redis-message-scripts.js';
-import { encodePatch, messageKeyBase, messageRecordKey } from '../messages/redis-message-store.js';
+import { checkedPatch, messageKeyBase, messageRecordKey } from '../messages/redis-message-store.js';
 import type { RecordSentOptions, SentCredit, SentRecorder } from './sent-recorder.js';
 
 /**
@@ -73,15 +66,11 @@ export class RedisSentRecorder implements SentRecorder {
     credit: SentCredit,
     options: RecordSentOptions = {},
   ): Promise<TransitionResult> {
-    assertAppId(appId);
-    assertMessageId(id);
-    assertMessageFields(patch, false);
+    const encoded = checkedPatch(appId, id, from, patch);
     assertSubscriptionKey(credit.key);
     assertLedgerWrite({ at: credit.at });
     if (credit.key.appId !== appId) throw new Error('a send is counted in its own app');
-    if (from !== null && from.length === 0) throw new Error('recordSent needs a from status');
     const { prefix, client } = this.options;
-    const encoded = encodePatch(id, from, patch);
     const keys = [messageRecordKey(prefix, appId, id), ledgerRecordKey(prefix, credit.key)];
     const args = [
       messageKeyBase(prefix, appId),
