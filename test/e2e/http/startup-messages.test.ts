@@ -15,6 +15,17 @@ async function failedStart(env: Record<string, string>): Promise<string> {
   return error.message.slice(error.message.indexOf('\n') + 1).trim();
 }
 
+/**
+ * The last line the process wrote in words. Its JSON log lines (stdout) and its last words
+ * (stderr) reach the test through two pipes, so where a log line lands among them is not the
+ * process's order.
+ */
+const lastWords = (output: string): string | undefined =>
+  output
+    .split('\n')
+    .filter((line) => !line.startsWith('{'))
+    .at(-1);
+
 describe('start-up messages', () => {
   it('the sandbox banner lists each demo app with its app id, push URL and simulator', async () => {
     const gateway = await startGatewayProcess({ WECHAT_PUSH_TOKEN: 'SandboxPush01' });
@@ -121,7 +132,7 @@ describe('start-up messages', () => {
           CLINIC_SECRET: 'clinic-secret-0123456789',
           GATEWAY_API_KEYS: 'admin:admin-key-for-start-0001',
         });
-        expect(output.split('\n').at(-1)).toBe(
+        expect(lastWords(output)).toBe(
           'Failed to start: Cannot get a WeChat access token for app "clinic": WeChat rejected the AppID: check the appId of app "clinic" in WECHAT_APPS_FILE for typos and letter case (errcode 40013)',
         );
       } finally {
@@ -169,7 +180,7 @@ describe('start-up messages', () => {
           TEMPLATES_SYNC: 'true',
           GATEWAY_API_KEYS: 'admin:admin-key-for-start-0001',
         });
-        expect(output.split('\n').at(-1)).toBe(
+        expect(lastWords(output)).toBe(
           'Failed to start: Cannot get a WeChat access token: WeChat rejected the AppID: check WECHAT_APP_ID for typos and letter case (errcode 40013)',
         );
       } finally {

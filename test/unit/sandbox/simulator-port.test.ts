@@ -10,6 +10,27 @@ async function occupiedPort(): Promise<{ server: Server; port: number }> {
   return { server, port: (server.address() as { port: number }).port };
 }
 
+/**
+ * A sandbox pinned to a port that was free a moment ago. Tests running beside this one take
+ * ports too, so the port or the one after it may be taken in between: then try another.
+ */
+async function sandboxOnFreedPorts(): Promise<{ port: number; sandbox: Sandbox }> {
+  for (let attempt = 1; ; attempt++) {
+    const { server, port } = await occupiedPort();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    try {
+      const sandbox = await startSandbox(
+        loadConfig({ SANDBOX_SIMULATOR_PORT: String(port) }),
+        silentLogger,
+      );
+      return { port, sandbox };
+    } catch (error) {
+      const inUse = (error as { cause?: { code?: string } }).cause?.code === 'EADDRINUSE';
+      if (!inUse || attempt === 5) throw error;
+    }
+  }
+}
+
 describe('SANDBOX_SIMULATOR_PORT', () => {
   it('defaults to 0 (a free port) and must be a port number', () => {
     expect(loadConfig({}).sandboxSimulatorPort).toBe(0);
@@ -21,12 +42,7 @@ describe('SANDBOX_SIMULATOR_PORT', () => {
   });
 
   it('pins the first demo app’s simulator to that port, the next one to the following port', async () => {
-    const { server, port } = await occupiedPort();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    const sandbox = await startSandbox(
-      loadConfig({ SANDBOX_SIMULATOR_PORT: String(port) }),
-      silentLogger,
-    );
+    const { port, sandbox } = await sandboxOnFreedPorts();
     try {
       const urls = [...sandbox.apps.values()].map((app) => app.simulator.url);
       expect(urls).toEqual([`http://127.0.0.1:${port}`, `http://127.0.0.1:${port + 1}`]);
