@@ -1,9 +1,4 @@
-import {
-  pageFromSorted,
-  validatePageSize,
-  type Page,
-  type PageRequest,
-} from '../../shared/page.js';
+import { validatePageSize, type Page, type PageRequest } from '../../shared/page.js';
 import { decodeLedgerCursor, encodeLedgerCursor, ledgerPosition } from './ledger-order.js';
 import {
   afterNoCredit,
@@ -28,15 +23,23 @@ import {
 } from './ledger-store.js';
 import { assertAppId } from '../../shared/identifiers.js';
 
+/** An app's records, and their ids in list order (a record's position never changes). */
+interface AppLedger {
+  records: Map<string, SubscriptionRecord>;
+  order: { position: string; id: string }[];
+}
+
 /**
  * Single-process ledger, the default when no Redis is configured. Every method reads and writes
- * without awaiting in between, so each is atomic on the event loop. Listing filters and sorts the
- * app's records on each call: fine for development and small deployments, which is what this
- * adapter is for; the Redis adapter keeps real indexes.
+ * without awaiting in between, so each is atomic on the event loop. Listing walks the app's
+ * records in list order and filters them: fine for development and small deployments, which is
+ * what this adapter is for; the Redis adapter keeps an index per filter. The order is kept as
+ * records are added, not sorted per page: a campaign pages through every credit holder, and
+ * sorting the whole ledger for each page of 100 made that quadratic in time and garbage.
  */
 export class MemoryLedgerStore implements LedgerStore {
-  /** appId → subscription id → record. Records are replaced, never mutated, and copied out. */
-  private readonly apps = new Map<string, Map<string, SubscriptionRecord>>();
+  /** Records are replaced, never mutated, and copied out. */
+  private readonly apps = new Map<string, AppLedger>();
 
   async record(
     key: SubscriptionKey,
@@ -105,27 +108,59 @@ export class MemoryLedgerStore implements LedgerStore {
     assertSubscriptionFilter(filter);
     const first = validatePageSize(page.first);
     const after = page.after ? decodeLedgerCursor(page.after) : null;
-    const matching = [...(this.apps.get(appId)?.values() ?? [])]
-      .filter((r) => matches(r, filter))
-      .map((r) => ({ r, position: ledgerPosition(r) }))
-      .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-    const result = pageFromSorted(matching, (m) => m.position, first, after, encodeLedgerCursor);
-    return { ...result, items: result.items.map((m) => copy(m.r)) };
+    const ledger = this.apps.get(appId);
+    const items: SubscriptionRecord[] = [];
+    let totalCount = 0;
+    let endPosition: string | null = null;
+    let hasNextPage = false;
+    for (const { position, id } of ledger?.order ?? []) {
+      const r = ledger!.records.get(id)!;
+      if (!matches(r, filter)) continue;
+      totalCount++;
+      if (after !== null && position <= after) continue;
+      if (items.length < first) {
+        items.push(copy(r));
+        endPosition = position;
+      } else hasNextPage = true;
+    }
+    return {
+      items,
+      endCursor: endPosition === null ? null : encodeLedgerCursor(endPosition),
+      hasNextPage,
+      totalCount,
+    };
   }
 
   private find(key: SubscriptionKey): SubscriptionRecord | null {
-    return this.apps.get(key.appId)?.get(subscriptionId(key.openid, key.templateId)) ?? null;
+    return (
+      this.apps.get(key.appId)?.records.get(subscriptionId(key.openid, key.templateId)) ?? null
+    );
   }
 
   private put(record: SubscriptionRecord): SubscriptionRecord {
-    let records = this.apps.get(record.appId);
-    if (records === undefined) {
-      records = new Map();
-      this.apps.set(record.appId, records);
+    let ledger = this.apps.get(record.appId);
+    if (ledger === undefined) {
+      ledger = { records: new Map(), order: [] };
+      this.apps.set(record.appId, ledger);
     }
-    records.set(record.id, record);
+    if (!ledger.records.has(record.id))
+      insertInOrder(ledger.order, ledgerPosition(record), record.id);
+    ledger.records.set(record.id, record);
     return record;
   }
+}
+
+/** Inserts at the place list order gives it; records mostly arrive in order, so at the end. */
+function insertInOrder(order: AppLedger['order'], position: string, id: string): void {
+  let low = 0;
+  let high = order.length;
+  if (high > 0 && order[high - 1]!.position < position) low = high;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (order[mid]!.position < position) low = mid + 1;
+    else high = mid;
+  }
+  order.splice(low, 0, { position, id });
 }
 
 function matches(r: SubscriptionRecord, filter: SubscriptionFilter): boolean {
