@@ -3,13 +3,17 @@
  * 20 000 credit holders of the demo AuditResult template:
  *  (1) unthrottled: the engine's sends/s ÷ a raw BullMQ worker loop (same concurrency, undici to
  *      the same stub, jobs added in bulk), same run;
- *  (2) at ratePerSecond 500: the achieved rate (first to last send at the stub) and this
- *      process's RSS growth;
+ *  (2) at ratePerSecond 500: the achieved rate (first to last send at the stub) and the
+ *      running process's RSS growth;
  *  (3) the memory engine, the same two runs.
- * The ratios are printed last. Options: --holders N, --rate N, --concurrency N; --unthrottled-only
+ * Each run is a fresh process with a stub of its own, one after another in one invocation. The
+ * ratios are printed last. Options: --holders N, --rate N, --concurrency N; --unthrottled-only
  * runs (1) alone, --bullmq-only / --memory-only one engine run without the raw loop (unthrottled,
  *  or at --rate when given).
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { Pool } from 'undici';
 import { createCampaignStore } from '../src/infra/campaigns.js';
@@ -54,6 +58,7 @@ const silent: Logger = {
 } as unknown as Logger;
 
 const openidOf = (i: number) => `oCampaignBench${String(i).padStart(14, '0')}`;
+const execFileAsync = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface RunResult {
@@ -273,13 +278,68 @@ async function engineCampaign(
   return result;
 }
 
-const stub = await spawnWeChatStub();
+type RunSpec = { kind: 'raw' } | { kind: 'bullmq' | 'memory'; rate: number };
+
+const describeRun = (spec: RunSpec) =>
+  spec.kind === 'raw'
+    ? 'raw BullMQ worker loop (undici)'
+    : `campaign, ${spec.kind === 'bullmq' ? 'BullMQ' : 'memory'} engine, ${spec.rate === UNTHROTTLED ? 'unthrottled' : `${spec.rate}/s`}`;
+
+/** In a child: one run against a stub of its own, its result as the last line of stdout. */
+async function runHere(spec: RunSpec): Promise<void> {
+  const stub = await spawnWeChatStub();
+  try {
+    const result =
+      spec.kind === 'raw'
+        ? await rawBullmq(stub, auditResultTemplateId())
+        : await engineCampaign(stub, spec.kind, spec.rate);
+    console.log(`RESULT ${JSON.stringify(result)}`);
+  } finally {
+    await stub.stop();
+  }
+}
+
+/**
+ * Each run is a process of its own, so none inherits another's heap (V8 sizes a heap from its
+ * history): the RSS growth is that of a fresh process running one campaign, and the runs are
+ * still measured side by side in one invocation.
+ */
+async function runInChild(spec: RunSpec): Promise<RunResult> {
+  const args = [
+    fileURLToPath(import.meta.url),
+    '--run',
+    spec.kind,
+    '--holders',
+    String(holders),
+    '--concurrency',
+    String(CONCURRENCY),
+    ...(spec.kind === 'raw' ? [] : ['--rate', String(spec.rate)]),
+  ];
+  const { stdout } = await execFileAsync(process.execPath, args, {
+    env: process.env,
+    maxBuffer: 16 * 2 ** 20,
+  });
+  const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`${describeRun(spec)}: no result in its output:\n${stdout}`);
+  return JSON.parse(line.slice('RESULT '.length)) as RunResult;
+}
+
+const runIndex = process.argv.indexOf('--run');
+if (runIndex !== -1) {
+  const kind = process.argv[runIndex + 1];
+  if (kind !== 'raw' && kind !== 'bullmq' && kind !== 'memory')
+    throw new Error(`--run takes raw, bullmq or memory, got ${String(kind)}`);
+  await runHere(kind === 'raw' ? { kind } : { kind, rate: pacedRate });
+  process.exit(0);
+}
+
 const redis = await connectBenchRedis();
 if (!redis) throw new Error(`bench:campaign needs Redis at ${benchRedisUrl} (BullMQ)`);
 await redis.close();
-const templateId = auditResultTemplateId();
 
 console.log(`${holders} credit holders; concurrency ${CONCURRENCY}; paced rate ${pacedRate}/s\n`);
+const cpu = (r: RunResult) =>
+  `CPU/send bench ${fmt(r.cpuUsPerSend.bench)} µs, Redis ${fmt(r.cpuUsPerSend.redis)} µs`;
 const only = process.argv.includes('--memory-only')
   ? 'memory'
   : process.argv.includes('--bullmq-only')
@@ -287,33 +347,25 @@ const only = process.argv.includes('--memory-only')
     : null;
 if (only) {
   // One engine alone, unthrottled unless --rate is given.
-  const r = await engineCampaign(
-    stub,
-    only,
-    process.argv.includes('--rate') ? pacedRate : UNTHROTTLED,
-  );
-  console.log(r);
-  await stub.stop();
+  const rate = process.argv.includes('--rate') ? pacedRate : UNTHROTTLED;
+  const r = await runInChild({ kind: only, rate });
+  console.log(describeRun({ kind: only, rate }), r);
   process.exit(0);
 }
-const raw = await rawBullmq(stub, templateId);
+const raw = await runInChild({ kind: 'raw' });
 if (process.argv.includes('--unthrottled-only')) {
   // The ratio that needs the most work, alone: a quicker loop while changing the engine.
-  const engine = await engineCampaign(stub, 'bullmq', UNTHROTTLED);
-  await stub.stop();
+  const engine = await runInChild({ kind: 'bullmq', rate: UNTHROTTLED });
   const ratio = engine.sends / engine.wallMs / (raw.sends / raw.wallMs);
-  const cpu = (r: RunResult) =>
-    `CPU/send bench ${fmt(r.cpuUsPerSend.bench)} µs, Redis ${fmt(r.cpuUsPerSend.redis)} µs`;
   console.log(
     `raw ${fmt(raw.sends / (raw.wallMs / 1000))}/s (${cpu(raw)}), engine ${fmt(engine.sends / (engine.wallMs / 1000))}/s (${cpu(engine)}): ratio ${fmt(ratio, 2)}`,
   );
   process.exit(0);
 }
-const bullFast = await engineCampaign(stub, 'bullmq', UNTHROTTLED);
-const memFast = await engineCampaign(stub, 'memory', UNTHROTTLED);
-const bullPaced = await engineCampaign(stub, 'bullmq', pacedRate);
-const memPaced = await engineCampaign(stub, 'memory', pacedRate);
-await stub.stop();
+const bullFast = await runInChild({ kind: 'bullmq', rate: UNTHROTTLED });
+const memFast = await runInChild({ kind: 'memory', rate: UNTHROTTLED });
+const bullPaced = await runInChild({ kind: 'bullmq', rate: pacedRate });
+const memPaced = await runInChild({ kind: 'memory', rate: pacedRate });
 
 const perSecond = (r: RunResult) => r.sends / (r.wallMs / 1000);
 const row = (label: string, r: RunResult) => [
