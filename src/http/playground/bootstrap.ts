@@ -21,14 +21,22 @@ export const BOOTSTRAP_SCRIPT = `(function () {
   function ownKeys() {
     return Object.keys(localStorage).filter(function (key) { return key.indexOf(PREFIX) === 0; });
   }
+  // Only values that hold headers are rewritten (tab state, history): the rest, such as the
+  // variables text, are stored exactly as given. GraphiQL matches the saved variables against the
+  // saved tabs on load, and a reformatted copy matched none, so every reload opened another tab.
   function withoutHeaders(value) {
+    var blanked = false;
+    var rewritten;
     try {
-      return JSON.stringify(JSON.parse(value), function (key, item) {
-        return key === 'headers' ? null : item;
+      rewritten = JSON.stringify(JSON.parse(value), function (key, item) {
+        if (key !== 'headers' || item === null) return item;
+        blanked = true;
+        return null;
       });
     } catch (notJson) {
       return value;
     }
+    return blanked ? rewritten : value;
   }
   // Set by Reset tour: GraphiQL's debounced save of the edited tabs must not land after the
   // clear and before the reload, or the reload would bring the edits back.
@@ -37,7 +45,8 @@ export const BOOTSTRAP_SCRIPT = `(function () {
     getItem: function (key) { return localStorage.getItem(key); },
     setItem: function (key, value) {
       if (resetting || key === PREFIX + 'headers') return;
-      localStorage.setItem(key, withoutHeaders(value));
+      var verbatim = key === PREFIX + 'query' || key === PREFIX + 'variables';
+      localStorage.setItem(key, verbatim ? value : withoutHeaders(value));
     },
     removeItem: function (key) { localStorage.removeItem(key); },
     clear: function () { ownKeys().forEach(function (key) { localStorage.removeItem(key); }); },

@@ -325,6 +325,33 @@ describeBrowser('GraphiQL playground in Chromium', () => {
     await Promise.all([page.waitForEvent('load'), page.click('#wsg-reset-tour')]);
     await waitForEditor(page, QUERY_EDITOR, 'query Templates');
     expect(await editorValue(page, QUERY_EDITOR)).not.toContain(TEMPLATES_QUERY);
+
+    // Reloads keep the tabs as they were: the same tabs, the same one open, its variables text
+    // untouched (a reformatted copy of it once made every reload open one more tab).
+    const tabNames = () =>
+      page.$$eval('.graphiql-tab', (elements) => elements.map((e) => e.textContent ?? ''));
+    const tourTabs = await tabNames();
+    const opened = tourTabs.findIndex((name) => name.includes('SubscribeInApp'));
+    await page.click('.graphiql-tab:has-text("SubscribeInApp") button.graphiql-tab-button');
+    await page.click(VARIABLES_BUTTON);
+    await waitForEditor(page, TOOL_EDITOR, '"clinic"');
+    const variables = await editorValue(page, TOOL_EDITOR);
+    expect(variables).toContain('\n');
+    for (let reload = 0; reload < 2; reload++) {
+      await page.waitForFunction((index) => {
+        const { localStorage } = globalThis as unknown as PageGlobals;
+        const saved = localStorage['graphiql:tabState'];
+        return saved !== undefined && JSON.parse(saved).activeTabIndex === index;
+      }, opened);
+      await page.reload();
+      await waitForEditor(page, QUERY_EDITOR, 'mutation SubscribeInApp');
+      expect(await tabNames()).toEqual(tourTabs);
+      expect(await page.getAttribute(`.graphiql-tab:nth-child(${opened + 1})`, 'class')).toContain(
+        'active',
+      );
+      await waitForEditor(page, TOOL_EDITOR, '"clinic"');
+      expect(await editorValue(page, TOOL_EDITOR)).toBe(variables);
+    }
     expect(pageErrors).toEqual([]);
   }, 90_000);
 });
