@@ -218,6 +218,8 @@ async function serveHttp(
     },
     cleanups,
   );
+  // Registered after Apollo's stop, so it runs before it (cleanups run last-in first-out).
+  cleanups.add(async () => edge.endKeepAlive());
   const routes = createRoutes(config, { apps: parts.directory, apollo, stores, logger, observer });
   const router = ops.install(
     routes.table,

@@ -18,6 +18,12 @@ export interface EdgeServer {
   server: Server;
   /** Hands requests to `listener` (the routes exist only after the server: Apollo drains it). */
   serve(listener: RequestListener): void;
+  /**
+   * The first step of a shutdown: every response not yet under way, the ones in flight included,
+   * is sent with `Connection: close`, so a client's keep-alive connection ends with its answer
+   * instead of being cut by the drain's deadline.
+   */
+  endKeepAlive(): void;
 }
 
 /**
@@ -31,8 +37,13 @@ export function createEdgeServer(options: { limits: HttpLimits; logger: Logger }
   // The response a socket is serving, so a parser error mid-request does not write a second
   // status line into a response already under way.
   const serving = new WeakMap<Socket, ServerResponse>();
+  const open = new Set<ServerResponse>();
+  let closing = false;
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     response.setHeader('X-Content-Type-Options', 'nosniff');
+    if (closing) response.setHeader('connection', 'close');
+    open.add(response);
+    response.once('close', () => open.delete(response));
     // Kept here: by the time the response closes, request.socket may already be detached.
     const socket = request.socket;
     serving.set(socket, response);
@@ -113,6 +124,11 @@ export function createEdgeServer(options: { limits: HttpLimits; logger: Logger }
     server,
     serve: (next) => {
       listener = next;
+    },
+    endKeepAlive: () => {
+      closing = true;
+      for (const response of open)
+        if (!response.headersSent) response.setHeader('connection', 'close');
     },
   };
 }
