@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { GatewayContext } from '../schema/context.js';
+import type { AppServices, GatewayContext } from '../schema/context.js';
 import { CancelResult, DeliveryHealth } from '../schema/delivery.type.js';
 import { UnknownResolution } from '../schema/enums.js';
 import { Message } from '../schema/message.type.js';
@@ -43,25 +43,25 @@ export class DeliveryResolver {
 
   @Authorized('sender')
   @Mutation(() => Message, { description: 'Moves a SCHEDULED or QUEUED message (id or key).' })
-  rescheduleMessage(
+  async rescheduleMessage(
     @Ctx() { apps, scope }: GatewayContext,
     @Arg('id', () => ID, { nullable: true }) id: string | null,
     @Arg('key', () => String, { nullable: true }) key: string | null,
     @Arg('sendAt', () => Date) sendAt: Date,
     @AppArg() app: string | null,
   ): Promise<MessageRecord> {
-    return apps.one(scope, app).delivery.reschedule({ id, key }, sendAt);
+    return (await appOfMessage({ apps, scope }, id, app)).delivery.reschedule({ id, key }, sendAt);
   }
 
   @Authorized('sender')
   @Mutation(() => CancelResult, { description: 'Cancels a message not yet SENDING (id or key).' })
-  cancelMessage(
+  async cancelMessage(
     @Ctx() { apps, scope }: GatewayContext,
     @Arg('id', () => ID, { nullable: true }) id: string | null,
     @Arg('key', () => String, { nullable: true }) key: string | null,
     @AppArg() app: string | null,
   ) {
-    return apps.one(scope, app).delivery.cancel({ id, key });
+    return (await appOfMessage({ apps, scope }, id, app)).delivery.cancel({ id, key });
   }
 
   @Authorized('sender')
@@ -79,12 +79,35 @@ export class DeliveryResolver {
 
   @Authorized('admin')
   @Mutation(() => Message, { description: 'Settles an UNKNOWN message.' })
-  resolveUnknownMessage(
+  async resolveUnknownMessage(
     @Ctx() { apps, scope }: GatewayContext,
     @Arg('id', () => ID) id: string,
     @Arg('resolution', () => UnknownResolution) resolution: UnknownResolution,
     @AppArg() app: string | null,
   ): Promise<MessageRecord> {
-    return apps.one(scope, app).delivery.resolveUnknown(id, resolution);
+    return (await appOfMessage({ apps, scope }, id, app)).delivery.resolveUnknown(id, resolution);
+  }
+}
+
+/**
+ * The app an operation on one message acts on. Ids are unique across apps, so a message named by
+ * id is looked for in every app the caller may see, as `message(id)` does; a key is the caller's,
+ * unique only within an app, so it needs `app` (or the one app the caller sees, or DEFAULT_APP).
+ * An id found nowhere goes to the app `app` names, or to any the caller sees: none of them holds
+ * it, and each answers that it does not exist.
+ */
+async function appOfMessage(
+  { apps, scope }: Pick<GatewayContext, 'apps' | 'scope'>,
+  id: string | null | undefined,
+  app: string | null | undefined,
+): Promise<AppServices> {
+  // An argument left out arrives as undefined, not null.
+  if (app != null || id == null) return apps.one(scope, app);
+  const visible = apps.visible(scope);
+  for (const candidate of visible) if (await candidate.messages.get(id)) return candidate;
+  try {
+    return apps.one(scope, null);
+  } catch {
+    return visible[0] ?? apps.one(scope, null);
   }
 }

@@ -94,6 +94,54 @@ describe('delivery operations under keys scoped to apps', () => {
     expect(still.status).toBe('HELD');
   });
 
+  it('acts on a message named by id in whichever app holds it, and only in apps the key may see', async () => {
+    const schedule = async () =>
+      (
+        dataOf(
+          await as(KEYS.admin, SCHEDULE, {
+            input: {
+              app: 'clinic',
+              openid: newOpenid(),
+              templateId: 'VisitReminder',
+              data: CLINIC_DATA.VisitReminder,
+              when: { sendAt: new Date(Date.now() + 3_600_000).toISOString() },
+            },
+          }),
+        ) as { scheduleSubscribeMessage: { id: string } }
+      ).scheduleSubscribeMessage.id;
+    // The all-apps key's default app is shop; these messages are clinic's.
+    const moved = await schedule();
+    const sendAt = new Date(Date.now() + 7_200_000).toISOString();
+    const { rescheduleMessage } = dataOf(
+      await as(
+        KEYS.admin,
+        `mutation { rescheduleMessage(id: "${moved}", sendAt: "${sendAt}") { sendAt app { name } } }`,
+      ),
+    ) as { rescheduleMessage: { sendAt: string; app: { name: string } } };
+    expect(rescheduleMessage).toEqual({ sendAt, app: { name: 'clinic' } });
+    const unknown = errorOf(
+      await as(
+        KEYS.admin,
+        `mutation { resolveUnknownMessage(id: "${moved}", resolution: MARK_FAILED) { id } }`,
+      ),
+      'BAD_USER_INPUT',
+    );
+    expect(unknown.message).toMatch(/UNKNOWN/);
+
+    const cancelled = await schedule();
+    const cancel = `mutation { cancelMessage(id: "${cancelled}") { outcome message { status } } }`;
+    // A shop key cannot see clinic's message: not found, and nothing changes.
+    expect(dataOf(await as(KEYS.shopAdmin, cancel))).toEqual({
+      cancelMessage: { outcome: 'NOT_FOUND', message: null },
+    });
+    expect(dataOf(await as(KEYS.admin, cancel))).toEqual({
+      cancelMessage: { outcome: 'CANCELLED', message: { status: 'CANCELLED' } },
+    });
+    expect(
+      dataOf(await as(KEYS.admin, `mutation { cancelMessage(id: "no-such-message") { outcome } }`)),
+    ).toEqual({ cancelMessage: { outcome: 'NOT_FOUND' } });
+  });
+
   it('lists recurring schedules of the apps a key may see only, and refuses upserting into another app', async () => {
     const input = (app: string, templateId: string, data: Record<string, string>) => ({
       app,
