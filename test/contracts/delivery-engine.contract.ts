@@ -74,6 +74,9 @@ export function deliveryEngineContract(kind: EngineChoice): void {
           'when.trigger.timeoutAt',
         ],
         [{ expiresAt: inSeconds(-1) }, 'expiresAt'],
+        // Due at or after its expiry: it could only ever be skipped.
+        [{ when: { sendAt: inSeconds(120) }, expiresAt: inSeconds(60) }, 'expiresAt'],
+        [{ when: { delaySeconds: 60 }, expiresAt: inSeconds(30) }, 'expiresAt'],
         [{ openid: 'has space' }, 'openid'],
         [{ data: { thing1: 'x'.repeat(21) } }, 'thing1'],
         [{ page: '/pages/index' }, 'page'],
@@ -156,6 +159,13 @@ export function deliveryEngineContract(kind: EngineChoice): void {
       const moved = await h.delivery.service.reschedule({ id: message.id }, new Date());
       expect(moved.status).toBe('QUEUED');
       expect((await h.waitFor(message.id, FINAL)).status).toBe('SENT');
+      const expiring = await h.delivery.service.schedule(
+        request(h, { when: { delaySeconds: 3600 }, expiresAt: inSeconds(7200) }),
+      );
+      await expect(
+        h.delivery.service.reschedule({ id: expiring.id }, inSeconds(7300)),
+      ).rejects.toMatchObject({ field: 'expiresAt' });
+      expect((await h.stores.messages.get(h.appId, expiring.id))?.sendAt).toEqual(expiring.sendAt);
       await expect(
         h.delivery.service.reschedule({ id: message.id }, new Date()),
       ).rejects.toMatchObject({
@@ -185,15 +195,31 @@ export function deliveryEngineContract(kind: EngineChoice): void {
 
     it('skips a message due after its expiresAt without calling WeChat', async () => {
       const h = await start();
-      const held = await h.delivery.service.schedule(
-        request(h, {
-          when: { trigger: { name: 't', matchKey: 'm', timeoutAt: inSeconds(600) } },
-          expiresAt: inSeconds(0.5),
-        }),
-      );
+      const held = (matchKey: string) =>
+        h.delivery.service.schedule(
+          request(h, {
+            when: { trigger: { name: 't', matchKey, timeoutAt: inSeconds(600) } },
+            expiresAt: inSeconds(0.5),
+          }),
+        );
+      // Nobody fires it: it expires on its own, long before its trigger's timeout.
+      const waiting = await held('never');
+      expect(await h.waitFor(waiting.id, FINAL)).toMatchObject({
+        status: 'SKIPPED',
+        skipReason: 'EXPIRED',
+      });
+      // Its job lost: a fire after the expiry does not release it, and the sweeper skips the other.
+      const [fired, swept] = [await held('late'), await held('swept')];
+      await h.delivery.engine.remove(fired.id);
+      await h.delivery.engine.remove(swept.id);
       await new Promise((resolve) => setTimeout(resolve, 700));
-      await h.delivery.service.fireTrigger('t', 'm');
-      expect(await h.waitFor(held.id, FINAL)).toMatchObject({
+      expect(await h.delivery.service.fireTrigger('t', 'late')).toBe(0);
+      expect(await h.stores.messages.get(h.appId, fired.id)).toMatchObject({
+        status: 'SKIPPED',
+        skipReason: 'EXPIRED',
+      });
+      expect((await h.delivery.sweeper.sweep())?.timedOut).toBe(1);
+      expect(await h.stores.messages.get(h.appId, swept.id)).toMatchObject({
         status: 'SKIPPED',
         skipReason: 'EXPIRED',
       });

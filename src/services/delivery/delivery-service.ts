@@ -12,7 +12,9 @@ import {
 } from '../messages/message-store.js';
 import type { SendService } from '../sending/send-service.js';
 import type { DeliveryEngine, EngineKind, EnqueueOptions, RateLimit } from './delivery-engine.js';
+import { heldUntil } from './message-processor.js';
 import {
+  assertDueBeforeExpiry,
   inputHash,
   resolveWhen,
   SEND_AT_PAST_TOLERANCE_MS,
@@ -123,9 +125,11 @@ export class DeliveryService {
       if (!winner) throw error;
       return this.sameInput(winner, hash);
     }
-    await this.enqueue(record.id, when.kind === 'trigger' ? when.trigger.timeoutAt : when.sendAt, {
-      fresh: true,
-    });
+    await this.enqueue(
+      record.id,
+      when.kind === 'trigger' ? heldUntil(record, now).until : when.sendAt,
+      { fresh: true },
+    );
     return record;
   }
 
@@ -138,6 +142,7 @@ export class DeliveryService {
       throw new BadUserInputError('sendAt is more than 60 seconds in the past', 'sendAt');
     const current = await this.find(ref);
     if (!current) throw new BadUserInputError('no message with this id or key', refField(ref));
+    assertDueBeforeExpiry(sendAt, current.expiresAt);
     const result = await deps.messages.transition(deps.appId, current.id, RESCHEDULABLE, {
       status: sendAt <= now ? 'QUEUED' : 'SCHEDULED',
       sendAt,
@@ -177,7 +182,11 @@ export class DeliveryService {
     return { outcome: latest.status === 'SENDING' ? 'TOO_LATE' : 'ALREADY_FINAL', message: latest };
   }
 
-  /** Releases every HELD message waiting for (name, matchKey); returns how many. */
+  /**
+   * Releases every HELD message waiting for (name, matchKey); returns how many. One whose wait
+   * already ended (its expiry or timeout passed, and its job has not run yet) is not released:
+   * it is SKIPPED as its job would have done.
+   */
   async fireTrigger(name: string, matchKey: string): Promise<number> {
     const { deps } = this;
     assertMessageKey(name, 'name');
@@ -185,6 +194,15 @@ export class DeliveryService {
     let fired = 0;
     for (const held of await deps.messages.listHeldByTrigger(deps.appId, name, matchKey)) {
       const now = this.now();
+      const wait = heldUntil(held, now);
+      if (wait.until <= now) {
+        await deps.messages.transition(deps.appId, held.id, ['HELD'], {
+          status: 'SKIPPED',
+          skipReason: wait.ending,
+          updatedAt: now,
+        });
+        continue;
+      }
       const result = await deps.messages.transition(deps.appId, held.id, ['HELD'], {
         status: 'QUEUED',
         sendAt: now,

@@ -3,6 +3,7 @@ import type { Logger } from '../../shared/logger.js';
 import { PeriodicTask } from '../../shared/periodic-task.js';
 import type { MessageStore } from '../messages/message-store.js';
 import type { DeliveryEngine } from './delivery-engine.js';
+import { heldUntil } from './message-processor.js';
 
 export interface DeliverySweeperDeps {
   appId: string;
@@ -30,7 +31,7 @@ export interface SweepReport {
 /**
  * Repairs what a crash or an outage left behind, at start and every minute, in one process at a
  * time: due SCHEDULED/QUEUED messages without a job get one again; HELD messages past their
- * timeout are SKIPPED; SENDING messages past the lease (engine sends whose worker died, and
+ * timeout (or expiry) are SKIPPED; SENDING messages past the lease (engine sends whose worker died, and
  * direct sends whose process died mid-request) become UNKNOWN: they may have reached WeChat, so
  * they are never resent by themselves.
  */
@@ -74,7 +75,7 @@ export class DeliverySweeper {
       for (const message of await deps.messages.listDue(deps.appId, 'HELD', now, batch)) {
         const result = await deps.messages.transition(deps.appId, message.id, ['HELD'], {
           status: 'SKIPPED',
-          skipReason: 'TRIGGER_TIMEOUT',
+          skipReason: heldUntil(message, now).ending,
           updatedAt: now,
         });
         if (result.applied) report.timedOut++;

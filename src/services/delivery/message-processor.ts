@@ -84,9 +84,9 @@ export class MessageProcessor {
         deps.logger.warn({ messageId }, 'message found SENDING by a new job: marked UNKNOWN');
         return { kind: 'done' };
       case 'HELD': {
-        const timeoutAt = message.trigger?.timeoutAt ?? now;
-        if (timeoutAt > now) return { kind: 'later', at: timeoutAt };
-        await this.move(message, ['HELD'], { status: 'SKIPPED', skipReason: 'TRIGGER_TIMEOUT' });
+        const wait = heldUntil(message, now);
+        if (wait.until > now) return { kind: 'later', at: wait.until };
+        await this.move(message, ['HELD'], { status: 'SKIPPED', skipReason: wait.ending });
         return { kind: 'done' };
       }
       case 'SCHEDULED':
@@ -347,6 +347,20 @@ export class MessageProcessor {
     });
     return result.applied ? result.record : null;
   }
+}
+
+/**
+ * When a HELD message stops waiting for its trigger, and why: its timeout, or its expiry when
+ * that comes first (an expired message is never sent, trigger or not).
+ */
+export function heldUntil(
+  message: Pick<MessageRecord, 'trigger' | 'expiresAt'>,
+  now: Date,
+): { until: Date; ending: 'TRIGGER_TIMEOUT' | 'EXPIRED' } {
+  const timeoutAt = message.trigger?.timeoutAt ?? now;
+  if (message.expiresAt && message.expiresAt <= timeoutAt)
+    return { until: message.expiresAt, ending: 'EXPIRED' };
+  return { until: timeoutAt, ending: 'TRIGGER_TIMEOUT' };
 }
 
 function transportCause(error: unknown): TransportError | null {

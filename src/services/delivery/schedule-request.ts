@@ -40,6 +40,18 @@ function assertCallerKey(key: string): void {
 }
 
 /**
+ * A message due at or after its expiry could only ever be SKIPPED EXPIRED: refused when accepted
+ * (and when rescheduled) rather than stored to fail later.
+ */
+export function assertDueBeforeExpiry(sendAt: Date, expiresAt: Date | null | undefined): void {
+  if (expiresAt === undefined || expiresAt === null || sendAt < expiresAt) return;
+  throw new BadUserInputError(
+    `expiresAt (${expiresAt.toISOString()}) must be after the send time (${sendAt.toISOString()})`,
+    'expiresAt',
+  );
+}
+
+/**
  * Checks `when` (exactly one member), `key` and `expiresAt`, and resolves when the message is
  * due. `spec` describes the request as given (a delay stays a delay), for key idempotency.
  */
@@ -65,6 +77,7 @@ export function resolveWhen(request: ScheduleRequest, now: Date): ResolvedWhen {
     if (when.sendAt.getTime() < now.getTime() - SEND_AT_PAST_TOLERANCE_MS) {
       throw new BadUserInputError('when.sendAt is more than 60 seconds in the past', 'when.sendAt');
     }
+    assertDueBeforeExpiry(when.sendAt, request.expiresAt);
     return { kind: 'at', sendAt: when.sendAt, spec: `at:${when.sendAt.toISOString()}` };
   }
   if (when.delaySeconds !== undefined && when.delaySeconds !== null) {
@@ -75,7 +88,9 @@ export function resolveWhen(request: ScheduleRequest, now: Date): ResolvedWhen {
         'when.delaySeconds',
       );
     }
-    return { kind: 'at', sendAt: new Date(now.getTime() + delay * 1000), spec: `delay:${delay}` };
+    const sendAt = new Date(now.getTime() + delay * 1000);
+    assertDueBeforeExpiry(sendAt, request.expiresAt);
+    return { kind: 'at', sendAt, spec: `delay:${delay}` };
   }
   const trigger = when.trigger!;
   assertMessageKey(trigger.name, 'when.trigger.name');

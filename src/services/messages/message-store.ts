@@ -76,8 +76,11 @@ export function dueTime(m: MessageRecord): number | null {
     case 'SCHEDULED':
     case 'QUEUED':
       return (m.sendAt ?? m.updatedAt).getTime();
-    case 'HELD':
-      return (m.trigger?.timeoutAt ?? m.updatedAt).getTime();
+    case 'HELD': {
+      // Whichever ends the wait first: the trigger's timeout or the message's expiry.
+      const timeout = (m.trigger?.timeoutAt ?? m.updatedAt).getTime();
+      return m.expiresAt ? Math.min(timeout, m.expiresAt.getTime()) : timeout;
+    }
     case 'SENDING':
       return m.updatedAt.getTime();
     default:

@@ -45,7 +45,11 @@ local PENDING = { SCHEDULED = true, QUEUED = true, HELD = true, SENDING = true }
 local function dueScore(f)
   local s = f.status
   if s == 'SCHEDULED' or s == 'QUEUED' then return tonumber(f.sendAt or f.updatedAt) end
-  if s == 'HELD' then return tonumber(f.triggerTimeoutAt or f.updatedAt) end
+  if s == 'HELD' then
+    local timeout = tonumber(f.triggerTimeoutAt or f.updatedAt)
+    if f.expiresAt then return math.min(timeout, tonumber(f.expiresAt)) end
+    return timeout
+  end
   if s == 'SENDING' then return tonumber(f.updatedAt) end
   return nil
 end
