@@ -489,6 +489,7 @@ function createPushEndpoint(app: AppRuntime, push: PushConfig, parts: RouteParts
       ledger: stores.ledger,
       messages: stores.messages,
       ledgerSource: app.config.ledgerSource,
+      quotaPolicy: app.config.quotaPolicy,
       logger: pushLogger,
     }),
     logger: pushLogger,

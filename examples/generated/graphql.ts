@@ -271,11 +271,11 @@ export type TriggerInput = {
 };
 
 export type UnknownResolution =
-  /** The user did not get it and should not: FAILED. */
+  /** The user did not get it and should not: FAILED; a credit reserved for it (QUOTA_POLICY=enforce) is given back. */
   | 'MARK_FAILED'
-  /** The user got it (checked elsewhere): SENT. */
+  /** The user got it (checked elsewhere): SENT, and its credit counts as spent. */
   | 'MARK_SENT'
-  /** Send it again (QUEUED); the user may receive it twice. */
+  /** Send it again (QUEUED); the user may receive it twice. A credit reserved for the first attempt is given back: the new one takes its own. */
   | 'RESEND';
 
 /** When to send: exactly one member. */

@@ -145,8 +145,16 @@ export enum UnknownResolution {
 registerEnumType(UnknownResolution, {
   name: 'UnknownResolution',
   valuesConfig: {
-    MARK_SENT: { description: 'The user got it (checked elsewhere): SENT.' },
-    MARK_FAILED: { description: 'The user did not get it and should not: FAILED.' },
-    RESEND: { description: 'Send it again (QUEUED); the user may receive it twice.' },
+    MARK_SENT: {
+      description: 'The user got it (checked elsewhere): SENT, and its credit counts as spent.',
+    },
+    MARK_FAILED: {
+      description:
+        'The user did not get it and should not: FAILED; a credit reserved for it (QUOTA_POLICY=enforce) is given back.',
+    },
+    RESEND: {
+      description:
+        'Send it again (QUEUED); the user may receive it twice. A credit reserved for the first attempt is given back: the new one takes its own.',
+    },
   },
 });

@@ -388,5 +388,48 @@ export function deliveryEngineContract(kind: EngineChoice): void {
       expect(await h.waitFor(message.id, ['SENT'])).toMatchObject({ status: 'SENT', attempts: 2 });
       expect(h.stub.counts.sends).toBe(1);
     });
+
+    it('settles the credit with an UNKNOWN message: MARK_SENT spends it, MARK_FAILED gives back a reservation', async () => {
+      for (const quotaPolicy of ['track', 'enforce'] as const) {
+        const h = await start({ quotaPolicy });
+        const scheduled = await h.delivery.service.schedule(
+          request(h, { when: { delaySeconds: 3600 } }),
+        );
+        const key = { appId: h.appId, openid: scheduled.openid, templateId: h.templateId };
+        for (let i = 0; i < 2; i++)
+          await h.stores.ledger.record(key, {
+            status: 'ACCEPT',
+            longTerm: false,
+            source: 'client',
+            at: new Date(),
+          });
+        // What a send that got no answer leaves: under enforce, the credit it reserved.
+        const unknown = async () => {
+          if (quotaPolicy === 'enforce') await h.stores.ledger.reserve(key, new Date());
+          const id = newMessageId();
+          await h.stores.messages.create({
+            ...scheduled,
+            ...directSendFields(new Date()),
+            id,
+            status: 'UNKNOWN',
+            attempts: 1,
+            errmsg: 'no answer',
+          });
+          return id;
+        };
+        const credit = async () => {
+          const entry = await h.stores.ledger.get(key);
+          return { policy: quotaPolicy, remaining: entry?.remaining, sent: entry?.sent };
+        };
+        const sent = await h.delivery.service.resolveUnknown(await unknown(), 'MARK_SENT');
+        expect(sent).toMatchObject({ status: 'SENT', errmsg: null });
+        expect(await credit()).toEqual({ policy: quotaPolicy, remaining: 1, sent: 1 });
+        await h.delivery.service.resolveUnknown(await unknown(), 'MARK_FAILED');
+        expect(await credit()).toEqual({ policy: quotaPolicy, remaining: 1, sent: 1 });
+        expect(h.stub.counts.sends).toBe(0);
+        await h.close();
+        harness = null;
+      }
+    });
   });
 }

@@ -10,6 +10,9 @@ import {
   type MessageStatus,
   type MessageStore,
 } from '../messages/message-store.js';
+import type { QuotaPolicy } from '../../config/types.js';
+import type { LedgerStore } from '../ledger/ledger-store.js';
+import { countSettledSend, releaseSettledCredit } from '../ledger/settled-send.js';
 import type { SendService } from '../sending/send-service.js';
 import type { DeliveryEngine, EngineKind, EnqueueOptions, RateLimit } from './delivery-engine.js';
 import { heldUntil } from './message-processor.js';
@@ -45,6 +48,9 @@ export interface DeliveryHealth {
 export interface DeliveryServiceDeps {
   appId: string;
   messages: MessageStore;
+  /** Settling an UNKNOWN message settles its credit too. */
+  ledger: Pick<LedgerStore, 'recordSent' | 'release'>;
+  quotaPolicy: QuotaPolicy;
   /** Validates the send part of a request exactly as a direct send is validated. */
   sending: Pick<SendService, 'prepare'>;
   engine: DeliveryEngine;
@@ -221,7 +227,7 @@ export class DeliveryService {
     const now = this.now();
     const patch =
       resolution === 'MARK_SENT'
-        ? { status: 'SENT' as const, sentAt: now }
+        ? { status: 'SENT' as const, sentAt: now, errcode: null, errmsg: null }
         : resolution === 'MARK_FAILED'
           ? { status: 'FAILED' as const }
           : resolution === 'RESEND'
@@ -244,6 +250,10 @@ export class DeliveryService {
         'id',
       );
     }
+    // The transition applied once, so the credit is settled once, whoever else tries.
+    if (resolution === 'MARK_SENT')
+      await countSettledSend(deps.ledger, deps.quotaPolicy, result.record, now);
+    else await releaseSettledCredit(deps.ledger, deps.quotaPolicy, result.record, now);
     if (resolution === 'RESEND') await this.enqueue(id, now);
     return result.record;
   }

@@ -82,6 +82,8 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Deli
   const service = new DeliveryService({
     appId: options.appId,
     messages: options.messages,
+    ledger: options.ledger,
+    quotaPolicy: options.quotaPolicy,
     sending: options.sending,
     engine,
     logger,

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BadUserInputError } from '../../shared/errors.js';
+import type { QuotaPolicy } from '../../config/types.js';
 import type { LedgerSource, LedgerStore } from '../ledger/ledger-store.js';
+import { countSettledSend } from '../ledger/settled-send.js';
 import type { Logger } from '../../shared/logger.js';
 import type { MessageRecord, MessageStore } from '../messages/message-store.js';
 import type { PushEventSink } from './handler.js';
@@ -13,6 +15,8 @@ export interface SubscribeEventSinkDeps {
   ledger: LedgerStore;
   messages: MessageStore;
   ledgerSource: LedgerSource;
+  /** A reconciled UNKNOWN send spent its credit: counted as the policy that sent it counts. */
+  quotaPolicy: QuotaPolicy;
   logger: Logger;
   /**
    * How long a delivery event may wait for a send of ours that is still being recorded (its
@@ -204,8 +208,11 @@ export class SubscribeEventSink implements PushEventSink {
       deliveryErrorStatus: item.errorStatus,
       updatedAt: new Date(),
     });
-    if (result.applied)
+    if (result.applied) {
+      // WeChat acted on it (delivered or not): the credit is spent.
+      await countSettledSend(this.deps.ledger, this.deps.quotaPolicy, candidate, at);
       logger.info({ messageId: candidate.id, msgid: item.msgId }, 'UNKNOWN message reconciled');
+    }
     return result.applied;
   }
 

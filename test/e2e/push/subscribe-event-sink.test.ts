@@ -74,6 +74,7 @@ describe('SubscribeEventSink', () => {
       ledger,
       messages,
       ledgerSource: 'events',
+      quotaPolicy: 'track',
       logger,
       sendingWaitMs,
     });
@@ -140,10 +141,17 @@ describe('SubscribeEventSink', () => {
       status: 'UNKNOWN' as const,
     });
 
-    it('settles an UNKNOWN send to the same user and template within 10 minutes', async () => {
-      const { instance, messages } = sink(50);
+    it('settles an UNKNOWN send to the same user and template within 10 minutes, and its credit', async () => {
+      const { instance, messages, ledger } = sink(50);
       const openid = newOpenid();
       const message = unknownMessage(openid, 9);
+      const key = { appId: APP, openid, templateId: message.templateId };
+      await ledger.record(key, {
+        status: 'ACCEPT',
+        longTerm: false,
+        source: 'client',
+        at: new Date(EVENT_AT.getTime() - 3_600_000),
+      });
       await messages.create(message);
       await instance.apply(sentEvent(openid));
       expect(await messages.get(APP, message.id)).toMatchObject({
@@ -151,6 +159,8 @@ describe('SubscribeEventSink', () => {
         msgid: MSGID,
         deliveryErrorCode: 0,
       });
+      // WeChat acted on the send: the credit it took is spent.
+      expect(await ledger.get(key)).toMatchObject({ remaining: 0, sent: 1 });
     });
 
     it('leaves it UNKNOWN for an event too late, for another template, or a known msgid', async () => {
