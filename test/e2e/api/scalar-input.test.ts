@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { dataOf, errorOf, newOpenid, type GqlResult } from '../../helpers/api.js';
 import { useGateway } from '../../helpers/stores.js';
 
-// Custom scalars (DateTime) refuse values before any resolver runs: in a literal
+// Custom scalars (DateTime, JSONObject) refuse values before any resolver runs: in a literal
 // (graphql-js's validation) or in a variable (its coercion). Either way the answer is the API's
 // own BAD_USER_INPUT naming the field as the services name it: the path below the argument, or
 // the argument itself. HTTP 400 as Apollo answers both (the request never executed).
@@ -170,5 +170,24 @@ describe('custom scalars refuse input as BAD_USER_INPUT naming the field', () =>
       ),
     );
     expect(message).toEqual({ sendAt: new Date(at).toISOString(), status: 'SCHEDULED' });
+  });
+
+  it('JSONObject: data that is not an object, as a literal and in a variable', async () => {
+    const openid = newOpenid();
+    refused(
+      await gateway().gql(
+        `mutation { scheduleSubscribeMessage(input: { openid: "${openid}", templateId: "AuditResult", data: "phrase2", when: { delaySeconds: 60 } }) { id } }`,
+      ),
+      'data',
+      '"phrase2" is not a JSON object',
+    );
+    refused(
+      await gateway().gql(SCHEDULE, {
+        input: { openid, templateId: 'AuditResult', data: ['x'], when: { delaySeconds: 60 } },
+      }),
+      'data',
+      /at "input\.data";.*\["x"\] is not a JSON object/,
+    );
+    expect(await storedFor(openid)).toBe(0);
   });
 });
