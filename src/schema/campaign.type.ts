@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObjectScalar } from './json-object.scalar.js';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Lang, MiniprogramState } from './enums.js';
 import { Template } from './template.type.js';
@@ -56,7 +56,7 @@ export class CreateCampaignInput {
   @Field(() => ID, { description: 'WeChat template id or template name.' })
   templateId!: string;
 
-  @Field(() => GraphQLJSONObject, { description: 'The same data for every recipient.' })
+  @Field(() => JSONObjectScalar, { description: 'The same data for every recipient.' })
   data!: Record<string, unknown>;
 
   @Field(() => String, { nullable: true })

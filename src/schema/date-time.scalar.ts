@@ -1,5 +1,6 @@
 import { GraphQLScalarType, Kind, print, type ValueNode } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
+import { BadUserInputError } from '../shared/errors.js';
 import { clipInput, quoteInput } from '../shared/quote-input.js';
 
 const EXAMPLE = '2030-01-01T09:00:00+08:00';
@@ -17,8 +18,11 @@ function explain(value: unknown, shown = quoteInput(value)): string {
 }
 
 /**
- * graphql-scalars' DateTime with errors that say what is wrong. They are plain errors, so
- * graphql-js prefixes them with where the value was (the variable path, or the literal's type).
+ * graphql-scalars' DateTime with errors that say what is wrong. They are BadUserInputErrors, not
+ * GraphQLErrors, so graphql-js prefixes them with where the value was (the variable path, or the
+ * literal's type) and keeps them as `originalError`: formatError answers BAD_USER_INPUT naming the
+ * field (see input-field.ts), where graphql-js alone would be GRAPHQL_VALIDATION_FAILED for a
+ * literal.
  */
 export const DateTimeScalar = new GraphQLScalarType<Date, Date>({
   name: 'DateTime',
@@ -28,14 +32,14 @@ export const DateTimeScalar = new GraphQLScalarType<Date, Date>({
     try {
       return DateTimeResolver.parseValue(value);
     } catch {
-      throw new TypeError(explain(value));
+      throw new BadUserInputError(explain(value));
     }
   },
   parseLiteral: (ast: ValueNode) => {
     try {
       return DateTimeResolver.parseLiteral(ast, undefined);
     } catch {
-      throw new TypeError(
+      throw new BadUserInputError(
         ast.kind === Kind.STRING ? explain(ast.value) : explain(null, clipInput(print(ast))),
       );
     }

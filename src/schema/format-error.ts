@@ -1,9 +1,10 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { ErrorCode, GatewayError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { boundMessage } from './bound-message.js';
+import { inputFieldOf } from './input-field.js';
 import { limitErrorOf } from './limits/index.js';
 
 /** Codes Apollo itself assigns to requests that never reached a resolver: passed through. */
@@ -17,6 +18,22 @@ const APOLLO_CODES = new Set([
   'BAD_REQUEST',
   ErrorCode.UNAUTHENTICATED,
 ]);
+
+/**
+ * The service error a scalar threw for an input value (DateTime, JSONObject), or null. graphql-js
+ * keeps it as `originalError` of its error about the literal, or of the inner error about a
+ * variable's value; Apollo wraps that (GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT) keeping the
+ * same `originalError`. Only errors from before execution (no path): a resolver's are unwrapped.
+ */
+function scalarErrorOf(error: unknown): GatewayError | null {
+  if (!(error instanceof GraphQLError) || error.path) return null;
+  let cause: unknown = error.originalError;
+  for (let depth = 0; depth < 3 && cause instanceof Error; depth += 1) {
+    if (cause instanceof GatewayError) return cause;
+    cause = (cause as { originalError?: unknown }).originalError;
+  }
+  return null;
+}
 
 /**
  * The one place where errors become GraphQL errors: typed service errors keep their code and
@@ -37,6 +54,20 @@ export function createFormatError(logger: Logger) {
         ...base,
         message: boundMessage(original.message),
         extensions: { ...original.extensions, code: original.code },
+      };
+    }
+    const refused = scalarErrorOf(error);
+    if (refused) {
+      // graphql-js's message says where the value was and, after it, the scalar's reason.
+      const field = error instanceof GraphQLError ? inputFieldOf(error) : undefined;
+      return {
+        message: boundMessage(formatted.message),
+        locations: formatted.locations,
+        extensions: {
+          ...refused.extensions,
+          code: refused.code,
+          ...(field === undefined ? {} : { field }),
+        },
       };
     }
     if (original instanceof AuthorizationError) {

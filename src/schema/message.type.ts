@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObjectScalar } from './json-object.scalar.js';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Lang, MessageStatus, MiniprogramState, SkipReason } from './enums.js';
 import { Template } from './template.type.js';
@@ -49,7 +49,7 @@ export class Message {
   })
   attempts!: number;
 
-  @Field(() => GraphQLJSONObject, { description: 'The keyword values sent, as { key: value }.' })
+  @Field(() => JSONObjectScalar, { description: 'The keyword values sent, as { key: value }.' })
   data!: Record<string, string>;
 
   @Field(() => String, { nullable: true })

@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObjectScalar } from './json-object.scalar.js';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Lang, MiniprogramState } from './enums.js';
 
@@ -26,7 +26,7 @@ export class RecurringScheduleInput {
   @Field(() => ID, { description: 'WeChat template id or template name.' })
   templateId!: string;
 
-  @Field(() => GraphQLJSONObject)
+  @Field(() => JSONObjectScalar)
   data!: Record<string, unknown>;
 
   @Field(() => String, { nullable: true })

@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObjectScalar } from './json-object.scalar.js';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { Lang, MiniprogramState } from './enums.js';
 
@@ -66,6 +66,6 @@ export class ScheduleSubscribeMessageInput extends ScheduleOptionsInput {
   @Field(() => ID, { description: 'WeChat template id or template name.' })
   templateId!: string;
 
-  @Field(() => GraphQLJSONObject)
+  @Field(() => JSONObjectScalar)
   data!: Record<string, unknown>;
 }

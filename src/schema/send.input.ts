@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObjectScalar } from './json-object.scalar.js';
 import { Field, ID, InputType } from 'type-graphql';
 import { Lang, MessageStatus, MiniprogramState } from './enums.js';
 
@@ -40,7 +40,7 @@ export class SendSubscribeMessageInput extends SendOptionsInput {
   @Field(() => ID, { description: 'WeChat template id or template name.' })
   templateId!: string;
 
-  @Field(() => GraphQLJSONObject, {
+  @Field(() => JSONObjectScalar, {
     description:
       'Keyword values: { "thing3": "text" } (or WeChat’s { "thing3": { "value": "text" } }). For compile-time checking use the typed send<Name> mutations.',
   })

@@ -136,7 +136,9 @@ describeEachStore('later sends over GraphQL', (store) => {
       ),
     ).toMatchObject({ extensions: { field: 'key' } });
     // A DateTime without an offset is ambiguous: refused by the scalar itself.
-    errorOf(await attempt({ when: { sendAt: '2030-01-01T09:00:00' } }), 'BAD_USER_INPUT');
+    expect(
+      errorOf(await attempt({ when: { sendAt: '2030-01-01T09:00:00' } }), 'BAD_USER_INPUT'),
+    ).toMatchObject({ extensions: { field: 'when.sendAt' } });
     const listed = dataOf(
       await gateway().gql<{ messages: { totalCount: number } }>(LIST, { filter: { openid } }),
     );
