@@ -10,7 +10,8 @@ import {
   Root,
 } from 'type-graphql';
 import { ConnectionOf, toConnection } from '../schema/connection.type.js';
-import type { GatewayContext } from '../schema/context.js';
+import { App } from '../schema/app.type.js';
+import type { AppServices, GatewayContext } from '../schema/context.js';
 import { RecurringSchedule, RecurringScheduleInput } from '../schema/recurring.type.js';
 import { Template } from '../schema/template.type.js';
 import type { RecurringScheduleView } from '../services/recurring/recurring-service.js';
@@ -74,6 +75,11 @@ export class RecurringResolver {
     @AppArg() app: string | null,
   ): Promise<boolean> {
     return apps.one(scope, app).recurring.delete(key);
+  }
+
+  @FieldResolver(() => App, { description: 'The mini-program this schedule sends for.' })
+  app(@Root() schedule: RecurringScheduleView, @Ctx() { apps }: GatewayContext): AppServices {
+    return appOfRecord(apps, schedule);
   }
 
   @FieldResolver(() => Template, { nullable: true })

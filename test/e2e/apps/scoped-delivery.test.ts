@@ -21,7 +21,7 @@ const UPSERT = `mutation($input: RecurringScheduleInput!) {
   upsertRecurringSchedule(input: $input) { key }
 }`;
 const RECURRING = `query($app: ID) { recurringSchedules(app: $app, first: 50) {
-  edges { node { key template { app { name } } } } } }`;
+  edges { node { key app { name } template { app { name } } } } } }`;
 
 /**
  * The delivery engine's operations under keys scoped to one app: a shop key neither reads nor
@@ -168,7 +168,9 @@ describe('delivery operations under keys scoped to apps', () => {
       }),
       'FORBIDDEN',
     );
-    type Listing = { recurringSchedules: { edges: { node: { key: string } }[] } };
+    type Listing = {
+      recurringSchedules: { edges: { node: { key: string; app: { name: string } } }[] };
+    };
     const keysOf = async (key: string) =>
       (dataOf(await as(key, RECURRING)) as Listing).recurringSchedules.edges.map((e) => e.node.key);
     expect(await keysOf(KEYS.admin)).toEqual(
@@ -176,5 +178,9 @@ describe('delivery operations under keys scoped to apps', () => {
     );
     expect(await keysOf(KEYS.shopAdmin)).toEqual(['weekly-shop']);
     expect(await keysOf(KEYS.clinicAdmin)).toEqual(['weekly-clinic']);
+    // Schedules of two apps may share a key: each says whose it is.
+    const all = (dataOf(await as(KEYS.admin, RECURRING)) as Listing).recurringSchedules.edges;
+    for (const { node } of all.filter((e) => e.node.key.startsWith('weekly-')))
+      expect(node.key).toBe(`weekly-${node.app.name}`);
   });
 });
