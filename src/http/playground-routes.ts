@@ -14,7 +14,8 @@ const SANDBOX_ONLY_TABS = new Set(['SubscribeInApp']);
 
 /** The example operations (examples/operations.graphql), one tab each, with sample variables. */
 export function exampleTabs(sandbox: boolean): PlaygroundTab[] {
-  const document = parse(readFileSync(projectFile('examples', 'operations.graphql'), 'utf8'));
+  const source = readFileSync(projectFile('examples', 'operations.graphql'), 'utf8');
+  const document = parse(source);
   const variables = JSON.parse(
     readFileSync(projectFile('examples', 'operations.variables.json'), 'utf8'),
   ) as Record<string, unknown>;
@@ -24,12 +25,26 @@ export function exampleTabs(sandbox: boolean): PlaygroundTab[] {
     if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name) return [];
     const name = definition.name.value;
     if (!sandbox && SANDBOX_ONLY_TABS.has(name)) return [];
-    const query = [definition, ...(usesFragment(definition) ? fragments : [])]
-      .map((d) => print(d))
-      .join('\n\n');
+    const query =
+      commentAbove(source, definition.loc?.start ?? 0) +
+      [definition, ...(usesFragment(definition) ? fragments : [])]
+        .map((d) => print(d))
+        .join('\n\n');
     const sample = variables[name];
     return [{ query, ...(sample ? { variables: JSON.stringify(sample, null, 2) } : {}) }];
   });
+}
+
+/**
+ * The comment lines right above an operation in the source (print() drops comments): what to
+ * run first, or what the tab shows, stays with the tab.
+ */
+function commentAbove(source: string, start: number): string {
+  const above = source.slice(0, start).split('\n').slice(0, -1);
+  const comment: string[] = [];
+  while (above.length > 0 && above[above.length - 1]!.startsWith('#'))
+    comment.unshift(above.pop()!);
+  return comment.length > 0 ? `${comment.join('\n')}\n` : '';
 }
 
 /**

@@ -8,6 +8,9 @@
  * them out of the saved tabs, but GraphiQL's history (`graphiql:queries`) stores each run's
  * headers regardless, so GraphiQL gets a storage that blanks every `headers` value it writes. A
  * reload brings back the default headers; queries, variables and tabs persist as GraphiQL's do.
+ * Only values that hold headers are rewritten (tab state, history); the rest, such as the
+ * variables text, are stored exactly as given: GraphiQL matches the saved variables against the
+ * saved tabs on load, and a reformatted copy matched none, so every reload opened another tab.
  * The tour opens on the Variables pane, where every step's input is. "Reset tour" forgets the
  * saved tabs (GraphiQL's `graphiql:` keys) and reloads, so the tour's own tabs come back.
  */
@@ -21,22 +24,18 @@ export const BOOTSTRAP_SCRIPT = `(function () {
   function ownKeys() {
     return Object.keys(localStorage).filter(function (key) { return key.indexOf(PREFIX) === 0; });
   }
-  // Only values that hold headers are rewritten (tab state, history): the rest, such as the
-  // variables text, are stored exactly as given. GraphiQL matches the saved variables against the
-  // saved tabs on load, and a reformatted copy matched none, so every reload opened another tab.
   function withoutHeaders(value) {
     var blanked = false;
-    var rewritten;
     try {
-      rewritten = JSON.stringify(JSON.parse(value), function (key, item) {
+      var rewritten = JSON.stringify(JSON.parse(value), function (key, item) {
         if (key !== 'headers' || item === null) return item;
         blanked = true;
         return null;
       });
+      return blanked ? rewritten : value;
     } catch (notJson) {
       return value;
     }
-    return blanked ? rewritten : value;
   }
   // Set by Reset tour: GraphiQL's debounced save of the edited tabs must not land after the
   // clear and before the reload, or the reload would bring the edits back.
@@ -45,8 +44,7 @@ export const BOOTSTRAP_SCRIPT = `(function () {
     getItem: function (key) { return localStorage.getItem(key); },
     setItem: function (key, value) {
       if (resetting || key === PREFIX + 'headers') return;
-      var verbatim = key === PREFIX + 'query' || key === PREFIX + 'variables';
-      localStorage.setItem(key, verbatim ? value : withoutHeaders(value));
+      localStorage.setItem(key, /:(query|variables)$/.test(key) ? value : withoutHeaders(value));
     },
     removeItem: function (key) { localStorage.removeItem(key); },
     clear: function () { ownKeys().forEach(function (key) { localStorage.removeItem(key); }); },
