@@ -52,7 +52,9 @@ export function campaignContract(kind: EngineChoice): void {
         { status: 'REJECT', longTerm: false, source: 'client', at: new Date() },
       );
       const created = await h.campaigns.service.create(request(h, { ratePerSecond: 1000 }));
-      expect(created).toMatchObject({ status: 'SCHEDULED', total: null, ratePerSecond: 1000 });
+      // No startAt: it runs from the start, not SCHEDULED (which waits for a startAt).
+      expect(created).toMatchObject({ status: 'RUNNING', total: null, ratePerSecond: 1000 });
+      expect(created.startedAt).toEqual(created.createdAt);
       const done = await h.waitForStatus(created.id, 'COMPLETED');
       expect(done.total).toBe(25);
       expect(done.startedAt).not.toBeNull();

@@ -57,6 +57,8 @@ export class CampaignService {
     const existing = await deps.campaigns.findByKey(deps.appId, request.key);
     if (existing) return sameInput(existing, accepted.inputHash);
     const { message } = accepted;
+    // Without a later startAt it runs from now: SCHEDULED means waiting for startAt.
+    const startsNow = accepted.startAt === null || accepted.startAt <= now;
     const record: CampaignRecord = {
       id: newMessageId(now),
       appId: deps.appId,
@@ -67,19 +69,19 @@ export class CampaignService {
       miniprogramState: message.miniprogramState!,
       lang: message.lang!,
       audience: accepted.audience,
-      status: 'SCHEDULED',
+      status: startsNow ? 'RUNNING' : 'SCHEDULED',
       ratePerSecond: accepted.ratePerSecond,
       startAt: accepted.startAt,
       expiresAt: accepted.expiresAt,
       createdAt: now,
-      startedAt: null,
+      startedAt: startsNow ? now : null,
       finishedAt: null,
       updatedAt: now,
       inputHash: accepted.inputHash,
       total: accepted.openids ? accepted.openids.length : null,
       audienceCursor: null,
       fannedOut: 0,
-      pacedSince: null,
+      pacedSince: startsNow ? now : null,
       pacedFrom: 0,
     };
     try {
@@ -90,6 +92,7 @@ export class CampaignService {
       if (!winner) throw error;
       return sameInput(winner, accepted.inputHash);
     }
+    if (startsNow) deps.logger.info({ campaignId: record.id }, 'campaign started');
     return record;
   }
 
