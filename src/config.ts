@@ -337,11 +337,13 @@ function parseDelivery(reader: Reader, mode: Config['mode']): DeliveryConfig {
 function parseStatusWebhook(reader: Reader): Config['statusWebhook'] {
   const url = reader.url('STATUS_WEBHOOK_URL', null, ['http:', 'https:']);
   const secret = reader.raw('STATUS_WEBHOOK_SECRET');
-  if (url === null) {
+  const urlSet = reader.raw('STATUS_WEBHOOK_URL') !== undefined;
+  if (!urlSet) {
     if (secret !== undefined)
       reader.problems.push('STATUS_WEBHOOK_SECRET is set but STATUS_WEBHOOK_URL is not');
     return null;
   }
+  // A URL that is set but invalid is reported by reader.url; the secret is still checked.
   if (secret === undefined || secret.length < 16) {
     // Never echo the secret: only its absence or shortness is named.
     reader.problems.push(
@@ -349,7 +351,7 @@ function parseStatusWebhook(reader: Reader): Config['statusWebhook'] {
     );
     return null;
   }
-  return { url, secret };
+  return url === null ? null : { url, secret };
 }
 
 function parseHttpLimits(reader: Reader): HttpLimits {
