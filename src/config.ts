@@ -25,6 +25,7 @@ import type {
   LogLevel,
   PushConfig,
   QuotaPolicy,
+  RateLimitConfig,
   TokenMode,
 } from './config/types.js';
 
@@ -131,7 +132,6 @@ const SINGLE_APP_VARIABLES = [
   'WECHAT_PUSH_AES_KEY',
   'WECHAT_PUSH_PATH',
   'LEDGER_SOURCE',
-  'SEND_RATE_LIMIT',
 ];
 
 export interface ConfigIO {
@@ -165,6 +165,7 @@ export function loadConfig(
     tokenMode: reader.oneOf<TokenMode>('WECHAT_TOKEN_MODE', ['stable', 'classic'], 'stable'),
     quotaPolicy: reader.oneOf<QuotaPolicy>('QUOTA_POLICY', ['track', 'enforce'], 'track'),
     templatesSync: reader.boolean('TEMPLATES_SYNC', false),
+    sendRateLimit: parseSendRateLimit(reader),
     replayWindowSeconds: reader.integer('WECHAT_PUSH_REPLAY_WINDOW', 300, 1, 86_400),
     requireEncryption: reader.raw('WECHAT_PUSH_REQUIRE_ENCRYPTION')
       ? reader.boolean('WECHAT_PUSH_REQUIRE_ENCRYPTION', false)
@@ -246,11 +247,6 @@ function singleAppFromEnv(
   secondary = false,
 ): AppConfig {
   const push = parsePushEnv(reader, secondary ? `/wechat/push/${name}` : null, defaults);
-  const rate = reader.string('SEND_RATE_LIMIT', DEFAULT_SEND_RATE_LIMIT);
-  const sendRateLimit = parseRateLimit(rate);
-  if (!sendRateLimit && !secondary) {
-    reader.problems.push(`SEND_RATE_LIMIT must look like 100/1s or 6000/1m (got "${rate}")`);
-  }
   const ledgerSource = reader.oneOf<LedgerSourceSetting>(
     'LEDGER_SOURCE',
     ['client', 'events'],
@@ -268,10 +264,19 @@ function singleAppFromEnv(
     templatesFile: secondary ? null : (reader.raw('TEMPLATES_FILE') ?? null),
     templatesSync: defaults.templatesSync,
     quotaPolicy: defaults.quotaPolicy,
-    sendRateLimit: sendRateLimit ?? { max: 100, perSeconds: 1 },
+    sendRateLimit: defaults.sendRateLimit,
     push,
     ledgerSource,
   };
+}
+
+/** SEND_RATE_LIMIT: the single app's limit, or the default of every app of WECHAT_APPS_FILE. */
+function parseSendRateLimit(reader: Reader): RateLimitConfig {
+  const rate = reader.string('SEND_RATE_LIMIT', DEFAULT_SEND_RATE_LIMIT);
+  const parsed = parseRateLimit(rate);
+  if (parsed) return parsed;
+  reader.problems.push(`SEND_RATE_LIMIT must look like 100/1s or 6000/1m (got "${rate}")`);
+  return parseRateLimit(DEFAULT_SEND_RATE_LIMIT)!;
 }
 
 function parsePushEnv(

@@ -49,6 +49,8 @@ export interface AppDefaults {
   tokenMode: TokenMode;
   quotaPolicy: QuotaPolicy;
   templatesSync: boolean;
+  /** SEND_RATE_LIMIT, or its default. */
+  sendRateLimit: RateLimitConfig;
   replayWindowSeconds: number;
   requireEncryption: boolean | null;
 }
@@ -221,8 +223,8 @@ function parseAppEntry(
   if (!/^https?:\/\/[^\s]+$/.test(apiBase))
     problems.push(`${where}apiBase must be an http or https URL`);
   const templatesFile = text('templatesFile');
-  const rate = text('sendRateLimit') ?? DEFAULT_SEND_RATE_LIMIT;
-  const sendRateLimit = parseRateLimit(rate);
+  const rate = text('sendRateLimit');
+  const sendRateLimit = rate === undefined ? defaults.sendRateLimit : parseRateLimit(rate);
   if (!sendRateLimit) problems.push(`${where}sendRateLimit must look like 100/1s or 6000/1m`);
   const push = parsePushEntry(problems, env, raw.push, where, name ?? '', defaults);
   const ledgerSource = choice('ledgerSource', LEDGER_SOURCES, push ? 'events' : 'client');

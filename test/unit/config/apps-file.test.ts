@@ -163,6 +163,28 @@ describe('WECHAT_APPS_FILE', () => {
     ]);
   });
 
+  it('takes SEND_RATE_LIMIT, like QUOTA_POLICY and WECHAT_API_BASE, as every app’s default', () => {
+    const config = load(
+      { apps: [SHOP, CLINIC] },
+      {
+        ...SECRETS,
+        SEND_RATE_LIMIT: '6000/1m',
+        QUOTA_POLICY: 'enforce',
+        WECHAT_API_BASE: 'http://127.0.0.1:9999/',
+      },
+    );
+    expect(config.apps.map((app) => [app.name, app.sendRateLimit, app.quotaPolicy])).toEqual([
+      ['shop', { max: 6000, perSeconds: 60 }, 'enforce'],
+      // The app's own sendRateLimit wins.
+      ['clinic', { max: 20, perSeconds: 1 }, 'enforce'],
+    ]);
+    expect(config.apps[0]!.apiBase).toBe('http://127.0.0.1:9999');
+    const { problems } = problemsOf(() =>
+      load({ apps: [SHOP] }, { ...SECRETS, SEND_RATE_LIMIT: 'lots' }),
+    );
+    expect(problems).toEqual([expect.stringMatching(/^SEND_RATE_LIMIT must look like 100\/1s/)]);
+  });
+
   it('refuses a DEFAULT_APP that names no app, listing the apps', () => {
     const { problems } = problemsOf(() =>
       load({ apps: [SHOP, CLINIC] }, { ...SECRETS, DEFAULT_APP: 'pharmacy' }),
