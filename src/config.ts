@@ -3,7 +3,7 @@
  * collected and reported together so an operator fixes a bad deployment in one round trip.
  * Pure but for reading WECHAT_APPS_FILE (injectable): never exits the process (only main.ts does).
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { parseApiKeys } from './config/api-keys.js';
 import {
   DEFAULT_APP_NAME,
@@ -13,6 +13,7 @@ import {
   SANDBOX_APP_NAMES,
   validatePush,
   type AppDefaults,
+  type ConfigIO,
 } from './config/apps.js';
 import { parseGraphQLLimits, type GraphQLLimits } from './config/graphql-limits.js';
 import { parseOperations, type OperationsSettings } from './config/operations.js';
@@ -134,15 +135,21 @@ const SINGLE_APP_VARIABLES = [
   'LEDGER_SOURCE',
 ];
 
-export interface ConfigIO {
-  /** Reads WECHAT_APPS_FILE; the file system unless a test says otherwise. */
-  readText(path: string): string;
-}
+export type { ConfigIO } from './config/apps.js';
 
-export function loadConfig(
-  env: Env,
-  io: ConfigIO = { readText: (path) => readFileSync(path, 'utf8') },
-): Config {
+const FILE_SYSTEM: ConfigIO = {
+  readText: (path) => readFileSync(path, 'utf8'),
+  readable: (path) => {
+    try {
+      accessSync(path, constants.R_OK);
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  },
+};
+
+export function loadConfig(env: Env, io: ConfigIO = FILE_SYSTEM): Config {
   const reader = new Reader(env);
   const appsFile = reader.raw('WECHAT_APPS_FILE');
   const singleApp = SINGLE_APP_VARIABLES.filter((name) => reader.raw(name) !== undefined);
@@ -172,14 +179,21 @@ export function loadConfig(
       : null,
   };
   const fromFile =
-    appsFile !== undefined ? parseAppsFile(reader, env, appsFile, io.readText, defaults) : null;
+    appsFile !== undefined ? parseAppsFile(reader, env, appsFile, io, defaults) : null;
   const apps =
     fromFile !== null
       ? fromFile.apps
       : mode === 'live'
-        ? [singleAppFromEnv(reader, DEFAULT_APP_NAME, { appId, appSecret }, defaults)]
+        ? [singleAppFromEnv(reader, io, DEFAULT_APP_NAME, { appId, appSecret }, defaults)]
         : SANDBOX_APP_NAMES.map((name, index) =>
-            singleAppFromEnv(reader, name, { appId: null, appSecret: null }, defaults, index > 0),
+            singleAppFromEnv(
+              reader,
+              io,
+              name,
+              { appId: null, appSecret: null },
+              defaults,
+              index > 0,
+            ),
           );
   const appNames = fromFile?.names ?? apps.map((app) => app.name);
   const apiKeys = parseApiKeys(reader, appNames);
@@ -241,6 +255,7 @@ export function loadConfig(
  */
 function singleAppFromEnv(
   reader: Reader,
+  io: ConfigIO,
   name: string,
   credentials: { appId: string | null; appSecret: string | null },
   defaults: AppDefaults,
@@ -255,13 +270,18 @@ function singleAppFromEnv(
   if (ledgerSource === 'events' && push === null && reader.raw('LEDGER_SOURCE') && !secondary) {
     reader.problems.push('LEDGER_SOURCE=events needs the push endpoint: set WECHAT_PUSH_TOKEN');
   }
+  const templatesFile = secondary ? null : (reader.raw('TEMPLATES_FILE') ?? null);
+  // Its content is read at start-up; a file that is not there is reported with the rest.
+  if (templatesFile !== null && !io.readable(templatesFile)) {
+    reader.problems.push(`TEMPLATES_FILE ${templatesFile} does not exist or cannot be read`);
+  }
   return {
     name,
     ...credentials,
     credentialSettings: { app: null, appId: 'WECHAT_APP_ID', appSecret: 'WECHAT_APP_SECRET' },
     apiBase: defaults.apiBase,
     tokenMode: defaults.tokenMode,
-    templatesFile: secondary ? null : (reader.raw('TEMPLATES_FILE') ?? null),
+    templatesFile,
     templatesSync: defaults.templatesSync,
     quotaPolicy: defaults.quotaPolicy,
     sendRateLimit: defaults.sendRateLimit,

@@ -205,6 +205,21 @@ describe('loadConfig', () => {
       'LEDGER_SOURCE must be one of client, events (got "bogus")',
     ]);
   });
+
+  it('reports a TEMPLATES_FILE that is not there with the other problems, in either mode', () => {
+    for (const env of [{}, live]) {
+      let error: unknown;
+      try {
+        loadConfig({ ...env, TEMPLATES_FILE: '/nowhere/templates.json', LOG_LEVEL: 'loud' });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as ConfigError).problems).toEqual([
+        'TEMPLATES_FILE /nowhere/templates.json does not exist or cannot be read',
+        expect.stringMatching(/^LOG_LEVEL must be one of/),
+      ]);
+    }
+  });
 });
 
 describe('loadConfig: HTTP limits', () => {
