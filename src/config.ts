@@ -31,7 +31,7 @@ import type {
 } from './config/types.js';
 
 export type * from './config/types.js';
-export { DEFAULT_APP_NAME, SANDBOX_APP_NAMES } from './config/apps.js';
+export { DEFAULT_APP_NAME, SANDBOX_APP_NAMES, templatesFileSetting } from './config/apps.js';
 export type { GraphQLLimits } from './config/graphql-limits.js';
 export type { LogFormat } from './config/operations.js';
 

@@ -167,6 +167,17 @@ function reportRepeats(problems: string[], identities: readonly AppIdentity[]): 
   }
 }
 
+/**
+ * Where the operator set an app's templatesFile, for messages about its content: `TEMPLATES_FILE`
+ * (with the app's name in the sandbox, whose demo apps share the variables), or the field of the
+ * app in WECHAT_APPS_FILE.
+ */
+export function templatesFileSetting(app: AppConfig): string {
+  if (app.credentialSettings.app !== null)
+    return `the templatesFile of app "${app.name}" in WECHAT_APPS_FILE`;
+  return app.name === DEFAULT_APP_NAME ? 'TEMPLATES_FILE' : `TEMPLATES_FILE (app "${app.name}")`;
+}
+
 /** `SHOP_SECRET (the appSecret of app "shop" in WECHAT_APPS_FILE)` when the field is `${SHOP_SECRET}`. */
 function settingOf(raw: unknown, field: string, app: string): string {
   const inFile = `the ${field} of app "${app}" in WECHAT_APPS_FILE`;
