@@ -216,7 +216,7 @@ export type SkipReason =
   | 'CAMPAIGN_CANCELLED'
   /** Due after its expiresAt. */
   | 'EXPIRED'
-  /** Due without a subscription credit under QUOTA_POLICY=enforce. */
+  /** Due without a subscription credit while the app’s quota policy is enforce. */
   | 'NO_CREDIT'
   /** Its trigger was not fired before timeoutAt. */
   | 'TRIGGER_TIMEOUT'
