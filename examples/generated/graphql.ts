@@ -145,7 +145,7 @@ export type RecurringScheduleInput = {
   startAt?: string | null | undefined;
   /** WeChat template id or template name. */
   templateId: string | number;
-  /** IANA time zone, e.g. Asia/Shanghai. */
+  /** IANA location name, e.g. Asia/Shanghai, or UTC; abbreviations such as CST are refused. Stored in its canonical spelling. */
   timezone: string;
 };
 

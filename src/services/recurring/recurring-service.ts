@@ -14,7 +14,12 @@ import {
 import type { SendRequest, SendService } from '../sending/send-service.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { occurrenceKey, OCCURRENCE_SUFFIX_LENGTH } from './occurrence-key.js';
-import { nextRun, parseCronSchedule, type RecurringSpec } from '../../shared/cron-schedule.js';
+import {
+  canonicalTimezone,
+  nextRun,
+  parseCronSchedule,
+  type RecurringSpec,
+} from '../../shared/cron-schedule.js';
 import type { RecurringScheduleRecord, RecurringScheduleStore } from './recurring-store.js';
 
 export interface RecurringScheduleRequest extends Omit<SendRequest, 'idempotencyKey'> {
@@ -75,7 +80,8 @@ export class RecurringService {
       );
     }
     const { message } = deps.sending.prepare({ ...request, idempotencyKey: null });
-    parseCronSchedule(request.cron, request.timezone);
+    const timezone = canonicalTimezone(request.timezone);
+    parseCronSchedule(request.cron, timezone);
     const startAt = optionalDate(request.startAt, 'startAt');
     const endAt = optionalDate(request.endAt, 'endAt');
     if (endAt !== null && endAt <= now)
@@ -85,7 +91,7 @@ export class RecurringService {
     const limit = request.limit ?? null;
     if (limit !== null && (!Number.isInteger(limit) || limit < 1))
       throw new BadUserInputError('limit must be a positive integer', 'limit');
-    const spec = { cron: request.cron.trim(), timezone: request.timezone, startAt, endAt };
+    const spec = { cron: request.cron.trim(), timezone, startAt, endAt };
     if (nextRun(spec, now) === null) {
       // The window as the caller gave it: from startAt when that is ahead, else from now.
       const from = startAt !== null && startAt > now ? 'startAt' : 'now';
