@@ -5,6 +5,7 @@ import type { Page, PageRequest } from '../../shared/page.js';
 import { hasQuota, type LedgerStore } from '../ledger/ledger-store.js';
 import {
   assertMessageKey,
+  assertNewMessageKey,
   DuplicateMessageKeyError,
   MAX_MESSAGE_KEY_LENGTH,
   newMessageId,
@@ -72,7 +73,7 @@ export class RecurringService {
   async upsert(request: RecurringScheduleRequest): Promise<RecurringScheduleView> {
     const { deps } = this;
     const now = this.now();
-    assertMessageKey(request.key, 'key');
+    assertNewMessageKey(request.key, 'key');
     if (request.key.length > MAX_MESSAGE_KEY_LENGTH - OCCURRENCE_SUFFIX_LENGTH) {
       throw new BadUserInputError(
         `key must be at most ${MAX_MESSAGE_KEY_LENGTH - OCCURRENCE_SUFFIX_LENGTH} characters (each occurrence's message key adds @<time>)`,
