@@ -3,7 +3,7 @@
  * collected and reported together so an operator fixes a bad deployment in one round trip.
  * Pure but for reading WECHAT_APPS_FILE (injectable): never exits the process (only main.ts does).
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { parseApiKeys } from './config/api-keys.js';
 import {
   DEFAULT_APP_NAME,
@@ -13,6 +13,7 @@ import {
   SANDBOX_APP_NAMES,
   validatePush,
   type AppDefaults,
+  type ConfigIO,
 } from './config/apps.js';
 import { parseGraphQLLimits, type GraphQLLimits } from './config/graphql-limits.js';
 import { parseOperations, type OperationsSettings } from './config/operations.js';
@@ -25,11 +26,12 @@ import type {
   LogLevel,
   PushConfig,
   QuotaPolicy,
+  RateLimitConfig,
   TokenMode,
 } from './config/types.js';
 
 export type * from './config/types.js';
-export { DEFAULT_APP_NAME, SANDBOX_APP_NAMES } from './config/apps.js';
+export { DEFAULT_APP_NAME, SANDBOX_APP_NAMES, templatesFileSetting } from './config/apps.js';
 export type { GraphQLLimits } from './config/graphql-limits.js';
 export type { LogFormat } from './config/operations.js';
 
@@ -131,18 +133,23 @@ const SINGLE_APP_VARIABLES = [
   'WECHAT_PUSH_AES_KEY',
   'WECHAT_PUSH_PATH',
   'LEDGER_SOURCE',
-  'SEND_RATE_LIMIT',
 ];
 
-export interface ConfigIO {
-  /** Reads WECHAT_APPS_FILE; the file system unless a test says otherwise. */
-  readText(path: string): string;
-}
+export type { ConfigIO } from './config/apps.js';
 
-export function loadConfig(
-  env: Env,
-  io: ConfigIO = { readText: (path) => readFileSync(path, 'utf8') },
-): Config {
+const FILE_SYSTEM: ConfigIO = {
+  readText: (path) => readFileSync(path, 'utf8'),
+  readable: (path) => {
+    try {
+      accessSync(path, constants.R_OK);
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  },
+};
+
+export function loadConfig(env: Env, io: ConfigIO = FILE_SYSTEM): Config {
   const reader = new Reader(env);
   const appsFile = reader.raw('WECHAT_APPS_FILE');
   const singleApp = SINGLE_APP_VARIABLES.filter((name) => reader.raw(name) !== undefined);
@@ -165,20 +172,28 @@ export function loadConfig(
     tokenMode: reader.oneOf<TokenMode>('WECHAT_TOKEN_MODE', ['stable', 'classic'], 'stable'),
     quotaPolicy: reader.oneOf<QuotaPolicy>('QUOTA_POLICY', ['track', 'enforce'], 'track'),
     templatesSync: reader.boolean('TEMPLATES_SYNC', false),
+    sendRateLimit: parseSendRateLimit(reader),
     replayWindowSeconds: reader.integer('WECHAT_PUSH_REPLAY_WINDOW', 300, 1, 86_400),
     requireEncryption: reader.raw('WECHAT_PUSH_REQUIRE_ENCRYPTION')
       ? reader.boolean('WECHAT_PUSH_REQUIRE_ENCRYPTION', false)
       : null,
   };
   const fromFile =
-    appsFile !== undefined ? parseAppsFile(reader, env, appsFile, io.readText, defaults) : null;
+    appsFile !== undefined ? parseAppsFile(reader, env, appsFile, io, defaults) : null;
   const apps =
     fromFile !== null
       ? fromFile.apps
       : mode === 'live'
-        ? [singleAppFromEnv(reader, DEFAULT_APP_NAME, { appId, appSecret }, defaults)]
+        ? [singleAppFromEnv(reader, io, DEFAULT_APP_NAME, { appId, appSecret }, defaults)]
         : SANDBOX_APP_NAMES.map((name, index) =>
-            singleAppFromEnv(reader, name, { appId: null, appSecret: null }, defaults, index > 0),
+            singleAppFromEnv(
+              reader,
+              io,
+              name,
+              { appId: null, appSecret: null },
+              defaults,
+              index > 0,
+            ),
           );
   const appNames = fromFile?.names ?? apps.map((app) => app.name);
   const apiKeys = parseApiKeys(reader, appNames);
@@ -240,17 +255,13 @@ export function loadConfig(
  */
 function singleAppFromEnv(
   reader: Reader,
+  io: ConfigIO,
   name: string,
   credentials: { appId: string | null; appSecret: string | null },
   defaults: AppDefaults,
   secondary = false,
 ): AppConfig {
   const push = parsePushEnv(reader, secondary ? `/wechat/push/${name}` : null, defaults);
-  const rate = reader.string('SEND_RATE_LIMIT', DEFAULT_SEND_RATE_LIMIT);
-  const sendRateLimit = parseRateLimit(rate);
-  if (!sendRateLimit && !secondary) {
-    reader.problems.push(`SEND_RATE_LIMIT must look like 100/1s or 6000/1m (got "${rate}")`);
-  }
   const ledgerSource = reader.oneOf<LedgerSourceSetting>(
     'LEDGER_SOURCE',
     ['client', 'events'],
@@ -259,19 +270,33 @@ function singleAppFromEnv(
   if (ledgerSource === 'events' && push === null && reader.raw('LEDGER_SOURCE') && !secondary) {
     reader.problems.push('LEDGER_SOURCE=events needs the push endpoint: set WECHAT_PUSH_TOKEN');
   }
+  const templatesFile = secondary ? null : (reader.raw('TEMPLATES_FILE') ?? null);
+  // Its content is read at start-up; a file that is not there is reported with the rest.
+  if (templatesFile !== null && !io.readable(templatesFile)) {
+    reader.problems.push(`TEMPLATES_FILE ${templatesFile} does not exist or cannot be read`);
+  }
   return {
     name,
     ...credentials,
     credentialSettings: { app: null, appId: 'WECHAT_APP_ID', appSecret: 'WECHAT_APP_SECRET' },
     apiBase: defaults.apiBase,
     tokenMode: defaults.tokenMode,
-    templatesFile: secondary ? null : (reader.raw('TEMPLATES_FILE') ?? null),
+    templatesFile,
     templatesSync: defaults.templatesSync,
     quotaPolicy: defaults.quotaPolicy,
-    sendRateLimit: sendRateLimit ?? { max: 100, perSeconds: 1 },
+    sendRateLimit: defaults.sendRateLimit,
     push,
     ledgerSource,
   };
+}
+
+/** SEND_RATE_LIMIT: the single app's limit, or the default of every app of WECHAT_APPS_FILE. */
+function parseSendRateLimit(reader: Reader): RateLimitConfig {
+  const rate = reader.string('SEND_RATE_LIMIT', DEFAULT_SEND_RATE_LIMIT);
+  const parsed = parseRateLimit(rate);
+  if (parsed) return parsed;
+  reader.problems.push(`SEND_RATE_LIMIT must look like 100/1s or 6000/1m (got "${rate}")`);
+  return parseRateLimit(DEFAULT_SEND_RATE_LIMIT)!;
 }
 
 function parsePushEnv(
@@ -337,11 +362,13 @@ function parseDelivery(reader: Reader, mode: Config['mode']): DeliveryConfig {
 function parseStatusWebhook(reader: Reader): Config['statusWebhook'] {
   const url = reader.url('STATUS_WEBHOOK_URL', null, ['http:', 'https:']);
   const secret = reader.raw('STATUS_WEBHOOK_SECRET');
-  if (url === null) {
+  const urlSet = reader.raw('STATUS_WEBHOOK_URL') !== undefined;
+  if (!urlSet) {
     if (secret !== undefined)
       reader.problems.push('STATUS_WEBHOOK_SECRET is set but STATUS_WEBHOOK_URL is not');
     return null;
   }
+  // A URL that is set but invalid is reported by reader.url; the secret is still checked.
   if (secret === undefined || secret.length < 16) {
     // Never echo the secret: only its absence or shortness is named.
     reader.problems.push(
@@ -349,7 +376,7 @@ function parseStatusWebhook(reader: Reader): Config['statusWebhook'] {
     );
     return null;
   }
-  return { url, secret };
+  return url === null ? null : { url, secret };
 }
 
 function parseHttpLimits(reader: Reader): HttpLimits {

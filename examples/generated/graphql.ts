@@ -145,7 +145,7 @@ export type RecurringScheduleInput = {
   startAt?: string | null | undefined;
   /** WeChat template id or template name. */
   templateId: string | number;
-  /** IANA time zone, e.g. Asia/Shanghai. */
+  /** IANA location name, e.g. Asia/Shanghai, or UTC; abbreviations such as CST are refused. Stored in its canonical spelling. */
   timezone: string;
 };
 
@@ -216,7 +216,7 @@ export type SkipReason =
   | 'CAMPAIGN_CANCELLED'
   /** Due after its expiresAt. */
   | 'EXPIRED'
-  /** Due without a subscription credit under QUOTA_POLICY=enforce. */
+  /** Due without a subscription credit while the app’s quota policy is enforce. */
   | 'NO_CREDIT'
   /** Its trigger was not fired before timeoutAt. */
   | 'TRIGGER_TIMEOUT'

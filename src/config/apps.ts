@@ -43,12 +43,22 @@ export function parseRateLimit(value: string): RateLimitConfig | null {
   return max >= 1 && perSeconds >= 1 && perSeconds <= 3600 ? { max, perSeconds } : null;
 }
 
+/** What the configuration reads from disk; the file system unless a test says otherwise. */
+export interface ConfigIO {
+  /** Reads WECHAT_APPS_FILE. */
+  readText(path: string): string;
+  /** Whether a file the configuration names (a templates file) exists and can be read. */
+  readable(path: string): boolean;
+}
+
 /** Settings every app shares unless its own entry says otherwise. */
 export interface AppDefaults {
   apiBase: string;
   tokenMode: TokenMode;
   quotaPolicy: QuotaPolicy;
   templatesSync: boolean;
+  /** SEND_RATE_LIMIT, or its default. */
+  sendRateLimit: RateLimitConfig;
   replayWindowSeconds: number;
   requireEncryption: boolean | null;
 }
@@ -61,15 +71,24 @@ export function validatePush(
   if (!/^[A-Za-z0-9]{3,32}$/.test(push.token)) {
     problems.push(`${where}token must be 3 to 32 letters or digits (WeChat’s rule)`);
   }
-  if (push.aesKey !== null && !/^[A-Za-z0-9+/]{43}$/.test(push.aesKey)) {
-    problems.push(`${where}aesKey must be the 43-character EncodingAESKey`);
-  }
-  if (push.requireEncryption === true && push.aesKey === null) {
-    problems.push(`${where}requireEncryption needs an AES key`);
-  }
+  checkPushEncryption(problems, where, push.aesKey, push.requireEncryption);
   // With an AES key, plaintext is refused unless explicitly allowed: its URL signature does not
   // cover the body, so a captured query could carry a forged one.
   return { ...push, requireEncryption: push.requireEncryption ?? push.aesKey !== null };
+}
+
+function checkPushEncryption(
+  problems: string[],
+  where: string,
+  aesKey: string | null,
+  requireEncryption: boolean | null,
+): void {
+  if (aesKey !== null && !/^[A-Za-z0-9+/]{43}$/.test(aesKey)) {
+    problems.push(`${where}aesKey must be the 43-character EncodingAESKey`);
+  }
+  if (requireEncryption === true && aesKey === null) {
+    problems.push(`${where}requireEncryption needs an AES key`);
+  }
 }
 
 export interface AppsFile {
@@ -91,13 +110,13 @@ export function parseAppsFile(
   reader: Reader,
   env: Env,
   path: string,
-  readText: (path: string) => string,
+  io: ConfigIO,
   defaults: AppDefaults,
 ): AppsFile {
   const problems = reader.problems;
   let document: unknown;
   try {
-    document = JSON.parse(readText(path));
+    document = JSON.parse(io.readText(path));
   } catch (error) {
     const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
     problems.push(`WECHAT_APPS_FILE ${path} ${reason}`);
@@ -111,7 +130,10 @@ export function parseAppsFile(
   const apps: AppConfig[] = [];
   const identities: AppIdentity[] = [];
   list.forEach((entry: unknown, index) => {
-    const parsed = parseAppEntry(problems, env, entry, index, defaults, dirname(resolve(path)));
+    const parsed = parseAppEntry(problems, env, entry, index, defaults, {
+      io,
+      baseDir: dirname(resolve(path)),
+    });
     identities.push(parsed.identity);
     if (parsed.app) apps.push(parsed.app);
   });
@@ -145,6 +167,17 @@ function reportRepeats(problems: string[], identities: readonly AppIdentity[]): 
   }
 }
 
+/**
+ * Where the operator set an app's templatesFile, for messages about its content: `TEMPLATES_FILE`
+ * (with the app's name in the sandbox, whose demo apps share the variables), or the field of the
+ * app in WECHAT_APPS_FILE.
+ */
+export function templatesFileSetting(app: AppConfig): string {
+  if (app.credentialSettings.app !== null)
+    return `the templatesFile of app "${app.name}" in WECHAT_APPS_FILE`;
+  return app.name === DEFAULT_APP_NAME ? 'TEMPLATES_FILE' : `TEMPLATES_FILE (app "${app.name}")`;
+}
+
 /** `SHOP_SECRET (the appSecret of app "shop" in WECHAT_APPS_FILE)` when the field is `${SHOP_SECRET}`. */
 function settingOf(raw: unknown, field: string, app: string): string {
   const inFile = `the ${field} of app "${app}" in WECHAT_APPS_FILE`;
@@ -158,7 +191,7 @@ function parseAppEntry(
   entry: unknown,
   index: number,
   defaults: AppDefaults,
-  baseDir: string,
+  files: { io: ConfigIO; baseDir: string },
 ): { app: AppConfig | null; identity: AppIdentity } {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     problems.push(`WECHAT_APPS_FILE: apps[${index}] must be an object`);
@@ -221,8 +254,15 @@ function parseAppEntry(
   if (!/^https?:\/\/[^\s]+$/.test(apiBase))
     problems.push(`${where}apiBase must be an http or https URL`);
   const templatesFile = text('templatesFile');
-  const rate = text('sendRateLimit') ?? DEFAULT_SEND_RATE_LIMIT;
-  const sendRateLimit = parseRateLimit(rate);
+  const templatesPath = templatesFile === undefined ? null : resolve(files.baseDir, templatesFile);
+  // Its content is read at start-up; a file that is not there is a mistake in this file.
+  if (templatesPath !== null && !files.io.readable(templatesPath)) {
+    problems.push(
+      `${where}templatesFile ${templatesPath} does not exist or cannot be read (a relative path is relative to WECHAT_APPS_FILE)`,
+    );
+  }
+  const rate = text('sendRateLimit');
+  const sendRateLimit = rate === undefined ? defaults.sendRateLimit : parseRateLimit(rate);
   if (!sendRateLimit) problems.push(`${where}sendRateLimit must look like 100/1s or 6000/1m`);
   const push = parsePushEntry(problems, env, raw.push, where, name ?? '', defaults);
   const ledgerSource = choice('ledgerSource', LEDGER_SOURCES, push ? 'events' : 'client');
@@ -243,7 +283,7 @@ function parseAppEntry(
     },
     apiBase: apiBase.replace(/\/+$/, ''),
     tokenMode,
-    templatesFile: templatesFile === undefined ? null : resolve(baseDir, templatesFile),
+    templatesFile: templatesPath,
     templatesSync,
     quotaPolicy,
     sendRateLimit: sendRateLimit!,
@@ -281,23 +321,29 @@ function parsePushEntry(
     return interpolate(problems, env, v, `${where}push.${field}`) ?? null;
   };
   const token = secret('token');
+  const aesKey = secret('aesKey');
+  const aesKeyUnreadable = aesKey === null && raw.aesKey !== undefined && raw.aesKey !== null;
+  const explicit = raw.requireEncryption;
+  if (explicit !== undefined && typeof explicit !== 'boolean') {
+    problems.push(`${where}push.requireEncryption must be true or false`);
+  }
+  const requireEncryption = typeof explicit === 'boolean' ? explicit : defaults.requireEncryption;
   if (token === null) {
-    // A token present but unreadable (not a string, or a missing ${VAR}) is already reported.
+    // A token present but unreadable (not a string, or a missing ${VAR}) is already reported; the
+    // other fields are still checked, so every mistake is reported at once.
     if (raw.token === undefined || raw.token === null)
       problems.push(`${where}push.token is required when push is set`);
+    if (!aesKeyUnreadable)
+      checkPushEncryption(problems, `${where}push.`, aesKey, requireEncryption);
     return null;
-  }
-  const requireEncryption = raw.requireEncryption;
-  if (requireEncryption !== undefined && typeof requireEncryption !== 'boolean') {
-    problems.push(`${where}push.requireEncryption must be true or false`);
   }
   return validatePush(problems, `${where}push.`, {
     path: `/wechat/push/${name}`,
     token,
-    aesKey: secret('aesKey'),
+    aesKey,
     replayWindowSeconds: defaults.replayWindowSeconds,
-    requireEncryption:
-      typeof requireEncryption === 'boolean' ? requireEncryption : defaults.requireEncryption,
+    // An aesKey whose ${VAR} is missing is reported as such, not again as absent.
+    requireEncryption: aesKeyUnreadable ? false : requireEncryption,
   });
 }
 

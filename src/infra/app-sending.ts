@@ -1,7 +1,11 @@
-import type { AppConfig, Config } from '../config.js';
+import { templatesFileSetting, type AppConfig, type Config } from '../config.js';
 import { ChainedKeyedMutex } from '../services/sending/keyed-mutex.js';
 import { SendService } from '../services/sending/send-service.js';
-import { loadTemplatesFile, TemplateRegistry } from '../services/templates/index.js';
+import {
+  loadConfiguredTemplatesFile,
+  loadTemplatesFile,
+  TemplateRegistry,
+} from '../services/templates/index.js';
 import { TemplateCatalog } from '../services/templates/template-catalog.js';
 import {
   createWeChatStack,
@@ -111,10 +115,13 @@ async function loadTemplates(
   alwaysSync: boolean,
   wechat: WeChatStack,
 ): Promise<TemplateCatalog> {
-  const file = app.templatesFile ?? fallbackFile;
-  const catalog = new TemplateCatalog(
-    new TemplateRegistry(file ? await loadTemplatesFile(file) : []),
-  );
+  const templates =
+    app.templatesFile !== null
+      ? await loadConfiguredTemplatesFile(app.templatesFile, templatesFileSetting(app))
+      : fallbackFile !== null
+        ? await loadTemplatesFile(fallbackFile)
+        : [];
+  const catalog = new TemplateCatalog(new TemplateRegistry(templates));
   if (app.templatesSync || alwaysSync) {
     await catalog.sync({ getTemplates: () => wechat.wechat.getTemplates() });
   }

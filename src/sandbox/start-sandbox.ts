@@ -1,4 +1,5 @@
-import type { AppConfig, Config } from '../config.js';
+import { templatesFileSetting, type AppConfig, type Config } from '../config.js';
+import { loadConfiguredTemplatesFile } from '../services/templates/index.js';
 import { projectFile } from '../shared/project-file.js';
 import type { Logger } from '../shared/logger.js';
 import {
@@ -68,6 +69,10 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
       const demo = DEMO_APPS[index];
       if (!demo) throw new Error(`the sandbox has ${DEMO_APPS.length} demo apps, not ${index + 1}`);
       const { appId } = demo;
+      // The operator's file is checked as the gateway's templates first, so its mistakes are
+      // reported as TEMPLATES_FILE's, not as the simulator's that happens to read it first.
+      if (app.templatesFile !== null)
+        await loadConfiguredTemplatesFile(app.templatesFile, templatesFileSetting(app));
       const templatesFile = app.templatesFile ?? projectFile('templates', demo.templates);
       const sender = app.push
         ? new PushSender({

@@ -113,7 +113,9 @@ registerEnumType(SkipReason, {
   name: 'SkipReason',
   description: 'Why a message was SKIPPED without calling WeChat.',
   valuesConfig: {
-    NO_CREDIT: { description: 'Due without a subscription credit under QUOTA_POLICY=enforce.' },
+    NO_CREDIT: {
+      description: 'Due without a subscription credit while the app’s quota policy is enforce.',
+    },
     EXPIRED: { description: 'Due after its expiresAt.' },
     TRIGGER_TIMEOUT: { description: 'Its trigger was not fired before timeoutAt.' },
     USER_REFUSED: { description: 'The user refused this template.' },

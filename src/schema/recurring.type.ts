@@ -44,7 +44,10 @@ export class RecurringScheduleInput {
   })
   cron!: string;
 
-  @Field(() => String, { description: 'IANA time zone, e.g. Asia/Shanghai.' })
+  @Field(() => String, {
+    description:
+      'IANA location name, e.g. Asia/Shanghai, or UTC; abbreviations such as CST are refused. Stored in its canonical spelling.',
+  })
   timezone!: string;
 
   @Field(() => Date, { nullable: true, description: 'No occurrence before this.' })

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { BadUserInputError } from './errors.js';
+import { quoteInput } from './quote-input.js';
 
 /**
  * A cron expression read in an IANA time zone, with the daylight-saving rules made explicit:
@@ -49,13 +50,35 @@ export function parseCronSchedule(cron: string, timezone: string): CronSchedule 
   };
 }
 
+/**
+ * Any name Intl reads, so a schedule stored before abbreviations were refused keeps running;
+ * input goes through canonicalTimezone, which is stricter.
+ */
 export function assertTimezone(timezone: string, field = 'timezone'): void {
-  if (typeof timezone !== 'string' || !isTimezone(timezone)) {
-    throw new BadUserInputError(
-      'timezone must be an IANA time zone such as Asia/Shanghai or America/New_York',
-      field,
-    );
+  if (typeof timezone !== 'string' || resolveTimezone(timezone) === null) {
+    throw timezoneError(timezone, field);
   }
+}
+
+/**
+ * An IANA location name (`Asia/Shanghai`, `America/New_York`, `Etc/GMT-8`, or `UTC`), in the
+ * spelling Intl resolves it to (`asia/shanghai` is `Asia/Shanghai`). Abbreviations are refused
+ * although Intl accepts some of them: `CST` would be read as US Central, while a user in China
+ * means China Standard Time, 14 hours off.
+ */
+export function canonicalTimezone(timezone: string, field = 'timezone'): string {
+  const isLocation =
+    typeof timezone === 'string' && (timezone.includes('/') || timezone.toUpperCase() === 'UTC');
+  const resolved = isLocation ? resolveTimezone(timezone) : null;
+  if (resolved === null) throw timezoneError(timezone, field);
+  return resolved;
+}
+
+function timezoneError(timezone: unknown, field: string): BadUserInputError {
+  return new BadUserInputError(
+    `${field} ${quoteInput(timezone)} is not an IANA location name: use one such as Asia/Shanghai or America/New_York (or UTC); abbreviations and offsets like CST, EST or GMT+8 are ambiguous`,
+    field,
+  );
 }
 
 export function assertCron(cron: string, field = 'cron'): void {
@@ -75,14 +98,14 @@ export function assertCron(cron: string, field = 'cron'): void {
   }
 }
 
-function isTimezone(timezone: string): boolean {
+/** The zone's name as Intl spells it, or null if Intl does not know it. */
+function resolveTimezone(timezone: string): string | null {
   // Intl also accepts offsets like "+08:00"; a zone must be named, so DST rules come with it.
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(timezone)) return false;
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(timezone)) return null;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return true;
+    return new Intl.DateTimeFormat(undefined, { timeZone: timezone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
 }
 

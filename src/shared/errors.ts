@@ -76,7 +76,7 @@ export class NoSubscriptionError extends GatewayError {
   constructor(openid: string, templateId: string) {
     super(
       ErrorCode.NO_SUBSCRIPTION,
-      `User ${openid} has no subscription credit for template ${templateId} (QUOTA_POLICY=enforce)`,
+      `User ${openid} has no subscription credit for template ${templateId} (quota policy: enforce)`,
       { openid, templateId },
     );
   }

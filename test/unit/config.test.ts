@@ -205,6 +205,21 @@ describe('loadConfig', () => {
       'LEDGER_SOURCE must be one of client, events (got "bogus")',
     ]);
   });
+
+  it('reports a TEMPLATES_FILE that is not there with the other problems, in either mode', () => {
+    for (const env of [{}, live]) {
+      let error: unknown;
+      try {
+        loadConfig({ ...env, TEMPLATES_FILE: '/nowhere/templates.json', LOG_LEVEL: 'loud' });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as ConfigError).problems).toEqual([
+        'TEMPLATES_FILE /nowhere/templates.json does not exist or cannot be read',
+        expect.stringMatching(/^LOG_LEVEL must be one of/),
+      ]);
+    }
+  });
 });
 
 describe('loadConfig: HTTP limits', () => {
@@ -341,11 +356,30 @@ describe('loadConfig: HTTP limits', () => {
       expect(text).toMatch(/GATEWAY_ROLE=worker needs REDIS_URL/);
       expect(text).toMatch(/WORKER_CONCURRENCY must be an integer from 1 to 1000/);
       expect(text).toMatch(/STATUS_WEBHOOK_URL must be a http: or https: URL/);
-      expect(text).toMatch(/STATUS_WEBHOOK_SECRET is set but STATUS_WEBHOOK_URL is not/);
+      expect(text).toMatch(/needs STATUS_WEBHOOK_SECRET \(at least 16 characters\)/);
+      expect(text).not.toMatch(/STATUS_WEBHOOK_URL is not/);
       expect(text).not.toContain('shortsecret');
       expect(() =>
         loadConfig({ STATUS_WEBHOOK_URL: 'https://h.example.com', STATUS_WEBHOOK_SECRET: 'short' }),
       ).toThrow(/needs STATUS_WEBHOOK_SECRET \(at least 16 characters\)/);
+    });
+
+    it('reports only the URL when STATUS_WEBHOOK_URL is not a URL beside a good secret', () => {
+      let error: unknown;
+      try {
+        loadConfig({
+          STATUS_WEBHOOK_URL: 'notaurl',
+          STATUS_WEBHOOK_SECRET: 'hook-secret-0123456789',
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as ConfigError).problems).toEqual([
+        'STATUS_WEBHOOK_URL must be a http: or https: URL',
+      ]);
+      expect(() => loadConfig({ STATUS_WEBHOOK_SECRET: 'hook-secret-0123456789' })).toThrow(
+        'STATUS_WEBHOOK_SECRET is set but STATUS_WEBHOOK_URL is not',
+      );
     });
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BadUserInputError } from '../../shared/errors.js';
 import { assertIdentifier } from '../../shared/identifiers.js';
-import { assertMessageKey } from '../messages/message-store.js';
+import { assertNewMessageKey } from '../messages/message-store.js';
 import type { SendRequest, SendService } from '../sending/send-service.js';
 import type { CampaignAudience } from './campaign-store.js';
 
@@ -44,7 +44,7 @@ export function acceptCampaign(
   request: CampaignRequest,
   deps: { sending: Pick<SendService, 'prepare'>; defaultRate: number; now: Date },
 ): AcceptedCampaign {
-  assertMessageKey(request.key, 'key');
+  assertNewMessageKey(request.key, 'key');
   const audience = request.audience ?? {};
   const given = (['creditHolders', 'openids'] as const).filter(
     (name) => audience[name] !== undefined && audience[name] !== null,

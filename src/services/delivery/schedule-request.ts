@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BadUserInputError } from '../../shared/errors.js';
-import { assertMessageKey, type MessageTrigger } from '../messages/message-store.js';
+import { assertNewMessageKey, type MessageTrigger } from '../messages/message-store.js';
 import { hasOccurrenceKeyShape } from '../recurring/occurrence-key.js';
 import type { SendRequest } from '../sending/send-service.js';
 
@@ -30,7 +30,7 @@ function assertDate(value: unknown, field: string): asserts value is Date {
 }
 
 function assertCallerKey(key: string): void {
-  assertMessageKey(key, 'key');
+  assertNewMessageKey(key, 'key');
   if (hasOccurrenceKeyShape(key)) {
     throw new BadUserInputError(
       'key must not end with @ and a UTC time such as @2030-01-01T09:00:00.000Z: keys of that form are reserved for the occurrences of recurring schedules',
@@ -93,8 +93,8 @@ export function resolveWhen(request: ScheduleRequest, now: Date): ResolvedWhen {
     return { kind: 'at', sendAt, spec: `delay:${delay}` };
   }
   const trigger = when.trigger!;
-  assertMessageKey(trigger.name, 'when.trigger.name');
-  assertMessageKey(trigger.matchKey, 'when.trigger.matchKey');
+  assertNewMessageKey(trigger.name, 'when.trigger.name');
+  assertNewMessageKey(trigger.matchKey, 'when.trigger.matchKey');
   assertDate(trigger.timeoutAt, 'when.trigger.timeoutAt');
   if (trigger.timeoutAt <= now)
     throw new BadUserInputError(

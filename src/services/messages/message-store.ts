@@ -392,6 +392,16 @@ export function assertMessageKey(key: string, field = 'key'): void {
 }
 
 /** The statuses a filter admits, or null for any; an empty list matches nothing. */
+/**
+ * A key a caller gives to something it creates (a scheduled message, a campaign, a recurring
+ * schedule, a trigger): the rules of assertMessageKey, and not only spaces, which look like no key
+ * at all. Lookups keep assertMessageKey alone, so records stored before still resolve.
+ */
+export function assertNewMessageKey(key: string, field = 'key'): void {
+  assertMessageKey(key, field);
+  if (key.trim() === '') throw new BadUserInputError(`${field} must not be only spaces`, field);
+}
+
 export function admittedStatuses(filter: MessageFilter): readonly MessageStatus[] | null {
   if (filter.statuses === undefined) return filter.status === undefined ? null : [filter.status];
   const unique = [...new Set(filter.statuses)];

@@ -5,6 +5,7 @@ import type { Page, PageRequest } from '../../shared/page.js';
 import { hasQuota, type LedgerStore } from '../ledger/ledger-store.js';
 import {
   assertMessageKey,
+  assertNewMessageKey,
   DuplicateMessageKeyError,
   MAX_MESSAGE_KEY_LENGTH,
   newMessageId,
@@ -14,7 +15,12 @@ import {
 import type { SendRequest, SendService } from '../sending/send-service.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { occurrenceKey, OCCURRENCE_SUFFIX_LENGTH } from './occurrence-key.js';
-import { nextRun, parseCronSchedule, type RecurringSpec } from '../../shared/cron-schedule.js';
+import {
+  canonicalTimezone,
+  nextRun,
+  parseCronSchedule,
+  type RecurringSpec,
+} from '../../shared/cron-schedule.js';
 import type { RecurringScheduleRecord, RecurringScheduleStore } from './recurring-store.js';
 
 export interface RecurringScheduleRequest extends Omit<SendRequest, 'idempotencyKey'> {
@@ -67,7 +73,7 @@ export class RecurringService {
   async upsert(request: RecurringScheduleRequest): Promise<RecurringScheduleView> {
     const { deps } = this;
     const now = this.now();
-    assertMessageKey(request.key, 'key');
+    assertNewMessageKey(request.key, 'key');
     if (request.key.length > MAX_MESSAGE_KEY_LENGTH - OCCURRENCE_SUFFIX_LENGTH) {
       throw new BadUserInputError(
         `key must be at most ${MAX_MESSAGE_KEY_LENGTH - OCCURRENCE_SUFFIX_LENGTH} characters (each occurrence's message key adds @<time>)`,
@@ -75,7 +81,8 @@ export class RecurringService {
       );
     }
     const { message } = deps.sending.prepare({ ...request, idempotencyKey: null });
-    parseCronSchedule(request.cron, request.timezone);
+    const timezone = canonicalTimezone(request.timezone);
+    parseCronSchedule(request.cron, timezone);
     const startAt = optionalDate(request.startAt, 'startAt');
     const endAt = optionalDate(request.endAt, 'endAt');
     if (endAt !== null && endAt <= now)
@@ -85,7 +92,7 @@ export class RecurringService {
     const limit = request.limit ?? null;
     if (limit !== null && (!Number.isInteger(limit) || limit < 1))
       throw new BadUserInputError('limit must be a positive integer', 'limit');
-    const spec = { cron: request.cron.trim(), timezone: request.timezone, startAt, endAt };
+    const spec = { cron: request.cron.trim(), timezone, startAt, endAt };
     if (nextRun(spec, now) === null) {
       // The window as the caller gave it: from startAt when that is ahead, else from now.
       const from = startAt !== null && startAt > now ? 'startAt' : 'now';

@@ -273,7 +273,12 @@ export class SendService {
       data,
     };
     const idempotencyKey = request.idempotencyKey ?? null;
-    if (idempotencyKey !== null) assertIdempotencyKey(this.deps.appId, idempotencyKey);
+    if (idempotencyKey !== null) {
+      assertIdempotencyKey(this.deps.appId, idempotencyKey);
+      // Only spaces look like no key; the stores keep accepting one claimed before this rule.
+      if (idempotencyKey.trim() === '')
+        throw new BadUserInputError('idempotencyKey must not be only spaces', 'idempotencyKey');
+    }
     let fingerprint: string | undefined;
     return {
       template,

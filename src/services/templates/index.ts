@@ -5,7 +5,7 @@ export type { ContentField, ParsedContent } from './content-fields.js';
 export { deriveTemplateName, isSafeTemplateName, TEMPLATE_NAME_PATTERN } from './template-name.js';
 export { parseTemplate } from './parse-template.js';
 export { parseTemplatesDocument } from './parse-document.js';
-export { loadTemplatesFile } from './load-templates-file.js';
+export { loadConfiguredTemplatesFile, loadTemplatesFile } from './load-templates-file.js';
 export { validateFieldValue, validateTemplateData } from './validate-data.js';
 export type { FieldViolation } from './validate-data.js';
 export { exampleData } from './example-data.js';

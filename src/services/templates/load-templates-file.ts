@@ -27,3 +27,19 @@ export async function loadTemplatesFile(path: string): Promise<Template[]> {
   }
   return parseTemplatesDocument(json, path);
 }
+
+/**
+ * loadTemplatesFile for a file the operator named: its problems are headed by the setting that
+ * names it (`TEMPLATES_FILE`, or an app's templatesFile in WECHAT_APPS_FILE), not only its path.
+ */
+export async function loadConfiguredTemplatesFile(
+  path: string,
+  setting: string,
+): Promise<Template[]> {
+  try {
+    return await loadTemplatesFile(path);
+  } catch (error) {
+    if (!(error instanceof TemplateDefinitionError)) throw error;
+    throw new TemplateDefinitionError(error.problems, `Invalid templates in ${setting} (${path})`);
+  }
+}

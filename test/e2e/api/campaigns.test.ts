@@ -87,6 +87,21 @@ describeEachStore('campaigns over GraphQL', (store) => {
     ).toMatchObject({ extensions: { field: 'key' } });
   });
 
+  it('refuses a key of only spaces, naming it, and stores nothing', async () => {
+    const before = dataOf(await gateway().gql<{ campaigns: { totalCount: number } }>(LIST, {}));
+    const input = {
+      key: '  ',
+      templateId: 'AuditResult',
+      data: VALID_DATA.AuditResult,
+      audience: { openids: [newOpenid()] },
+    };
+    expect(errorOf(await gateway().gql(CREATE, { input }), 'BAD_USER_INPUT')).toMatchObject({
+      extensions: { field: 'key' },
+    });
+    const after = dataOf(await gateway().gql<{ campaigns: { totalCount: number } }>(LIST, {}));
+    expect(after.campaigns.totalCount).toBe(before.campaigns.totalCount);
+  });
+
   it('refuses an audience with both members, naming it, and stores nothing', async () => {
     const before = dataOf(await gateway().gql<{ campaigns: { totalCount: number } }>(LIST, {}));
     const input = {

@@ -135,6 +135,22 @@ describeEachStore('later sends over GraphQL', (store) => {
         'BAD_USER_INPUT',
       ),
     ).toMatchObject({ extensions: { field: 'key' } });
+    // Keys of only spaces look like no key at all.
+    for (const [input, field] of [
+      [{ when: { delaySeconds: 60 }, key: '  ' }, 'key'],
+      [{ when: { delaySeconds: 60 }, key: '\u3000' }, 'key'],
+      [
+        { when: { trigger: { name: ' ', matchKey: 'm', timeoutAt: inSeconds(600) } } },
+        'when.trigger.name',
+      ],
+      [
+        { when: { trigger: { name: 'n', matchKey: '  ', timeoutAt: inSeconds(600) } } },
+        'when.trigger.matchKey',
+      ],
+    ] as const)
+      expect(errorOf(await attempt(input), 'BAD_USER_INPUT')).toMatchObject({
+        extensions: { field },
+      });
     // A DateTime without an offset is ambiguous: refused by the scalar itself.
     expect(
       errorOf(await attempt({ when: { sendAt: '2030-01-01T09:00:00' } }), 'BAD_USER_INPUT'),

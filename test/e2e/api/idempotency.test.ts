@@ -178,10 +178,14 @@ describeEachStore('idempotencyKey', (store) => {
       expect(b.sendSubscribeMessage.status).toBe('SENT');
     });
 
-    it('refuses an empty key', async () => {
+    it('refuses an empty key, and one of only spaces, without calling WeChat', async () => {
       const t = gateway();
-      const result = await sendValid(t, newOpenid(), 'AuditResult', { idempotencyKey: '' });
-      expect(errorOf(result, 'BAD_USER_INPUT').extensions?.field).toBe('idempotencyKey');
+      const before = await sendCalls(t);
+      for (const idempotencyKey of ['', '   ']) {
+        const result = await sendValid(t, newOpenid(), 'AuditResult', { idempotencyKey });
+        expect(errorOf(result, 'BAD_USER_INPUT').extensions?.field).toBe('idempotencyKey');
+      }
+      expect(await sendCalls(t)).toBe(before);
     });
   });
 

@@ -76,6 +76,8 @@ describeEachStore('QUOTA_POLICY', (store) => {
       const result = await sendValid(t, openid, 'AuditResult');
       const error = errorOf(result, 'NO_SUBSCRIPTION');
       expect(error.message).toContain(openid);
+      // Right whether QUOTA_POLICY or an apps file's quotaPolicy set it.
+      expect(error.message).toMatch(/\(quota policy: enforce\)$/);
       expect(result.body.data).toBeNull();
       expect(await sendCalls(t)).toBe(before);
       expect(await messagesOf(t, openid)).toEqual([]);

@@ -126,6 +126,8 @@ describeEachStore('recurring schedules: refusals and roles', (store) => {
       ['cron', { cron: '0 25 * * *' }],
       ['cron', { cron: '0 9 * *' }],
       ['timezone', { timezone: 'GMT+8' }],
+      ['timezone', { timezone: 'CST' }],
+      ['key', { key: '   ' }],
       ['limit', { limit: -1 }],
       ['endAt', { endAt: '2020-01-01T00:00:00Z' }],
     ])('BAD_USER_INPUT naming %s, nothing stored or sent', async (field, extra) => {

@@ -70,3 +70,59 @@ describe('sandbox with its own TEMPLATES_FILE', () => {
     );
   });
 });
+
+/** A templates file with mistakes: start-up names the setting that points at it and the app. */
+describe('a templates file the gateway cannot use', () => {
+  const BAD = { templates: [{ priTmplId: 'BadTmpl0000000000000000000000000000000000001' }] };
+
+  it('in the sandbox, is TEMPLATES_FILE’s mistake, not the simulator’s', async () => {
+    const file = writeAppsFile(BAD);
+    try {
+      const error = await startTestGateway({ env: { TEMPLATES_FILE: file.path } }).then(
+        async (started) => {
+          await started.close();
+          return new Error('the gateway started');
+        },
+        (e: unknown) => e as Error,
+      );
+      expect(error.message).toMatch(
+        new RegExp(`^Invalid templates in TEMPLATES_FILE \\(app "shop"\\) \\(${file.path}\\)`),
+      );
+      expect(error.message).toMatch(/title is missing/);
+      expect(error.message).not.toMatch(/simulator/);
+    } finally {
+      file.remove();
+    }
+  });
+
+  it('from WECHAT_APPS_FILE, names the app and its templatesFile', async () => {
+    const templates = writeAppsFile(BAD);
+    try {
+      const error = await startTestGateway({
+        env: { GATEWAY_API_KEYS: 'admin:admin-key-0123456789' },
+        appsFile: {
+          apps: [
+            {
+              name: 'clinic',
+              appId: 'wxclinic0000000002',
+              appSecret: 'clinic-secret-0001',
+              templatesFile: templates.path,
+            },
+          ],
+        },
+      }).then(
+        async (started) => {
+          await started.close();
+          return new Error('the gateway started');
+        },
+        (e: unknown) => e as Error,
+      );
+      expect(error.message).toMatch(
+        /^Invalid templates in the templatesFile of app "clinic" in WECHAT_APPS_FILE \(/,
+      );
+      expect(error.message).toMatch(/title is missing/);
+    } finally {
+      templates.remove();
+    }
+  });
+});

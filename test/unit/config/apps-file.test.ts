@@ -6,7 +6,10 @@ import { ConfigError, loadConfig } from '../../../src/config.js';
 const FILE = '/etc/gateway/apps.json';
 const KEYS = 'admin:admin-key-0123456789';
 
-/** loadConfig with WECHAT_APPS_FILE read from `document` instead of the disk. */
+/**
+ * loadConfig with WECHAT_APPS_FILE read from `document` instead of the disk; every other file
+ * exists unless its path has a `missing` directory.
+ */
 function load(document: unknown, env: Record<string, string> = {}) {
   const text = typeof document === 'string' ? document : JSON.stringify(document);
   return loadConfig(
@@ -16,6 +19,7 @@ function load(document: unknown, env: Record<string, string> = {}) {
         if (path !== FILE) throw new Error(`unexpected read of ${path}`);
         return text;
       },
+      readable: (path) => !path.includes('/missing/'),
     },
   );
 }
@@ -151,6 +155,48 @@ describe('WECHAT_APPS_FILE', () => {
     expect(text).not.toContain('ShopPushToken01');
   });
 
+  it('checks the other fields beside a missing ${VAR}, and a templatesFile that is not there, all at once', () => {
+    const { problems } = problemsOf(() =>
+      load(
+        {
+          apps: [
+            {
+              ...SHOP,
+              templatesFile: 'missing/shop.json',
+              push: { token: '${SHOP_PUSH_TOKEN}', aesKey: 'abc' },
+            },
+            { ...CLINIC, templatesFile: '/srv/missing/clinic.json', tokenMode: 'fast' },
+          ],
+        },
+        { SHOP_APP_SECRET: SECRETS.SHOP_APP_SECRET, CLINIC_APP_SECRET: SECRETS.CLINIC_APP_SECRET },
+      ),
+    );
+    expect(problems).toEqual([
+      'WECHAT_APPS_FILE: app "shop" (apps[0]) templatesFile /etc/gateway/missing/shop.json does not exist or cannot be read (a relative path is relative to WECHAT_APPS_FILE)',
+      'WECHAT_APPS_FILE: app "shop" (apps[0]) push.token reads ${SHOP_PUSH_TOKEN}, which is not set in the environment',
+      'WECHAT_APPS_FILE: app "shop" (apps[0]) push.aesKey must be the 43-character EncodingAESKey',
+      'WECHAT_APPS_FILE: app "clinic" (apps[1]) templatesFile /srv/missing/clinic.json does not exist or cannot be read (a relative path is relative to WECHAT_APPS_FILE)',
+      'WECHAT_APPS_FILE: app "clinic" (apps[1]) tokenMode must be one of stable, classic',
+    ]);
+    // An aesKey whose own ${VAR} is missing is reported once, as missing, beside requireEncryption.
+    const unset = problemsOf(() =>
+      load(
+        {
+          apps: [
+            {
+              ...SHOP,
+              push: { token: '${SHOP_PUSH_TOKEN}', aesKey: '${SHOP_AES}', requireEncryption: true },
+            },
+          ],
+        },
+        SECRETS,
+      ),
+    ).problems;
+    expect(unset).toEqual([
+      'WECHAT_APPS_FILE: app "shop" (apps[0]) push.aesKey reads ${SHOP_AES}, which is not set in the environment',
+    ]);
+  });
+
   it('refuses the file together with the single-app variables, naming them', () => {
     const { problems } = problemsOf(() =>
       load(
@@ -161,6 +207,28 @@ describe('WECHAT_APPS_FILE', () => {
     expect(problems).toEqual([
       expect.stringMatching(/WECHAT_APPS_FILE is set, and so is WECHAT_APP_ID, TEMPLATES_FILE/),
     ]);
+  });
+
+  it('takes SEND_RATE_LIMIT, like QUOTA_POLICY and WECHAT_API_BASE, as every app’s default', () => {
+    const config = load(
+      { apps: [SHOP, CLINIC] },
+      {
+        ...SECRETS,
+        SEND_RATE_LIMIT: '6000/1m',
+        QUOTA_POLICY: 'enforce',
+        WECHAT_API_BASE: 'http://127.0.0.1:9999/',
+      },
+    );
+    expect(config.apps.map((app) => [app.name, app.sendRateLimit, app.quotaPolicy])).toEqual([
+      ['shop', { max: 6000, perSeconds: 60 }, 'enforce'],
+      // The app's own sendRateLimit wins.
+      ['clinic', { max: 20, perSeconds: 1 }, 'enforce'],
+    ]);
+    expect(config.apps[0]!.apiBase).toBe('http://127.0.0.1:9999');
+    const { problems } = problemsOf(() =>
+      load({ apps: [SHOP] }, { ...SECRETS, SEND_RATE_LIMIT: 'lots' }),
+    );
+    expect(problems).toEqual([expect.stringMatching(/^SEND_RATE_LIMIT must look like 100\/1s/)]);
   });
 
   it('refuses a DEFAULT_APP that names no app, listing the apps', () => {
@@ -240,6 +308,7 @@ describe('WECHAT_APPS_FILE', () => {
           readText: () => {
             throw new Error('ENOENT');
           },
+          readable: () => true,
         },
       ),
     );

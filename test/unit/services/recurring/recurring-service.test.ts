@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createMemoryStores } from '../../../../src/infra/stores.js';
 import { nextRun } from '../../../../src/shared/cron-schedule.js';
+import { BadUserInputError } from '../../../../src/shared/errors.js';
 import type { MessageRecord } from '../../../../src/services/messages/message-store.js';
 import { ChainedKeyedMutex } from '../../../../src/services/sending/keyed-mutex.js';
 import { SendService } from '../../../../src/services/sending/send-service.js';
@@ -237,3 +238,47 @@ function foreignHeldMessage(key: string): MessageRecord {
     updatedAt: at,
   };
 }
+
+describe('RecurringService: timezone', () => {
+  const input = (timezone: string) => ({
+    key: 'tz',
+    openid: OPENID,
+    templateId: TEMPLATE.id,
+    data: { thing1: '提醒' },
+    cron: '0 9 * * *',
+    timezone,
+  });
+
+  it.each(['CST', 'EST', 'PST', 'GMT', 'GMT+8', 'PRC', '+08:00', 'Mars/Olympus_Mons'])(
+    'refuses %j, which is not an IANA location name, naming timezone and storing nothing',
+    async (timezone) => {
+      const t = setup('2026-03-01T00:00:00Z');
+      const error = await t.service.upsert(input(timezone)).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(BadUserInputError);
+      expect(error).toMatchObject({ field: 'timezone' });
+      expect((error as Error).message).toContain('use one such as Asia/Shanghai');
+      expect(await t.service.get('tz')).toBeNull();
+    },
+  );
+
+  it.each([
+    ['asia/shanghai', 'Asia/Shanghai'],
+    ['AMERICA/NEW_YORK', 'America/New_York'],
+    ['utc', 'UTC'],
+    ['Etc/GMT-8', 'Etc/GMT-8'],
+  ])('accepts %j and stores it as %j', async (given, stored) => {
+    const t = setup('2026-03-01T00:00:00Z');
+    expect((await t.service.upsert(input(given))).timezone).toBe(stored);
+    expect((await t.stores.recurring.get(APP, 'tz'))!.timezone).toBe(stored);
+  });
+
+  it('reads Asia/Shanghai as China time: 09:00 there is 01:00 UTC', async () => {
+    const t = setup('2026-03-01T00:00:00Z');
+    expect((await t.service.upsert(input('asia/shanghai'))).nextRunAt).toEqual(
+      new Date('2026-03-01T01:00:00Z'),
+    );
+  });
+});
