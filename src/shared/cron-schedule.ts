@@ -62,7 +62,7 @@ export function assertTimezone(timezone: string, field = 'timezone'): void {
 
 /**
  * An IANA location name (`Asia/Shanghai`, `America/New_York`, `Etc/GMT-8`, or `UTC`), in the
- * spelling Intl resolves it to (`asia/shanghai` is `Asia/Shanghai`). Abbreviations are refused
+ * spelling Intl resolves it to (`asia/shanghai` is `Asia/Shanghai`; `Asia/Kolkata` stays). Abbreviations are refused
  * although Intl accepts some of them: `CST` would be read as US Central, while a user in China
  * means China Standard Time, 14 hours off.
  */
@@ -71,7 +71,9 @@ export function canonicalTimezone(timezone: string, field = 'timezone'): string 
     typeof timezone === 'string' && (timezone.includes('/') || timezone.toUpperCase() === 'UTC');
   const resolved = isLocation ? resolveTimezone(timezone) : null;
   if (resolved === null) throw timezoneError(timezone, field);
-  return resolved;
+  // Intl answers some current names with an older alias (Asia/Kolkata as Asia/Calcutta): only
+  // its spelling of the same name is taken, never the alias.
+  return resolved.toLowerCase() === timezone.toLowerCase() ? resolved : timezone;
 }
 
 function timezoneError(timezone: unknown, field: string): BadUserInputError {
