@@ -1,4 +1,5 @@
-import { UpstreamUnavailableError } from '../shared/errors.js';
+import { BadUserInputError, UpstreamUnavailableError } from '../shared/errors.js';
+import { openIdProblem } from '../simulator/users/openids.js';
 import type { TemplateCatalog } from '../services/templates/template-catalog.js';
 import type { SubscribeResult, TapMirror } from '../services/ledger/subscription-service.js';
 
@@ -14,6 +15,11 @@ export class SimulatorTapMirror implements TapMirror {
   constructor(private readonly deps: { simulatorUrl: string; catalog: TemplateCatalog }) {}
 
   async tap(openid: string, results: readonly SubscribeResult[]): Promise<void> {
+    // Only the simulator's own users can tap: any other openid is the caller's mistake, said as
+    // such, not a failure of the simulator.
+    const problem = openIdProblem(openid);
+    if (problem !== null)
+      throw new BadUserInputError(`${problem}: the sandbox simulator has no such user`, 'openid');
     const groups = new Map<string, Record<string, string>[]>();
     for (const result of results) {
       const template = this.deps.catalog.registry.require(result.templateId);

@@ -216,4 +216,17 @@ describeEachStore('the subscription ledger', (store) => {
       'results',
     );
   });
+
+  it('refuses, in the sandbox, an openid that is none of the simulator’s users, and records nothing', async () => {
+    const t = gateway();
+    // 27 characters: an openid the gateway's own rule admits, but no user of the simulator.
+    const stranger = newOpenid().slice(0, 27);
+    const error = errorOf(
+      await subscribe(t, stranger, [['AuditResult', 'ACCEPT']]),
+      'BAD_USER_INPUT',
+    );
+    expect(error.extensions?.field).toBe('openid');
+    expect(error.message).toContain('sandbox simulator has no such user');
+    expect(await ledgerOf(t, stranger)).toEqual([]);
+  });
 });
