@@ -57,7 +57,7 @@ export type CreateCampaignInput = {
   lang?: Lang | null | undefined;
   miniprogramState?: MiniprogramState | null | undefined;
   page?: string | null | undefined;
-  /** Sends per second at most (default: half of SEND_RATE_LIMIT), within the app’s limit. */
+  /** Sends per second at most (default: half of SEND_RATE_LIMIT); the app’s SEND_RATE_LIMIT still holds above it. */
   ratePerSecond?: number | null | undefined;
   /** Start later (default: now). */
   startAt?: string | null | undefined;

@@ -77,7 +77,7 @@ export class CreateCampaignInput {
   @Field(() => Int, {
     nullable: true,
     description:
-      'Sends per second at most (default: half of SEND_RATE_LIMIT), within the app’s limit.',
+      'Sends per second at most (default: half of SEND_RATE_LIMIT); the app’s SEND_RATE_LIMIT still holds above it.',
   })
   ratePerSecond?: number | null;
 
