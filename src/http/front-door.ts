@@ -4,13 +4,13 @@ import type { Route } from './router.js';
 /**
  * The short pages a person finds by typing the gateway's address into a browser: they say where
  * to go next instead of showing a JSON error. Static text, no script, nothing loaded from
- * anywhere (the policy forbids it).
+ * anywhere (the policy forbids it); an empty inline icon, so browsers do not ask for /favicon.ico.
  */
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-cache',
   'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
   'referrer-policy': 'no-referrer',
 };
 
@@ -18,6 +18,7 @@ function page(title: string, paragraphs: readonly string[]): string {
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>${title}</title>
+<link rel="icon" href="data:,">
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}code{background:#f2f2f2;padding:0 .25em}</style>
 </head>
 <body>
