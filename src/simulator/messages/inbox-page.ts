@@ -24,7 +24,8 @@ nav a.here { font-weight: 600; color: #111; text-decoration: none; }
 main { max-width: 420px; margin: 0 auto; padding: 8px 12px 24px; }
 h2 { font-size: 13px; color: #888; font-weight: normal; margin: 18px 4px 6px; word-break: break-all; }
 .time { text-align: center; font-size: 12px; color: #999; margin: 14px 0 6px; }
-.card { background: #fff; border-radius: 8px; padding: 14px 16px 0; }
+/* flow-root keeps the last row's margin inside the card: one without a page row ends on it. */
+.card { background: #fff; border-radius: 8px; padding: 14px 16px 0; display: flow-root; }
 .card .app { font-size: 12px; color: #888; margin-bottom: 6px; }
 .card h3 { font-size: 17px; margin: 0 0 10px; font-weight: 600; }
 .card dl { display: grid; grid-template-columns: max-content 1fr; gap: 6px 14px; margin: 0 0 12px; }
