@@ -2,7 +2,9 @@
  * `npm run simulator`: the WeChat API simulator on its own, for pointing a gateway (or curl) at.
  * Its environment is described in src/simulator/standalone.ts.
  */
+import { resolve } from 'node:path';
 import pino from 'pino';
+import { defaultTemplatesFile } from './simulator/default-templates-file.js';
 import { createSimulator } from './simulator/index.js';
 import { gatewayEnvFor, standaloneSettings } from './simulator/standalone.js';
 
@@ -20,11 +22,12 @@ async function main(): Promise<void> {
   for (const [name, value] of gatewayEnv) console.log(`  ${name}=${value}`);
   const apiKey = new Map(gatewayEnv).get('GATEWAY_API_KEYS')!.split(':')[1];
   console.log(`Then call the gateway with the header  Authorization: Bearer ${apiKey}`);
+  const templates = simulator.state.library.all();
+  console.log(`Templates served: ${templates.map((t) => `${t.name} (${t.id})`).join(', ')}`);
+  // A synced gateway only learns ids and titles from WeChat, so it names templates by id.
+  const example = templates[0]?.name ?? 'AuditResult';
   console.log(
-    `Templates served: ${simulator.state.library
-      .all()
-      .map((t) => `${t.name} (${t.id})`)
-      .join(', ')}`,
+    `  With TEMPLATES_SYNC=true the gateway names them by id (Tmpl_…); to use the names above (send${example}, templateId: "${example}"), set TEMPLATES_FILE=${resolve(options.templatesFile ?? defaultTemplatesFile())} instead of TEMPLATES_SYNC.`,
   );
   const quota = simulator.state.sendQuota.snapshot();
   console.log(
