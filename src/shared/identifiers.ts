@@ -26,3 +26,11 @@ export function assertIdentifier(field: string, value: string): void {
     );
   }
 }
+
+/**
+ * True for text a person would read as empty: only whitespace (any Unicode space, the BOM
+ * included) and invisible characters such as zero-width spaces and joiners.
+ */
+export function looksBlank(text: string): boolean {
+  return /^[\s\p{Default_Ignorable_Code_Point}]*$/u.test(text);
+}

@@ -3,7 +3,7 @@ import type { Page, PageRequest } from '../../shared/page.js';
 import { decodeCursor, encodeCursor } from '../../shared/page.js';
 import { BadUserInputError } from '../../shared/errors.js';
 import { quoteInput } from '../../shared/quote-input.js';
-import { assertAppId, assertIdentifier } from '../../shared/identifiers.js';
+import { assertAppId, assertIdentifier, looksBlank } from '../../shared/identifiers.js';
 import type { LockClaim } from '../../shared/lock.js';
 
 /**
@@ -391,17 +391,22 @@ export function assertMessageKey(key: string, field = 'key'): void {
   }
 }
 
-/** The statuses a filter admits, or null for any; an empty list matches nothing. */
 /**
  * A key a caller gives to something it creates (a scheduled message, a campaign, a recurring
- * schedule, a trigger): the rules of assertMessageKey, and not only spaces, which look like no key
- * at all. Lookups keep assertMessageKey alone, so records stored before still resolve.
+ * schedule, a trigger): the rules of assertMessageKey, and something visible in it: only spaces or
+ * zero-width characters look like no key at all. Lookups keep assertMessageKey alone, so records
+ * stored before still resolve.
  */
 export function assertNewMessageKey(key: string, field = 'key'): void {
   assertMessageKey(key, field);
-  if (key.trim() === '') throw new BadUserInputError(`${field} must not be only spaces`, field);
+  if (looksBlank(key)) throw new BadUserInputError(blankKeyMessage(field), field);
 }
 
+export function blankKeyMessage(field: string): string {
+  return `${field} must have a visible character (it has only spaces or invisible characters)`;
+}
+
+/** The statuses a filter admits, or null for any; an empty list matches nothing. */
 export function admittedStatuses(filter: MessageFilter): readonly MessageStatus[] | null {
   if (filter.statuses === undefined) return filter.status === undefined ? null : [filter.status];
   const unique = [...new Set(filter.statuses)];

@@ -14,6 +14,7 @@ import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
 import type { Logger } from '../../shared/logger.js';
 import { noopObserver, type Observer } from '../../shared/observer.js';
 import {
+  blankKeyMessage,
   directSendFields,
   MessageNotFoundError,
   newMessageId,
@@ -28,7 +29,7 @@ import { TransportError } from '../wechat/client/http-transport.js';
 import type { Lang, MiniprogramState, SubscribeMessage } from '../wechat/client/wechat-client.js';
 import { WeChatError } from '../wechat/client/wechat-error.js';
 import type { SendOutcome } from '../wechat/wechat-service.js';
-import { assertIdentifier } from '../../shared/identifiers.js';
+import { assertIdentifier, looksBlank } from '../../shared/identifiers.js';
 import {
   userSendLockKey,
   type ExclusiveSteps,
@@ -275,9 +276,10 @@ export class SendService {
     const idempotencyKey = request.idempotencyKey ?? null;
     if (idempotencyKey !== null) {
       assertIdempotencyKey(this.deps.appId, idempotencyKey);
-      // Only spaces look like no key; the stores keep accepting one claimed before this rule.
-      if (idempotencyKey.trim() === '')
-        throw new BadUserInputError('idempotencyKey must not be only spaces', 'idempotencyKey');
+      // Only spaces (or invisible characters) look like no key; the stores keep accepting one
+      // claimed before this rule.
+      if (looksBlank(idempotencyKey))
+        throw new BadUserInputError(blankKeyMessage('idempotencyKey'), 'idempotencyKey');
     }
     let fingerprint: string | undefined;
     return {

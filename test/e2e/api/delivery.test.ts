@@ -135,10 +135,12 @@ describeEachStore('later sends over GraphQL', (store) => {
         'BAD_USER_INPUT',
       ),
     ).toMatchObject({ extensions: { field: 'key' } });
-    // Keys of only spaces look like no key at all.
+    // Keys of only spaces, or of invisible characters, look like no key at all.
     for (const [input, field] of [
       [{ when: { delaySeconds: 60 }, key: '  ' }, 'key'],
       [{ when: { delaySeconds: 60 }, key: '\u3000' }, 'key'],
+      [{ when: { delaySeconds: 60 }, key: '\u200b' }, 'key'],
+      [{ when: { delaySeconds: 60 }, key: '\u00a0\u200d\u2060' }, 'key'],
       [
         { when: { trigger: { name: ' ', matchKey: 'm', timeoutAt: inSeconds(600) } } },
         'when.trigger.name',

@@ -181,7 +181,7 @@ describeEachStore('idempotencyKey', (store) => {
     it('refuses an empty key, and one of only spaces, without calling WeChat', async () => {
       const t = gateway();
       const before = await sendCalls(t);
-      for (const idempotencyKey of ['', '   ']) {
+      for (const idempotencyKey of ['', '   ', '\u200b']) {
         const result = await sendValid(t, newOpenid(), 'AuditResult', { idempotencyKey });
         expect(errorOf(result, 'BAD_USER_INPUT').extensions?.field).toBe('idempotencyKey');
       }
