@@ -203,6 +203,9 @@ export class SubscribeEventSink implements PushEventSink {
     const result = await messages.transition(appId, candidate.id, ['UNKNOWN'], {
       status: delivered ? 'DELIVERED' : 'DELIVERY_FAILED',
       msgid: item.msgId,
+      // The transport error that made it UNKNOWN is answered now; delivery fields say the rest.
+      errcode: null,
+      errmsg: null,
       deliveredAt: at,
       deliveryErrorCode: item.errorCode,
       deliveryErrorStatus: item.errorStatus,

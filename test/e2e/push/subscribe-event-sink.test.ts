@@ -144,7 +144,7 @@ describe('SubscribeEventSink', () => {
     it('settles an UNKNOWN send to the same user and template within 10 minutes, and its credit', async () => {
       const { instance, messages, ledger } = sink(50);
       const openid = newOpenid();
-      const message = unknownMessage(openid, 9);
+      const message = { ...unknownMessage(openid, 9), errmsg: 'WeChat did not answer' };
       const key = { appId: APP, openid, templateId: message.templateId };
       await ledger.record(key, {
         status: 'ACCEPT',
@@ -158,6 +158,7 @@ describe('SubscribeEventSink', () => {
         status: 'DELIVERED',
         msgid: MSGID,
         deliveryErrorCode: 0,
+        errmsg: null,
       });
       // WeChat acted on the send: the credit it took is spent.
       expect(await ledger.get(key)).toMatchObject({ remaining: 0, sent: 1 });
