@@ -88,6 +88,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     state.injections,
     state.counters,
     replies,
+    state.hangUps,
   );
   const control = new ControlDispatcher(
     [

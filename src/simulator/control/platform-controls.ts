@@ -33,7 +33,10 @@ function readQuotaChange(
   return problems.length > 0 ? problems.join('; ') : change;
 }
 
-/** What WeChat itself does or suffers: injected errors, token events, counters, reset. */
+/** The send API, the path a hang-up applies to unless another is named. */
+const SEND_PATH = '/cgi-bin/message/subscribe/send';
+
+/** What WeChat itself does or suffers: injected errors, hang-ups, token events, counters, reset. */
 export function platformControls(deps: {
   state: SimulatorState;
   /** The WeChat API paths errors may be injected into. */
@@ -89,6 +92,42 @@ export function platformControls(deps: {
       path: '/__sim/errors',
       summary: 'the injected errors still queued',
       handle: () => jsonResponse({ queued: state.injections.list() }),
+    },
+    {
+      method: 'POST',
+      path: '/__sim/hangups',
+      summary:
+        'the next `times` calls of a WeChat path are carried out (a send is delivered and its event pushed) but never answered: the connection is cut, as when the reply is lost',
+      input:
+        '{ path?: "/cgi-bin/message/subscribe/send" (default) | …, times?: number (default 1) }',
+      handle({ body }) {
+        const parsed = parseJsonObject(body);
+        if (!parsed.ok) return badRequest(parsed.reason);
+        const { path = SEND_PATH, times = 1 } = parsed.value;
+        if (typeof path !== 'string' || !wechatPaths.includes(path)) {
+          return badRequest(`path ${JSON.stringify(path)} is not a simulated WeChat API`, {
+            paths: wechatPaths,
+          });
+        }
+        if (
+          typeof times !== 'number' ||
+          !Number.isSafeInteger(times) ||
+          times < 1 ||
+          times > MAX_INJECTION_TIMES
+        ) {
+          return badRequest(
+            `times must be an integer from 1 to ${MAX_INJECTION_TIMES}, got ${JSON.stringify(times)}`,
+          );
+        }
+        state.hangUps.add(path, times);
+        return jsonResponse({ queued: state.hangUps.list() });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/__sim/hangups',
+      summary: 'the hang-ups still queued',
+      handle: () => jsonResponse({ queued: state.hangUps.list() }),
     },
     {
       method: 'POST',
@@ -155,7 +194,7 @@ export function platformControls(deps: {
       method: 'POST',
       path: '/__sim/reset',
       summary:
-        'back to the starting state: no tokens, credits, messages, login codes, injected errors or counts; the starting template library and quotas',
+        'back to the starting state: no tokens, credits, messages, login codes, injected errors, hang-ups or counts; the starting template library and quotas',
       handle() {
         state.reset();
         return jsonResponse({ ok: true });

@@ -108,7 +108,8 @@ export class SimHttpServer {
         body: JSON.stringify({ message: error instanceof Error ? error.message : String(error) }),
       };
     }
-    await write(res, response);
+    if (response.hangUp) res.socket?.destroy();
+    else await write(res, response);
     if (response.afterResponse) this.track(response.afterResponse);
   }
 

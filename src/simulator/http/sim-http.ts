@@ -23,6 +23,8 @@ export interface SimResponse {
   errcode?: number;
   /** Runs after the response is written: WeChat's event pushes follow its reply, never precede it. */
   afterResponse?: () => Promise<void>;
+  /** The call was carried out, but its answer is lost: the connection is cut instead of written. */
+  hangUp?: boolean;
 }
 
 export function jsonResponse(value: unknown, status = 200): SimResponse {

@@ -2,6 +2,7 @@ import type { SimTemplate } from '../templates/sim-template.js';
 import type { Clock } from '../common/clock.js';
 import { Counters } from '../wechat/counters.js';
 import { ErrorInjections } from '../wechat/error-injections.js';
+import { HangUps } from '../wechat/hang-ups.js';
 import { Inbox } from '../messages/inbox.js';
 import { MsgIdGenerator } from '../messages/msgid.js';
 import { SendQuota, type SendQuotaLimits } from '../messages/send-quota.js';
@@ -21,6 +22,7 @@ export class SimulatorState {
   readonly library = new PrivateLibrary();
   readonly loginCodes: LoginCodes;
   readonly injections = new ErrorInjections();
+  readonly hangUps = new HangUps();
   readonly counters = new Counters();
   /** The app's subscribe/send minute and daily quotas (45011, 45009). */
   readonly sendQuota: SendQuota;
@@ -52,6 +54,7 @@ export class SimulatorState {
     this.library.reset();
     this.loginCodes.reset();
     this.injections.reset();
+    this.hangUps.reset();
     this.counters.reset();
     this.sendQuota.reset();
   }

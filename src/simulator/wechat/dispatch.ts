@@ -1,12 +1,13 @@
 import type { Counters } from './counters.js';
 import type { ErrorInjections } from './error-injections.js';
+import type { HangUps } from './hang-ups.js';
 import type { SimRequest, SimResponse } from '../http/sim-http.js';
 import type { WeChatReplies } from './replies.js';
 import type { WeChatRoute } from './wechat-route.js';
 
 /**
  * Runs a WeChat API call: counts it, answers a queued injected error before anything else, then
- * the method check, then the route. Unknown paths get HTTP 404 `{errcode: 404}` (WeChat's reply to
+ * the method check, then the route; a queued hang-up then drops the answer. Unknown paths get HTTP 404 `{errcode: 404}` (WeChat's reply to
  * an unknown path is undocumented; the newtmpl pages list 404 for a wrong method).
  */
 export class WeChatDispatcher {
@@ -17,6 +18,7 @@ export class WeChatDispatcher {
     private readonly injections: ErrorInjections,
     private readonly counters: Counters,
     private readonly replies: WeChatReplies,
+    private readonly hangUps: HangUps,
   ) {
     this.routes = new Map(routes.map((route) => [route.path, route]));
   }
@@ -39,6 +41,8 @@ export class WeChatDispatcher {
     this.counters.countCall(route.path);
     const response = await this.answer(route, request);
     this.counters.countOutcome(route.path, response.errcode ?? 0);
+    // Carried out all the same: only the answer is lost.
+    if (this.hangUps.take(route.path)) return { ...response, hangUp: true };
     return response;
   }
 

@@ -100,6 +100,39 @@ for (const [mode, env] of MODES) {
         );
         expect(trouble).toEqual([]);
       });
+
+      // Last: the lost answer is logged as a warning, which the test above forbids.
+      it('a later send whose answer was lost is UNKNOWN until its sent event settles it, credit counted', async () => {
+        const openid = newOpenid();
+        for (let i = 0; i < 2; i++)
+          await view.t.sim('subscribe', { openid, templateIds: [AUDIT.name] });
+        // WeChat delivers it and pushes the event, but its answer to the send never arrives.
+        await view.t.sim('hangups', { times: 1 });
+        const { scheduleAuditResult: scheduled } = await view.gql<{
+          scheduleAuditResult: { id: string };
+        }>(
+          `mutation($o:String!){ scheduleAuditResult(input:{openid:$o, data:{phrase2:"审核通过", thing3:"资料齐全"}, when:{delaySeconds:1}}) { id } }`,
+          { o: openid },
+        );
+        const state = async () =>
+          (
+            await view.gql<{
+              message: { status: string; msgid: string | null; errmsg: string | null };
+            }>(`query($id:ID!){ message(id:$id) { status msgid errmsg } }`, { id: scheduled.id })
+          ).message;
+        let message = await state();
+        for (let i = 0; i < 200 && message.status !== 'DELIVERED'; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          message = await state();
+        }
+        expect(message).toEqual({
+          status: 'DELIVERED',
+          msgid: expect.stringMatching(/^\d+$/),
+          errmsg: null,
+        });
+        expect(await view.entry(openid, AUDIT.id)).toMatchObject({ remaining: 1, accepted: 2 });
+        expect(view.t.logger.lines.some((l) => l.msg === 'UNKNOWN message reconciled')).toBe(true);
+      });
     },
   );
 }

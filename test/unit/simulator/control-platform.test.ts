@@ -40,6 +40,26 @@ describe('simulator control: errors, tokens, counters, inbox, reset, index', () 
     expect((await h.get('/__sim/errors')).json).toEqual({ queued: [] });
   });
 
+  it('POST /__sim/hangups: the next send is delivered but never answered, the connection cut', async () => {
+    expect((await h.post('/__sim/hangups', {})).json).toEqual({
+      queued: [{ path: SEND, remaining: 1 }],
+    });
+    await h.accept(alice, AUDIT.id);
+    await h.accept(alice, AUDIT.id);
+    const lost = await h.send(token, auditSend()).catch((error: unknown) => error);
+    expect(String(lost)).toMatch(/fetch failed/); // the socket closed with no response
+    // WeChat acted all the same: delivered, and the credit spent.
+    expect((await h.get('/__sim/inbox', { openid: alice })).json.messages).toHaveLength(1);
+    expect(h.sim.state.ledger.credits(alice, AUDIT.id)).toBe(1);
+    expect((await h.get('/__sim/hangups')).json).toEqual({ queued: [] });
+    expect((await h.send(token, auditSend())).json.errcode).toBe(0);
+    for (const [body, problem] of [
+      [{ path: '/nope' }, /not a simulated WeChat API/],
+      [{ times: 0 }, /times must be an integer/],
+    ] as const)
+      expect((await h.post('/__sim/hangups', body)).text).toMatch(problem);
+  });
+
   it('injected errors queue per path, oldest first, with an optional errmsg', async () => {
     await h.post('/__sim/errors', { path: SEND, errcode: 45009 });
     await h.post('/__sim/errors', { path: SEND, errcode: 43107, errmsg: 'banned for the demo' });
