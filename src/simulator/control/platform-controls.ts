@@ -1,4 +1,4 @@
-import { jsonResponse, parseJsonObject } from '../http/sim-http.js';
+import { jsonResponse, parseJsonObject, type SimResponse } from '../http/sim-http.js';
 import type { SimulatorState } from '../state/simulator-state.js';
 import type { TokenMode } from '../tokens/token-authority.js';
 import { badRequest, type ControlRoute } from './control-route.js';
@@ -36,6 +36,36 @@ function readQuotaChange(
 /** The send API, the path a hang-up applies to unless another is named. */
 const SEND_PATH = '/cgi-bin/message/subscribe/send';
 
+/** The WeChat path and the number of calls an injected error or a hang-up applies to. */
+function readQueueTarget(
+  body: Record<string, unknown>,
+  wechatPaths: readonly string[],
+): { ok: true; path: string; times: number } | { ok: false; refusal: SimResponse } {
+  const { path, times = 1 } = body;
+  if (typeof path !== 'string' || !wechatPaths.includes(path)) {
+    return {
+      ok: false,
+      refusal: badRequest(`path ${JSON.stringify(path ?? null)} is not a simulated WeChat API`, {
+        paths: wechatPaths,
+      }),
+    };
+  }
+  if (
+    typeof times !== 'number' ||
+    !Number.isSafeInteger(times) ||
+    times < 1 ||
+    times > MAX_INJECTION_TIMES
+  ) {
+    return {
+      ok: false,
+      refusal: badRequest(
+        `times must be an integer from 1 to ${MAX_INJECTION_TIMES}, got ${JSON.stringify(times)}`,
+      ),
+    };
+  }
+  return { ok: true, path, times };
+}
+
 /** What WeChat itself does or suffers: injected errors, hang-ups, token events, counters, reset. */
 export function platformControls(deps: {
   state: SimulatorState;
@@ -54,12 +84,10 @@ export function platformControls(deps: {
       handle({ body }) {
         const parsed = parseJsonObject(body);
         if (!parsed.ok) return badRequest(parsed.reason);
-        const { path, errcode, errmsg, times = 1 } = parsed.value;
-        if (typeof path !== 'string' || !wechatPaths.includes(path)) {
-          return badRequest(`path ${JSON.stringify(path ?? null)} is not a simulated WeChat API`, {
-            paths: wechatPaths,
-          });
-        }
+        const { errcode, errmsg } = parsed.value;
+        const target = readQueueTarget(parsed.value, wechatPaths);
+        if (!target.ok) return target.refusal;
+        const { path, times } = target;
         if (typeof errcode !== 'number' || !Number.isSafeInteger(errcode) || errcode === 0) {
           return badRequest(
             `errcode must be a non-zero integer, got ${JSON.stringify(errcode ?? null)}`,
@@ -67,16 +95,6 @@ export function platformControls(deps: {
         }
         if (errmsg !== undefined && typeof errmsg !== 'string') {
           return badRequest(`errmsg must be a string, got ${JSON.stringify(errmsg)}`);
-        }
-        if (
-          typeof times !== 'number' ||
-          !Number.isSafeInteger(times) ||
-          times < 1 ||
-          times > MAX_INJECTION_TIMES
-        ) {
-          return badRequest(
-            `times must be an integer from 1 to ${MAX_INJECTION_TIMES}, got ${JSON.stringify(times)}`,
-          );
         }
         state.injections.add({
           path,
@@ -103,23 +121,9 @@ export function platformControls(deps: {
       handle({ body }) {
         const parsed = parseJsonObject(body);
         if (!parsed.ok) return badRequest(parsed.reason);
-        const { path = SEND_PATH, times = 1 } = parsed.value;
-        if (typeof path !== 'string' || !wechatPaths.includes(path)) {
-          return badRequest(`path ${JSON.stringify(path)} is not a simulated WeChat API`, {
-            paths: wechatPaths,
-          });
-        }
-        if (
-          typeof times !== 'number' ||
-          !Number.isSafeInteger(times) ||
-          times < 1 ||
-          times > MAX_INJECTION_TIMES
-        ) {
-          return badRequest(
-            `times must be an integer from 1 to ${MAX_INJECTION_TIMES}, got ${JSON.stringify(times)}`,
-          );
-        }
-        state.hangUps.add(path, times);
+        const target = readQueueTarget({ path: SEND_PATH, ...parsed.value }, wechatPaths);
+        if (!target.ok) return target.refusal;
+        state.hangUps.add(target.path, target.times);
         return jsonResponse({ queued: state.hangUps.list() });
       },
     },
