@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/logger.js';
 import {
   assertMessageKey,
   DuplicateMessageKeyError,
+  heldUntil,
   isMessageId,
   newMessageId,
   type MessageRecord,
@@ -15,7 +16,6 @@ import type { LedgerStore } from '../ledger/ledger-store.js';
 import { countSettledSend, releaseSettledCredit } from '../ledger/settled-send.js';
 import type { SendService } from '../sending/send-service.js';
 import type { DeliveryEngine, EngineKind, EnqueueOptions, RateLimit } from './delivery-engine.js';
-import { heldUntil } from './message-processor.js';
 import {
   assertDueBeforeExpiry,
   inputHash,

@@ -1,9 +1,8 @@
 import type { DistributedLock } from '../../shared/lock.js';
 import type { Logger } from '../../shared/logger.js';
 import { PeriodicTask } from '../../shared/periodic-task.js';
-import type { MessageStore } from '../messages/message-store.js';
+import { heldUntil, type MessageStore } from '../messages/message-store.js';
 import type { DeliveryEngine } from './delivery-engine.js';
-import { heldUntil } from './message-processor.js';
 
 export interface DeliverySweeperDeps {
   appId: string;
@@ -31,9 +30,9 @@ export interface SweepReport {
 /**
  * Repairs what a crash or an outage left behind, at start and every minute, in one process at a
  * time: due SCHEDULED/QUEUED messages without a job get one again; HELD messages past their
- * timeout (or expiry) are SKIPPED; SENDING messages past the lease (engine sends whose worker died, and
- * direct sends whose process died mid-request) become UNKNOWN: they may have reached WeChat, so
- * they are never resent by themselves.
+ * timeout (or expiry) are SKIPPED; SENDING messages past the lease (engine sends whose worker
+ * died, and direct sends whose process died mid-request) become UNKNOWN: they may have reached
+ * WeChat, so they are never resent by themselves.
  */
 export class DeliverySweeper {
   private readonly periodic = new PeriodicTask(

@@ -5,11 +5,12 @@ import { noopObserver, type Observer } from '../../shared/observer.js';
 import { SendReport } from '../sending/send-report.js';
 import type { CampaignGate } from './campaign-gate.js';
 import { hasQuota, type LedgerStore, type SubscriptionKey } from '../ledger/ledger-store.js';
-import type {
-  MessagePatch,
-  MessageRecord,
-  MessageStore,
-  TransitionResult,
+import {
+  heldUntil,
+  type MessagePatch,
+  type MessageRecord,
+  type MessageStore,
+  type TransitionResult,
 } from '../messages/message-store.js';
 import {
   userSendLockKey,
@@ -347,20 +348,6 @@ export class MessageProcessor {
     });
     return result.applied ? result.record : null;
   }
-}
-
-/**
- * When a HELD message stops waiting for its trigger, and why: its timeout, or its expiry when
- * that comes first (an expired message is never sent, trigger or not).
- */
-export function heldUntil(
-  message: Pick<MessageRecord, 'trigger' | 'expiresAt'>,
-  now: Date,
-): { until: Date; ending: 'TRIGGER_TIMEOUT' | 'EXPIRED' } {
-  const timeoutAt = message.trigger?.timeoutAt ?? now;
-  if (message.expiresAt && message.expiresAt <= timeoutAt)
-    return { until: message.expiresAt, ending: 'EXPIRED' };
-  return { until: timeoutAt, ending: 'TRIGGER_TIMEOUT' };
 }
 
 function transportCause(error: unknown): TransportError | null {

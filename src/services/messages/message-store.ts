@@ -67,8 +67,23 @@ export interface MessageTrigger {
 }
 
 /**
- * When a pending message next needs the engine: SCHEDULED and QUEUED at sendAt, HELD at its
- * trigger's timeout, SENDING from when it started (the sweeper adds the lease). Both adapters
+ * When a HELD message stops waiting for its trigger, and why: its timeout, or its expiry when
+ * that comes first (an expired message is never sent, trigger or not). `now` stands in for a
+ * missing trigger.
+ */
+export function heldUntil(
+  message: Pick<MessageRecord, 'trigger' | 'expiresAt'>,
+  now: Date,
+): { until: Date; ending: 'TRIGGER_TIMEOUT' | 'EXPIRED' } {
+  const timeoutAt = message.trigger?.timeoutAt ?? now;
+  if (message.expiresAt && message.expiresAt <= timeoutAt)
+    return { until: message.expiresAt, ending: 'EXPIRED' };
+  return { until: timeoutAt, ending: 'TRIGGER_TIMEOUT' };
+}
+
+/**
+ * When a pending message next needs the engine: SCHEDULED and QUEUED at sendAt, HELD when its
+ * wait ends (heldUntil), SENDING from when it started (the sweeper adds the lease). Both adapters
  * index by this, so they must agree on it.
  */
 export function dueTime(m: MessageRecord): number | null {
@@ -76,11 +91,8 @@ export function dueTime(m: MessageRecord): number | null {
     case 'SCHEDULED':
     case 'QUEUED':
       return (m.sendAt ?? m.updatedAt).getTime();
-    case 'HELD': {
-      // Whichever ends the wait first: the trigger's timeout or the message's expiry.
-      const timeout = (m.trigger?.timeoutAt ?? m.updatedAt).getTime();
-      return m.expiresAt ? Math.min(timeout, m.expiresAt.getTime()) : timeout;
-    }
+    case 'HELD':
+      return heldUntil(m, m.updatedAt).until.getTime();
     case 'SENDING':
       return m.updatedAt.getTime();
     default:
