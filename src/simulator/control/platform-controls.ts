@@ -123,7 +123,7 @@ export function platformControls(deps: {
         if (!parsed.ok) return badRequest(parsed.reason);
         const target = readQueueTarget({ path: SEND_PATH, ...parsed.value }, wechatPaths);
         if (!target.ok) return target.refusal;
-        state.hangUps.add(target.path, target.times);
+        state.hangUps.add({ path: target.path, remaining: target.times });
         return jsonResponse({ queued: state.hangUps.list() });
       },
     },

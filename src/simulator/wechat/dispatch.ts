@@ -7,8 +7,9 @@ import type { WeChatRoute } from './wechat-route.js';
 
 /**
  * Runs a WeChat API call: counts it, answers a queued injected error before anything else, then
- * the method check, then the route; a queued hang-up then drops the answer. Unknown paths get HTTP 404 `{errcode: 404}` (WeChat's reply to
- * an unknown path is undocumented; the newtmpl pages list 404 for a wrong method).
+ * the method check, then the route; a queued hang-up then drops the answer. Unknown paths get
+ * HTTP 404 `{errcode: 404}` (WeChat's reply to an unknown path is undocumented; the newtmpl pages
+ * list 404 for a wrong method).
  */
 export class WeChatDispatcher {
   private readonly routes: ReadonlyMap<string, WeChatRoute>;
