@@ -93,8 +93,8 @@ export class DeliveryResolver {
  * The app an operation on one message acts on. Ids are unique across apps, so a message named by
  * id is looked for in every app the caller may see, as `message(id)` does; a key is the caller's,
  * unique only within an app, so it needs `app` (or the one app the caller sees, or DEFAULT_APP).
- * An id found nowhere goes to the app `app` names, or to any the caller sees: none of them holds
- * it, and each answers that it does not exist.
+ * An id found nowhere goes to any app the caller sees: none of them holds it, and each answers
+ * that it does not exist.
  */
 async function appOfMessage(
   { apps, scope }: Pick<GatewayContext, 'apps' | 'scope'>,
@@ -105,9 +105,5 @@ async function appOfMessage(
   if (app != null || id == null) return apps.one(scope, app);
   const visible = apps.visible(scope);
   for (const candidate of visible) if (await candidate.messages.get(id)) return candidate;
-  try {
-    return apps.one(scope, null);
-  } catch {
-    return visible[0] ?? apps.one(scope, null);
-  }
+  return visible[0] ?? apps.one(scope, null);
 }
