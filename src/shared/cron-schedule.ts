@@ -62,9 +62,9 @@ export function assertTimezone(timezone: string, field = 'timezone'): void {
 
 /**
  * An IANA location name (`Asia/Shanghai`, `America/New_York`, `Etc/GMT-8`, or `UTC`), in the
- * spelling Intl resolves it to (`asia/shanghai` is `Asia/Shanghai`; `Asia/Kolkata` stays). Abbreviations are refused
- * although Intl accepts some of them: `CST` would be read as US Central, while a user in China
- * means China Standard Time, 14 hours off.
+ * spelling Intl resolves it to (`asia/shanghai` is `Asia/Shanghai`; `Asia/Kolkata` stays).
+ * Abbreviations are refused although Intl accepts some of them: `CST` would be read as US
+ * Central, while a user in China means China Standard Time, 14 hours off.
  */
 export function canonicalTimezone(timezone: string, field = 'timezone'): string {
   const isLocation =

@@ -29,10 +29,9 @@ const SENT_PATCH = {
   updatedAt: T1,
 };
 
-async function sendingMessage(s: SentRecorderStores, credits: number) {
-  for (let i = 0; i < credits; i++)
-    await s.ledger.record(key, { status: 'ACCEPT', longTerm: false, source: 'client', at: T0 });
-  const record = sentMessageRecord({
+/** A message of `key` being sent (a fresh id each call), not stored yet. */
+const sendingRecord = () =>
+  sentMessageRecord({
     appId: APP,
     createdAt: T0,
     openid: key.openid,
@@ -40,8 +39,12 @@ async function sendingMessage(s: SentRecorderStores, credits: number) {
     status: 'SENDING',
     msgid: null,
     sentAt: null,
-    errmsg: 'left from an earlier attempt',
   });
+
+async function sendingMessage(s: SentRecorderStores, credits: number) {
+  for (let i = 0; i < credits; i++)
+    await s.ledger.record(key, { status: 'ACCEPT', longTerm: false, source: 'client', at: T0 });
+  const record = { ...sendingRecord(), errmsg: 'left from an earlier attempt' };
   await s.messages.create(record);
   return record;
 }
@@ -118,16 +121,6 @@ export const sentRecorderContract: StoreContract<SentRecorderStores> = (backend,
   );
 
   const LOCK = userSendLockKey(APP, key.openid);
-  const sendingRecord = () =>
-    sentMessageRecord({
-      appId: APP,
-      createdAt: T0,
-      openid: key.openid,
-      templateId: key.templateId,
-      status: 'SENDING',
-      msgid: null,
-      sentAt: null,
-    });
 
   it(
     `[${backend}] a create taking the send lock holds it; while it is held, another claim's create stores nothing`,
