@@ -3,7 +3,6 @@ import type { Logger } from '../../shared/logger.js';
 import type { DeliveryEngine } from '../delivery/delivery-engine.js';
 import type { LedgerStore } from '../ledger/ledger-store.js';
 import {
-  DuplicateMessageError,
   type MessageRecord,
   type MessageStatus,
   type MessageStore,
@@ -38,6 +37,8 @@ export interface CampaignRunnerDeps {
 const AUDIENCE_PAGES_PER_ROUND = 50;
 /** Messages created per round at most, whatever the rate. */
 const MAX_BATCH = 1000;
+/** Recipients per engine job: one job to queue and finish for this many sends. */
+const BATCH_SIZE = 50;
 /** The lock outlives any round; a runner that died frees its campaigns after this. */
 const DEFAULT_LOCK_TTL_MS = 15_000;
 
@@ -219,7 +220,7 @@ export class CampaignRunner {
     if (count <= 0) return false;
     if (await this.backlogged(c)) return false;
     const openids = await deps.campaigns.audience(c.id, c.fannedOut, count);
-    await Promise.all(openids.map((openid) => this.createMessage(c, openid, now, 'QUEUED')));
+    await this.createMessages(c, c.fannedOut, openids, now, 'QUEUED');
     await deps.campaigns.transition(c.id, null, {
       fannedOut: c.fannedOut + openids.length,
       pacedSince,
@@ -241,63 +242,41 @@ export class CampaignRunner {
     return message?.status === 'QUEUED';
   }
 
-  private async createMessage(
+  /**
+   * Creates the messages of the recipients from audience position `start` on, a batch at a time:
+   * QUEUED ones with one engine job per batch, whose id follows from the position, so a round
+   * repeated after a restart makes the same batches (a message that exists is left as it is, and
+   * a batch job that exists is kept).
+   */
+  private async createMessages(
     c: CampaignRecord,
-    openid: string,
+    start: number,
+    openids: readonly string[],
     now: Date,
     status: 'QUEUED' | 'SKIPPED',
   ): Promise<void> {
     const { deps } = this;
-    const record: MessageRecord = {
-      id: campaignMessageId(c, openid),
-      appId: c.appId,
-      openid,
-      templateId: c.templateId,
-      status,
-      errcode: null,
-      errmsg: null,
-      msgid: null,
-      attempts: 0,
-      data: { ...c.data },
-      page: c.page,
-      miniprogramState: c.miniprogramState,
-      lang: c.lang,
-      idempotencyKey: null,
-      createdAt: now,
-      sentAt: null,
-      deliveredAt: null,
-      deliveryErrorCode: null,
-      deliveryErrorStatus: null,
-      key: null,
-      sendAt: status === 'QUEUED' ? now : null,
-      expiresAt: c.expiresAt,
-      trigger: null,
-      skipReason: status === 'SKIPPED' ? 'CAMPAIGN_CANCELLED' : null,
-      campaignId: c.id,
-      scheduleKey: null,
-      inputHash: null,
-      updatedAt: now,
-    };
-    let fresh = true;
-    try {
-      await deps.messages.create(record);
-    } catch (error) {
-      if (!(error instanceof DuplicateMessageError)) throw error;
-      // Made before a restart: queue it again only if it is still waiting (a job is idempotent).
-      const existing = await deps.messages.get(c.appId, record.id);
-      if (existing?.status !== 'QUEUED' || status !== 'QUEUED') return;
-      fresh = false;
+    const batches: Promise<void>[] = [];
+    for (let i = 0; i < openids.length; i += BATCH_SIZE) {
+      const chunk = openids.slice(i, i + BATCH_SIZE);
+      const batchId = status === 'QUEUED' ? `batch-${c.id}-${start + i}` : null;
+      const records = chunk.map((openid) => recipientMessage(c, openid, now, status, batchId));
+      batches.push(
+        deps.messages.createMany(records).then(async () => {
+          if (batchId === null) return;
+          const entries = records.map((r) => ({ id: r.id, openid: r.openid }));
+          await deps.engine
+            .enqueueBatch({ id: batchId, campaignId: c.id, entries }, now)
+            .catch((error: unknown) =>
+              deps.logger.warn(
+                { err: error, campaignId: c.id, batchId },
+                'could not queue a batch of campaign messages; the sweeper will',
+              ),
+            );
+        }),
+      );
     }
-    if (status === 'QUEUED') {
-      await deps.engine
-        .enqueue(record.id, now, { priority: 'bulk', fresh })
-        .catch((error: unknown) =>
-          deps.logger.warn(
-            { err: error, messageId: record.id },
-            'could not queue a campaign message; the sweeper will',
-          ),
-        );
-    }
+    await Promise.all(batches);
   }
 
   /** Cancelled: every recipient not sent to yet ends SKIPPED CAMPAIGN_CANCELLED. */
@@ -327,7 +306,7 @@ export class CampaignRunner {
     if (queued.hasNextPage) return true;
     if (c.fannedOut < c.total) {
       const openids = await deps.campaigns.audience(c.id, c.fannedOut, MAX_BATCH);
-      await Promise.all(openids.map((openid) => this.createMessage(c, openid, now, 'SKIPPED')));
+      await this.createMessages(c, c.fannedOut, openids, now, 'SKIPPED');
       await deps.campaigns.transition(c.id, null, { fannedOut: c.fannedOut + openids.length });
       return true;
     }
@@ -360,4 +339,46 @@ export class CampaignRunner {
     });
     return result.applied;
   }
+}
+
+/** A recipient's message: its id follows from campaign and openid, so it is never made twice. */
+function recipientMessage(
+  c: CampaignRecord,
+  openid: string,
+  now: Date,
+  status: 'QUEUED' | 'SKIPPED',
+  batchId: string | null,
+): MessageRecord {
+  return {
+    id: campaignMessageId(c, openid),
+    appId: c.appId,
+    openid,
+    templateId: c.templateId,
+    status,
+    errcode: null,
+    errmsg: null,
+    msgid: null,
+    attempts: 0,
+    data: { ...c.data },
+    page: c.page,
+    miniprogramState: c.miniprogramState,
+    lang: c.lang,
+    idempotencyKey: null,
+    createdAt: now,
+    sentAt: null,
+    deliveredAt: null,
+    deliveryErrorCode: null,
+    deliveryErrorStatus: null,
+    key: null,
+    sendAt: status === 'QUEUED' ? now : null,
+    expiresAt: c.expiresAt,
+    trigger: null,
+    skipReason: status === 'SKIPPED' ? 'CAMPAIGN_CANCELLED' : null,
+    campaignId: c.id,
+    scheduleKey: null,
+    inputHash: null,
+    batchId,
+    sendingJob: null,
+    updatedAt: now,
+  };
 }

@@ -1,14 +1,17 @@
 import { DelayedError, Queue, RateLimitError, Worker, type Job, type RepeatOptions } from 'bullmq';
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
+import { LuaScript } from '../../infra/redis/redis-lua.js';
 import type { Logger } from '../../shared/logger.js';
 import { nextRun, type RecurringSpec } from '../../shared/cron-schedule.js';
 import type {
+  BatchJob,
   DeliveryEngine,
   EngineHandlers,
   EnqueueOptions,
   EngineStatus,
   JobHandler,
   RateLimit,
+  SendTurns,
 } from './delivery-engine.js';
 
 export interface BullmqDeliveryEngineOptions {
@@ -28,6 +31,7 @@ export interface BullmqDeliveryEngineOptions {
 
 const QUEUE = 'delivery';
 const JOB_NAME = 'send';
+const BATCH_JOB = 'batch';
 const BULK_PRIORITY = 10;
 
 const RECURRING_JOB = 'recurring';
@@ -56,6 +60,35 @@ function occurrenceOf(job: Job): Date | null {
   return Number.isSafeInteger(millis) && millis > 0 ? new Date(millis) : null;
 }
 
+/**
+ * Takes up to n turns of BullMQ's queue-wide limiter, the fixed-window counter its workers count
+ * each fetched job against (and a quota pause fills), in the same way: the first turn of a window
+ * starts its expiry; a full window answers how long it has left. When asked to yield, it grants
+ * nothing while a job of normal priority waits in the queue's wait list.
+ * KEYS[1] the queue's limiter key, KEYS[2] its wait list. ARGV: max per window, window ms, n,
+ * '1' to yield, the retry ms when yielding.
+ * Returns { turns granted, ms to wait before asking again when none }.
+ */
+const takeTurns = new LuaScript(`
+if ARGV[4] == '1' and redis.call('LLEN', KEYS[2]) > 0 then return { 0, tonumber(ARGV[5]) } end
+local max, n = tonumber(ARGV[1]), tonumber(ARGV[3])
+local used = tonumber(redis.call('GET', KEYS[1]) or 0)
+if used >= max then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl > 0 then return { 0, ttl } end
+  redis.call('DEL', KEYS[1])
+  used = 0
+end
+local granted = math.min(n, max - used)
+if redis.call('INCRBY', KEYS[1], granted) == granted then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return { granted, 0 }
+`);
+
+/** How long a bulk send gives way to a waiting job of normal priority before asking again. */
+const YIELD_MS = 20;
+
 /** Thrown by the processor for a counted retry; the backoff strategy reads its delay. */
 class RetryLater extends Error {
   constructor(readonly delayMs: number) {
@@ -77,6 +110,7 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
   private worker: Worker | null = null;
   private readonly clients: RedisClient[] = [];
   private readonly keyPrefix: string;
+  private closing = false;
 
   private constructor(private readonly options: BullmqDeliveryEngineOptions) {
     this.rateLimit = options.rateLimit;
@@ -121,6 +155,39 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
     );
   }
 
+  async enqueueBatch(batch: BatchJob, runAt: Date): Promise<void> {
+    // Adding an id that exists adds nothing: the job already waiting or running is kept.
+    await this.requireQueue().add(
+      BATCH_JOB,
+      { campaignId: batch.campaignId, entries: batch.entries },
+      {
+        jobId: batch.id,
+        delay: Math.max(0, runAt.getTime() - Date.now()),
+        priority: BULK_PRIORITY,
+      },
+    );
+  }
+
+  async takeSends(n: number, yieldToWaiting: boolean): Promise<SendTurns> {
+    const { max, perSeconds } = this.options.rateLimit;
+    const { limiter, wait } = this.requireQueue().keys;
+    if (limiter === undefined || wait === undefined)
+      throw new Error('the delivery queue has no limiter or wait key');
+    const reply = await takeTurns.run(
+      this.clients[0]!,
+      [limiter, wait],
+      [
+        String(max),
+        String(perSeconds * 1000),
+        String(n),
+        yieldToWaiting ? '1' : '0',
+        String(YIELD_MS),
+      ],
+    );
+    const [granted, retryInMs] = reply as [number, number];
+    return { granted, retryInMs };
+  }
+
   async remove(messageId: string): Promise<void> {
     await this.requireQueue().remove(messageId);
   }
@@ -163,7 +230,13 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
             await more.occurrence(key, occurrence);
           return;
         }
-        const outcome = await handler(job.id!, { attempt: job.attemptsMade });
+        const outcome =
+          job.name === BATCH_JOB && more.batch
+            ? await more.batch(
+                { id: job.id!, ...(job.data as Omit<BatchJob, 'id'>) },
+                { attempt: job.attemptsMade, stopping: () => this.closing },
+              )
+            : await handler(job.id!, { attempt: job.attemptsMade });
         switch (outcome.kind) {
           case 'done':
             return;
@@ -225,6 +298,7 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     const timeoutMs = this.options.closeTimeoutMs ?? 30_000;
     // worker.close() waits for running jobs with no limit of its own.
     if (this.worker) {

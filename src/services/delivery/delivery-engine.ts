@@ -46,9 +46,46 @@ export type JobHandler = (messageId: string, info: { attempt: number }) => Promi
  */
 export type OccurrenceHandler = (scheduleKey: string, occurrence: Date) => Promise<void>;
 
+/** One message of a batch job, with the user its send locks. */
+export interface BatchEntry {
+  id: string;
+  openid: string;
+}
+
+/**
+ * Several messages sent by one job (a campaign's recipients, fanned out together): one job to
+ * queue, fetch and finish instead of one per message. Its messages carry its id as batchId.
+ */
+export interface BatchJob {
+  /** Unique per app, and not a message id. */
+  id: string;
+  campaignId: string | null;
+  entries: readonly BatchEntry[];
+}
+
+export interface BatchContext {
+  /** Counts earlier `retry` outcomes of this job (0 on its first run). */
+  attempt: number;
+  /** True once the engine is closing: start no more sends and answer `later`. */
+  stopping(): boolean;
+}
+
+/**
+ * Sends a batch's messages. Each send takes its own turn of the rate limit (takeSends); a message
+ * the batch cannot finish (retried, held back) is handed to a job of its own.
+ */
+export type BatchHandler = (batch: BatchJob, context: BatchContext) => Promise<JobOutcome>;
+
 /** What else a worker process runs besides message jobs. */
 export interface EngineHandlers {
   occurrence?: OccurrenceHandler;
+  batch?: BatchHandler;
+}
+
+/** What takeSends got: `granted` turns of the rate limit, or none for `retryInMs`. */
+export interface SendTurns {
+  granted: number;
+  retryInMs: number;
 }
 
 export interface EngineStatus {
@@ -66,10 +103,21 @@ export interface DeliveryEngine {
    * message still waiting is replaced; a running one is left alone (its handler re-reads the log).
    */
   enqueue(messageId: string, runAt: Date, options?: EnqueueOptions): Promise<void>;
+  /**
+   * Queues a batch job at bulk priority for `runAt`. A job of that id still waiting or running is
+   * kept as it is (a fan-out repeated after a restart adds nothing).
+   */
+  enqueueBatch(batch: BatchJob, runAt: Date): Promise<void>;
+  /**
+   * Takes up to `n` turns of the app's rate limit, the one every job of the app counts against
+   * in every process (and which a quota pause closes), without waiting. `yieldToWaiting`: none
+   * while a job of normal priority waits for the limit, so bulk sends do not jump the queue.
+   */
+  takeSends(n: number, yieldToWaiting: boolean): Promise<SendTurns>;
   /** Drops a waiting job of the message, if any; a running one cannot be dropped. */
   remove(messageId: string): Promise<void>;
-  /** Whether a job of the message is waiting or running. */
-  hasJob(messageId: string): Promise<boolean>;
+  /** Whether a job of this id (a message's own, or a batch's) is waiting or running. */
+  hasJob(jobId: string): Promise<boolean>;
   /**
    * Creates or replaces the timer of a recurring schedule (BullMQ: a job scheduler). Its
    * occurrences follow nextRun(spec, …): DST rules included, within startAt/endAt.

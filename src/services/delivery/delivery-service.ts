@@ -120,6 +120,8 @@ export class DeliveryService {
       campaignId: null,
       scheduleKey: null,
       inputHash: hash,
+      batchId: null,
+      sendingJob: null,
       updatedAt: now,
     };
     try {

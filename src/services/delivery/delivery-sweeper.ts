@@ -62,6 +62,8 @@ export class DeliverySweeper {
       const report: SweepReport = { reenqueued: 0, timedOut: 0, abandoned: 0 };
       for (const status of ['SCHEDULED', 'QUEUED'] as const) {
         for (const message of await deps.messages.listDue(deps.appId, status, now, batch)) {
+          // A campaign's message is sent by its batch's job, unless handed to a job of its own.
+          if (message.batchId !== null && (await deps.engine.hasJob(message.batchId))) continue;
           if (await deps.engine.hasJob(message.id)) continue;
           await deps.engine.enqueue(
             message.id,

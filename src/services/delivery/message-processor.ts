@@ -3,10 +3,14 @@ import { UpstreamUnavailableError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { noopObserver, type Observer } from '../../shared/observer.js';
 import { SendReport } from '../sending/send-report.js';
-import type { CampaignGate } from './campaign-gate.js';
+import type { CampaignGate, CampaignVerdict } from './campaign-gate.js';
 import { hasQuota, type LedgerStore, type SubscriptionKey } from '../ledger/ledger-store.js';
 import {
+  type BatchClaim,
+  type BatchClaimResult,
   heldUntil,
+  DUE_SLACK_MS,
+  INTERRUPTED_SEND,
   type MessagePatch,
   type MessageRecord,
   type MessageStore,
@@ -17,16 +21,30 @@ import {
   type ExclusiveSteps,
   type HeldLease,
   type KeyedMutex,
+  type SharedClaim,
 } from '../sending/keyed-mutex.js';
 import type { SubscribeMessageSender } from '../sending/send-service.js';
-import { SeparateSentRecorder, type SentRecorder } from '../sending/sent-recorder.js';
+import {
+  SeparateSentRecorder,
+  type SentCredit,
+  type SentEntry,
+  type SentRecorder,
+} from '../sending/sent-recorder.js';
+import { groupCommit } from '../../shared/group-commit.js';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { WeChatErrcode } from '../wechat/client/errcodes.js';
 import { TransportError } from '../wechat/client/http-transport.js';
 import type { Lang, MiniprogramState } from '../wechat/client/wechat-client.js';
 import { WeChatError } from '../wechat/client/wechat-error.js';
 import { TokenRejectedError } from '../wechat/token/token-errors.js';
-import type { JobOutcome } from './delivery-engine.js';
+import type {
+  BatchContext,
+  BatchEntry,
+  BatchJob,
+  JobOutcome,
+  SendTurns,
+} from './delivery-engine.js';
 import { nextMinute, nextShanghaiMidnight, retryDelay } from './quota-clock.js';
 
 export interface MessageProcessorDeps {
@@ -50,11 +68,24 @@ export interface MessageProcessorDeps {
   campaignGate?: CampaignGate;
   /** Records an accepted send in the log and the ledger; by default the two stores in turn. */
   sentRecorder?: SentRecorder;
+  /** The engine's rate limit, taken a turn per send of a batch (the engine counts single jobs). */
+  takeSends?: (n: number, yieldToWaiting: boolean) => Promise<SendTurns>;
+  /** Sends of batches in flight at once in this process; default 8 (WORKER_CONCURRENCY). */
+  concurrency?: number;
 }
 
 const READY = ['SCHEDULED', 'QUEUED'] as const;
 /** How often a message of a paused campaign looks at its campaign again. */
 const HOLD_RECHECK_MS = 10_000;
+/** Claims or sends recorded in one store step at most. */
+const MAX_GROUP = 100;
+/** How long a send of a batch gives way to waiting jobs of normal priority at most. */
+const MAX_YIELD_MS = 2000;
+/** When a batch finds its user's lock taken (another send to them), it tries again this late. */
+const BUSY_RETRY_MS = 1000;
+
+/** Records an accepted send; the single path frees the lock in the same write. */
+type RecordSent = (patch: MessagePatch, credit: SentCredit) => Promise<TransitionResult>;
 
 /**
  * What a job does with its message. The message log is the truth and every move is a
@@ -65,23 +96,158 @@ const HOLD_RECHECK_MS = 10_000;
 export class MessageProcessor {
   private readonly now: () => Date;
   private readonly sentRecorder: SentRecorder;
+  /** The sends of every batch of this process share one pool and one group commit per step. */
+  private readonly slots: LimitFunction;
+  private readonly claimInGroup: (claim: BatchClaim) => Promise<BatchClaimResult>;
+  private readonly recordInGroup: (entry: SentEntry) => Promise<TransitionResult>;
+  private readonly turnInGroup: (yieldToWaiting: boolean) => Promise<number>;
 
   constructor(private readonly deps: MessageProcessorDeps) {
     this.now = deps.now ?? (() => new Date());
     this.sentRecorder = deps.sentRecorder ?? new SeparateSentRecorder(deps.messages, deps.ledger);
+    this.slots = pLimit(deps.concurrency ?? 8);
+    this.claimInGroup = groupCommit(
+      (claims) => deps.messages.claimBatch(deps.appId, claims, this.now()),
+      MAX_GROUP,
+    );
+    this.recordInGroup = groupCommit(
+      (entries) => this.sentRecorder.recordSentMany(deps.appId, entries),
+      MAX_GROUP,
+    );
+    // Each caller gets 0 (its turn) or how long to wait before asking again; the group yields
+    // to waiting jobs of normal priority unless one of its callers has given way long enough.
+    this.turnInGroup = groupCommit(async (asks) => {
+      const take = deps.takeSends ?? ((n: number) => Promise.resolve({ granted: n, retryInMs: 0 }));
+      const { granted, retryInMs } = await take(asks.length, asks.every(Boolean));
+      return asks.map((_, i) => (i < granted ? 0 : Math.max(1, retryInMs)));
+    }, MAX_GROUP);
   }
 
-  async process(messageId: string, attempt: number): Promise<JobOutcome> {
+  /**
+   * A batch job: its messages are sent side by side (at most `concurrency` sends of batches at
+   * once in this process), each after its turn of the rate limit. With the per-user lock in the
+   * store and no credit to reserve (QUOTA_POLICY=track), claims and SENT records of concurrent
+   * sends go to the store together (group commit); otherwise each message takes the single path.
+   * A message the batch cannot finish now is handed to a job of its own (`handOff`); after a
+   * quota answer the rest stay QUEUED and the batch runs again when the quota resets.
+   */
+  async processBatch(
+    batch: BatchJob,
+    context: BatchContext,
+    handOff: (messageId: string, at: Date) => Promise<void>,
+  ): Promise<JobOutcome> {
+    const { deps } = this;
+    let verdict: CampaignVerdict = 'send';
+    if (batch.campaignId !== null && deps.campaignGate) {
+      verdict = await deps.campaignGate.verdict(batch.campaignId);
+      if (verdict === 'hold')
+        return { kind: 'later', at: new Date(this.now().getTime() + HOLD_RECHECK_MS) };
+    }
+    // A cancelled campaign's messages are skipped, and a reserved credit is taken one at a time.
+    const grouped = verdict === 'send' && deps.quotaPolicy === 'track';
+    let quota: JobOutcome | null = null;
+    let unfinished = false;
+    const one = async (entry: BatchEntry) => {
+      if (quota !== null || context.stopping() || !(await this.turn(context))) {
+        unfinished = true;
+        return;
+      }
+      const shared = grouped
+        ? deps.userMutex.sharedClaim(userSendLockKey(deps.appId, entry.openid))
+        : null;
+      const outcome = shared
+        ? await this.sendInGroup(batch.id, entry, shared)
+        : await this.process(entry.id, 0, batch.id);
+      if (outcome.kind === 'quota') quota = outcome;
+      else if (outcome.kind === 'retry')
+        await handOff(entry.id, new Date(this.now().getTime() + outcome.delayMs));
+      else if (outcome.kind === 'later') await handOff(entry.id, outcome.at);
+    };
+    await Promise.all(batch.entries.map((entry) => this.slots(() => one(entry))));
+    if (quota !== null) return quota;
+    return unfinished ? { kind: 'later', at: this.now() } : { kind: 'done' };
+  }
+
+  /**
+   * Waits for a turn of the rate limit; false once the engine is closing. It gives way to jobs of
+   * normal priority waiting for the limit, for MAX_YIELD_MS at most: batches may hold every worker
+   * slot, and a waiting job must not keep them from ever sending.
+   */
+  private async turn(context: BatchContext): Promise<boolean> {
+    const since = Date.now();
+    for (;;) {
+      const waitMs = await this.turnInGroup(Date.now() - since < MAX_YIELD_MS);
+      if (waitMs === 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      if (context.stopping()) return false;
+    }
+  }
+
+  /** One message of a batch, claimed and recorded together with the others in flight. */
+  private async sendInGroup(
+    jobId: string,
+    entry: BatchEntry,
+    shared: SharedClaim,
+  ): Promise<JobOutcome> {
+    const { deps } = this;
+    const claimed = await this.claimInGroup({ id: entry.id, jobId, lock: shared.claim });
+    switch (claimed.kind) {
+      case 'busy':
+        shared.done();
+        return { kind: 'later', at: new Date(this.now().getTime() + BUSY_RETRY_MS) };
+      case 'interrupted':
+        shared.done();
+        deps.logger.warn(
+          { messageId: entry.id },
+          'message found SENDING by its batch: marked UNKNOWN',
+        );
+        return { kind: 'done' };
+      case 'other':
+        shared.done();
+        // Not due, expired, final, or another job's: the single path knows what to do.
+        return claimed.record === null ? { kind: 'done' } : this.process(entry.id, 0, jobId);
+      case 'claimed':
+        break;
+    }
+    shared.held();
+    let recorded = false;
+    try {
+      const message = claimed.record;
+      const key = { appId: deps.appId, openid: message.openid, templateId: message.templateId };
+      return await this.sendClaimed(message, key, false, 0, async (patch, credit) => {
+        const result = await this.recordInGroup({
+          id: message.id,
+          patch,
+          credit,
+          release: shared.claim,
+        });
+        recorded = true;
+        return result;
+      });
+    } finally {
+      shared.done();
+      if (!recorded) await shared.claim.handle.release().catch(() => undefined);
+    }
+  }
+
+  /**
+   * `jobId`: the job running this (null for the message's own job, the batch's id for a batch):
+   * a message SENDING by that same job was interrupted; SENDING by another is left to it.
+   */
+  async process(
+    messageId: string,
+    attempt: number,
+    jobId: string | null = null,
+  ): Promise<JobOutcome> {
     const { deps } = this;
     const message = await deps.messages.get(deps.appId, messageId);
     if (!message) return { kind: 'done' };
     const now = this.now();
     switch (message.status) {
       case 'SENDING':
-        await this.move(message, ['SENDING'], {
-          status: 'UNKNOWN',
-          errmsg: 'the worker sending this message stopped before WeChat answered; not resent',
-        });
+        // Another job's send in flight (or its lease will end it): not ours to settle.
+        if (message.sendingJob !== jobId) return { kind: 'done' };
+        await this.move(message, ['SENDING'], { status: 'UNKNOWN', errmsg: INTERRUPTED_SEND });
         deps.logger.warn({ messageId }, 'message found SENDING by a new job: marked UNKNOWN');
         return { kind: 'done' };
       case 'HELD': {
@@ -107,7 +273,7 @@ export class MessageProcessor {
         return { kind: 'done' };
       }
     }
-    if (message.sendAt && message.sendAt.getTime() > now.getTime() + 500)
+    if (message.sendAt && message.sendAt.getTime() > now.getTime() + DUE_SLACK_MS)
       return { kind: 'later', at: message.sendAt };
     if (message.expiresAt && message.expiresAt <= now) {
       await this.move(message, READY, { status: 'SKIPPED', skipReason: 'EXPIRED' });
@@ -116,7 +282,7 @@ export class MessageProcessor {
     // WeChat answers 43108 to concurrent sends to one user: the same lock as direct sends.
     return deps.userMutex.runExclusiveSteps(
       userSendLockKey(deps.appId, message.openid),
-      this.sendSteps(message, attempt),
+      this.sendSteps(message, attempt, jobId),
     );
   }
 
@@ -124,7 +290,11 @@ export class MessageProcessor {
    * The send, under the per-user lock. With no credit to check first, the move to SENDING takes
    * the lock in the same write and the SENT write frees it: the lock costs no round trip of its own.
    */
-  private sendSteps(message: MessageRecord, attempt: number): ExclusiveSteps<JobOutcome> {
+  private sendSteps(
+    message: MessageRecord,
+    attempt: number,
+    jobId: string | null,
+  ): ExclusiveSteps<JobOutcome> {
     const { deps } = this;
     const key: SubscriptionKey = {
       appId: deps.appId,
@@ -133,7 +303,11 @@ export class MessageProcessor {
     };
     const reserved = deps.quotaPolicy === 'enforce';
     // Stamped when written: the sweeper reads a SENDING message's age from updatedAt.
-    const sending = (): MessagePatch => ({ status: 'SENDING', updatedAt: this.now() });
+    const sending = (): MessagePatch => ({
+      status: 'SENDING',
+      sendingJob: jobId,
+      updatedAt: this.now(),
+    });
     if (!reserved && message.scheduleKey === null) {
       let claimed: TransitionResult = { applied: false, record: null };
       return {
@@ -154,7 +328,7 @@ export class MessageProcessor {
         },
         rest: async (lease) =>
           claimed.applied
-            ? this.sendClaimed(message, key, false, attempt, lease)
+            ? this.sendClaimed(message, key, false, attempt, this.recordFreeing(message, lease))
             : { kind: 'done' },
       };
     }
@@ -176,9 +350,30 @@ export class MessageProcessor {
           if (reserved) await deps.ledger.release(key, this.now());
           return { kind: 'done' };
         }
-        return this.sendClaimed(message, key, reserved, attempt, lease);
+        return this.sendClaimed(
+          message,
+          key,
+          reserved,
+          attempt,
+          this.recordFreeing(message, lease),
+        );
       },
     };
+  }
+
+  /** Records SENT and frees the per-user lock in the same write. */
+  private recordFreeing(message: MessageRecord, lease: HeldLease): RecordSent {
+    return (patch, credit) =>
+      lease.freeWith((lock) =>
+        this.sentRecorder.recordSent(
+          this.deps.appId,
+          message.id,
+          ['SENDING'],
+          patch,
+          credit,
+          lock === null ? {} : { release: lock },
+        ),
+      );
   }
 
   /** Calls WeChat for a message this job moved to SENDING, and records the outcome. */
@@ -187,7 +382,7 @@ export class MessageProcessor {
     key: SubscriptionKey,
     reserved: boolean,
     attempt: number,
-    lease: HeldLease,
+    recordSent: RecordSent,
   ): Promise<JobOutcome> {
     const { deps } = this;
     const attemptsBefore = message.attempts;
@@ -208,23 +403,17 @@ export class MessageProcessor {
         lang: message.lang as Lang,
         data: message.data,
       });
-      const sent = await lease.freeWith((lock) =>
-        this.sentRecorder.recordSent(
-          deps.appId,
-          message.id,
-          ['SENDING'],
-          {
-            status: 'SENT',
-            msgid: outcome.msgid,
-            attempts: attemptsBefore + outcome.attempts,
-            sentAt: this.now(),
-            errcode: null,
-            errmsg: null,
-            updatedAt: this.now(),
-          },
-          { key, reserved, at: this.now() },
-          lock === null ? {} : { release: lock },
-        ),
+      const sent = await recordSent(
+        {
+          status: 'SENT',
+          msgid: outcome.msgid,
+          attempts: attemptsBefore + outcome.attempts,
+          sentAt: this.now(),
+          errcode: null,
+          errmsg: null,
+          updatedAt: this.now(),
+        },
+        { key, reserved, at: this.now() },
       );
       if (sent.applied) report.finished(sent.record);
       return { kind: 'done' };

@@ -125,12 +125,18 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Deli
       logger,
       observer: options.observer,
       sentRecorder: options.sentRecorder,
+      takeSends: (n, yieldToWaiting) => engine.takeSends(n, yieldToWaiting),
+      concurrency: options.concurrency,
       ...options.processor,
     });
     await engine.start((id, info) => processor.process(id, info.attempt), {
       occurrence: async (key, at) => {
         await recurring.runOccurrence(key, at);
       },
+      batch: (batch, context) =>
+        processor.processBatch(batch, context, (id, at) =>
+          engine.enqueue(id, at, { priority: 'bulk' }),
+        ),
     });
     sweeper.start();
     promoter.start();

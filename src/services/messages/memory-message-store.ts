@@ -22,6 +22,9 @@ import {
   matchesFilter,
   isMessageId,
   MessageNotFoundError,
+  type BatchClaim,
+  type BatchClaimResult,
+  claimOneByOne,
   type CreateOptions,
   type MessageFilter,
   type MessagePatch,
@@ -104,6 +107,23 @@ export class MemoryMessageStore implements MessageStore {
     track(app, stored, 1);
     if (record.msgid !== null) app.idByMsgid.set(record.msgid, record.id);
     return true;
+  }
+
+  async createMany(records: readonly MessageRecord[]): Promise<boolean[]> {
+    for (const record of records) {
+      assertMessageRecord(record);
+      if (record.key !== null) throw new Error('createMany stores records without a caller key');
+    }
+    const created: boolean[] = [];
+    for (const record of records) {
+      if (this.app(record.appId).byId.has(record.id)) created.push(false);
+      else created.push(await this.create(record));
+    }
+    return created;
+  }
+
+  claimBatch(appId: string, claims: readonly BatchClaim[], now: Date): Promise<BatchClaimResult[]> {
+    return claimOneByOne(this, appId, claims, now);
   }
 
   async findByKey(appId: string, key: string): Promise<MessageRecord | null> {

@@ -134,12 +134,23 @@ export interface MessageRecord {
   scheduleKey: string | null;
   /** A hash of the scheduling input, to tell a retry under the same key from a conflicting use. */
   inputHash: string | null;
+  /**
+   * The engine job that sends this message with others (a campaign's batch), or null when the
+   * message has a job of its own: the sweeper looks for that job before queueing another.
+   */
+  batchId: string | null;
+  /**
+   * Which job moved the message to SENDING: null for its own job, the batch id for a batch. A job
+   * that finds the message SENDING by itself died mid-send (UNKNOWN); SENDING by another job is
+   * that job's to finish.
+   */
+  sendingJob: string | null;
   updatedAt: Date;
 }
 
 /** Fields fixed when a message is created: they key indexes that never move. */
 type CreationOnly =
-  'id' | 'appId' | 'createdAt' | 'key' | 'campaignId' | 'scheduleKey' | 'inputHash';
+  'id' | 'appId' | 'createdAt' | 'key' | 'campaignId' | 'scheduleKey' | 'inputHash' | 'batchId';
 export type MessagePatch = Partial<Omit<MessageRecord, CreationOnly>>;
 
 export interface MessageFilter {
@@ -165,6 +176,30 @@ export interface CreateOptions {
   lock?: LockClaim;
 }
 
+/** A QUEUED message whose sendAt is at most this far ahead counts as due. */
+export const DUE_SLACK_MS = 500;
+
+/** Why a message found SENDING by the job that moved it there is UNKNOWN. */
+export const INTERRUPTED_SEND =
+  'the worker sending this message stopped before WeChat answered; not resent';
+
+/** A message to claim for the job `jobId`, with the per-user lock its send needs. */
+export interface BatchClaim {
+  id: string;
+  jobId: string;
+  lock: LockClaim;
+}
+
+export type BatchClaimResult =
+  /** It was QUEUED and due (see claimBatch): now SENDING by the job, its lock taken. */
+  | { kind: 'claimed'; record: MessageRecord }
+  /** It was SENDING by this very job, which died mid-send: now UNKNOWN, never resent by itself. */
+  | { kind: 'interrupted'; record: MessageRecord }
+  /** Somebody holds its lock (another send to the user): nothing changed. */
+  | { kind: 'busy' }
+  /** Anything else (not due, expired, held, final, gone, SENDING by another job): untouched. */
+  | { kind: 'other'; record: MessageRecord | null };
+
 /** The log of sends, per app. */
 export interface MessageStore {
   /**
@@ -174,6 +209,20 @@ export interface MessageStore {
    * false, and nothing stored, while anybody holds the lock. Without a lock, always true.
    */
   create(record: MessageRecord, options?: CreateOptions): Promise<boolean>;
+  /**
+   * Stores many records that have no caller key (a campaign's recipients), in one step where the
+   * store can. Answers, per record, true when stored and false when its id existed (that message
+   * is left as it was).
+   */
+  createMany(records: readonly MessageRecord[]): Promise<boolean[]>;
+  /**
+   * Moves messages to SENDING for the engine jobs sending them, each taking its lock, in one step
+   * where the store can: a message is claimed when it is QUEUED, its sendAt is at most
+   * DUE_SLACK_MS after `now` and its expiresAt (if any) is after `now`. A message SENDING by the
+   * claiming job itself becomes UNKNOWN (see BatchClaimResult). One result per claim, in order.
+   * Whoever ran it frees the locks of the claimed messages.
+   */
+  claimBatch(appId: string, claims: readonly BatchClaim[], now: Date): Promise<BatchClaimResult[]>;
   /** Applies the patch and keeps every index (status, msgid, …) in sync; unknown id → MessageNotFoundError. */
   update(appId: string, id: string, patch: MessagePatch): Promise<MessageRecord>;
   get(appId: string, id: string): Promise<MessageRecord | null>;
@@ -467,6 +516,7 @@ const PATCHABLE: ReadonlySet<string> = new Set<keyof MessagePatch>([
   'expiresAt',
   'trigger',
   'skipReason',
+  'sendingJob',
   'updatedAt',
 ]);
 const CREATION_FIELDS: ReadonlySet<string> = new Set([
@@ -474,6 +524,7 @@ const CREATION_FIELDS: ReadonlySet<string> = new Set([
   'campaignId',
   'scheduleKey',
   'inputHash',
+  'batchId',
 ]);
 
 const RECORD_FIELDS: ReadonlySet<string> = new Set(['id', 'appId', 'createdAt']);
@@ -525,7 +576,7 @@ function isStringRecord(data: unknown): boolean {
  */
 export function assertMessageFields(
   given: MessagePatch &
-    Partial<Pick<MessageRecord, 'key' | 'campaignId' | 'scheduleKey' | 'inputHash'>>,
+    Partial<Pick<MessageRecord, 'key' | 'campaignId' | 'scheduleKey' | 'inputHash' | 'batchId'>>,
   complete: boolean,
 ): void {
   checkMessageFields(given as Fields, complete, false);
@@ -570,6 +621,8 @@ function checkMessageFields(fields: Fields, complete: boolean, record: boolean):
   nullableString(fields, complete, 'idempotencyKey');
   nullableString(fields, complete, 'deliveryErrorStatus');
   nullableString(fields, complete, 'inputHash');
+  nullableString(fields, complete, 'batchId');
+  nullableString(fields, complete, 'sendingJob');
   nullableInt(fields, complete, 'errcode');
   nullableInt(fields, complete, 'deliveryErrorCode');
   nullableDate(fields, complete, 'sentAt');
@@ -641,6 +694,8 @@ export function copyMessage(r: MessageRecord): MessageRecord {
     campaignId: r.campaignId,
     scheduleKey: r.scheduleKey,
     inputHash: r.inputHash,
+    batchId: r.batchId,
+    sendingJob: r.sendingJob,
     updatedAt: new Date(r.updatedAt.getTime()),
   };
 }
@@ -662,6 +717,8 @@ export function directSendFields(
   | 'campaignId'
   | 'scheduleKey'
   | 'inputHash'
+  | 'batchId'
+  | 'sendingJob'
   | 'updatedAt'
 > {
   return {
@@ -673,6 +730,53 @@ export function directSendFields(
     campaignId: null,
     scheduleKey: null,
     inputHash: null,
+    batchId: null,
+    sendingJob: null,
     updatedAt: new Date(at),
   };
+}
+
+/** Whether claimBatch claims this message now (the rule every adapter implements). */
+export function claimableInBatch(m: MessageRecord, now: Date): boolean {
+  return (
+    m.status === 'QUEUED' &&
+    (m.sendAt === null || m.sendAt.getTime() <= now.getTime() + DUE_SLACK_MS) &&
+    (m.expiresAt === null || m.expiresAt > now)
+  );
+}
+
+/**
+ * claimBatch from a store's own compare-and-set steps, one message after another: for a store
+ * where nothing else runs between them (the in-process one).
+ */
+export async function claimOneByOne(
+  store: Pick<MessageStore, 'get' | 'transition' | 'transitionTakingLock'>,
+  appId: string,
+  claims: readonly BatchClaim[],
+  now: Date,
+): Promise<BatchClaimResult[]> {
+  const results: BatchClaimResult[] = [];
+  for (const { id, jobId, lock } of claims) {
+    const m = await store.get(appId, id);
+    if (m?.status === 'SENDING' && m.sendingJob === jobId) {
+      const moved = await store.transition(appId, id, ['SENDING'], {
+        status: 'UNKNOWN',
+        errmsg: INTERRUPTED_SEND,
+        updatedAt: now,
+      });
+      results.push(moved.applied ? { kind: 'interrupted', record: moved.record } : other(moved));
+    } else if (m !== null && claimableInBatch(m, now)) {
+      const patch: MessagePatch = { status: 'SENDING', sendingJob: jobId, updatedAt: now };
+      const moved = await store.transitionTakingLock(appId, id, ['QUEUED'], patch, lock);
+      if (moved === 'busy') results.push({ kind: 'busy' });
+      else results.push(moved.applied ? { kind: 'claimed', record: moved.record } : other(moved));
+    } else {
+      results.push({ kind: 'other', record: m });
+    }
+  }
+  return results;
+}
+
+function other(result: TransitionResult): BatchClaimResult {
+  return { kind: 'other', record: result.record };
 }

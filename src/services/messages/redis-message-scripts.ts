@@ -163,21 +163,21 @@ end
 `;
 
 /**
- * createRecord(key, id, from): stores the message whose field/value pairs are ARGV[from …], with
- * its indexes, its msgid and its caller key. Returns 1 when stored, 0 when the id exists, or the
- * id of the message already holding the key.
+ * createRecord(key, id, from, to): stores the message whose field/value pairs are ARGV[from … to],
+ * with its indexes, its msgid and its caller key. Returns 1 when stored, 0 when the id exists, or
+ * the id of the message already holding the key.
  */
 const MESSAGE_CREATE = `
-local function createRecord(key, id, from)
+local function createRecord(key, id, from, to)
   if redis.call('EXISTS', key) == 1 then return 0 end
   local f = {}
-  for i = from, #ARGV, 2 do f[ARGV[i]] = ARGV[i + 1] end
+  for i = from, to, 2 do f[ARGV[i]] = ARGV[i + 1] end
   if f.key then
     local holder = redis.call('HGET', base .. ':key', f.key)
     if holder then return holder end
     redis.call('HSET', base .. ':key', f.key, id)
   end
-  redis.call('HSET', key, unpack(ARGV, from))
+  redis.call('HSET', key, unpack(ARGV, from, to))
   reindex(id, nil, f)
   return 1
 end
@@ -191,7 +191,65 @@ export const createMessage = new LuaScript(
     MESSAGE_INDEXING +
     MESSAGE_CREATE +
     `
-return createRecord(KEYS[1], ARGV[2], 3)
+return createRecord(KEYS[1], ARGV[2], 3, #ARGV)
+`,
+);
+
+/**
+ * Creates many messages (createRecord each), in one step.
+ * KEYS[i] the i-th record hash. ARGV: base, then per record its id, how many ARGV its field/value
+ * pairs take, and the pairs. Returns { 1 stored | 0 the id exists, ... } in KEYS order.
+ */
+export const createManyMessages = new LuaScript(
+  MESSAGE_PRELUDE +
+    MESSAGE_INDEXING +
+    MESSAGE_CREATE +
+    `
+local out, at = {}, 2
+for i = 1, #KEYS do
+  local n = tonumber(ARGV[at + 1])
+  out[i] = createRecord(KEYS[i], ARGV[at], at + 2, at + 1 + n)
+  at = at + 2 + n
+end
+return out
+`,
+);
+
+/**
+ * Claims messages for the engine jobs sending them (see MessageStore.claimBatch), in one step.
+ * KEYS: per claim its record hash then its lock. ARGV: base, now (epoch ms), due slack ms, the
+ * UNKNOWN patch's three field/value pairs (ARGV[4..9]), then per claim ten: its id, job id, lock
+ * owner, lease ms and its SENDING patch's three field/value pairs.
+ * Returns per claim { 'claimed' | 'interrupted', the record as HGETALL before the patch },
+ * { 'busy' } or { 'other', the record as HGETALL (empty if gone) }.
+ */
+export const claimBatchMessages = new LuaScript(
+  MESSAGE_PRELUDE +
+    MESSAGE_INDEXING +
+    MESSAGE_PATCH +
+    LOCK_IN_SCRIPT +
+    `
+local now, slack = tonumber(ARGV[2]), tonumber(ARGV[3])
+local out = {}
+for i = 1, #KEYS / 2 do
+  local key, lock, at = KEYS[2 * i - 1], KEYS[2 * i], 10 * i
+  local id = ARGV[at]
+  local r = redis.call('HMGET', key, 'status', 'sendingJob', 'sendAt', 'expiresAt')
+  if r[1] == 'SENDING' and r[2] == ARGV[at + 1] then
+    out[i] = { 'interrupted', patchMessage(key, id, 'SENDING', 4, 3, 9)[2] }
+  elseif r[1] == 'QUEUED' and (not r[3] or tonumber(r[3]) <= now + slack)
+      and (not r[4] or tonumber(r[4]) > now) then
+    if lockBusy(lock) then
+      out[i] = { 'busy' }
+    else
+      out[i] = { 'claimed', patchMessage(key, id, 'QUEUED', at + 4, 3, at + 9)[2] }
+      takeLock(lock, ARGV[at + 2], ARGV[at + 3])
+    end
+  else
+    out[i] = { 'other', redis.call('HGETALL', key) }
+  end
+end
+return out
 `,
 );
 
@@ -207,7 +265,7 @@ export const createMessageTakingLock = new LuaScript(
     LOCK_IN_SCRIPT +
     `
 if lockBusy(KEYS[2]) then return -1 end
-local created = createRecord(KEYS[1], ARGV[2], 5)
+local created = createRecord(KEYS[1], ARGV[2], 5, #ARGV)
 if created == 1 then takeLock(KEYS[2], ARGV[3], ARGV[4]) end
 return created
 `,

@@ -29,7 +29,12 @@ import {
   assertMessageId,
   assertMessageRecord,
   assertPruneArguments,
+  type BatchClaim,
+  type BatchClaimResult,
+  claimOneByOne,
   type CreateOptions,
+  DUE_SLACK_MS,
+  INTERRUPTED_SEND,
   decodeMessageCursor,
   admittedStatuses,
   DuplicateMessageError,
@@ -50,7 +55,9 @@ import {
   type TransitionResult,
 } from './message-store.js';
 import {
+  claimBatchMessages,
   countCampaignMessages,
+  createManyMessages,
   createMessage,
   createMessageTakingLock,
   listDueMessages,
@@ -93,6 +100,68 @@ export class RedisMessageStore implements MessageStore {
     if (typeof reply === 'string')
       throw new DuplicateMessageKeyError(record.appId, record.key!, reply);
     return true;
+  }
+
+  async createMany(records: readonly MessageRecord[]): Promise<boolean[]> {
+    if (records.length === 0) return [];
+    const appId = records[0]!.appId;
+    const keys: string[] = [];
+    const args = [this.base(appId)];
+    for (const record of records) {
+      assertMessageRecord(record);
+      if (record.appId !== appId) throw new Error('createMany stores the records of one app');
+      if (record.key !== null) throw new Error('createMany stores records without a caller key');
+      const { set } = toFields(record);
+      keys.push(this.recordKey(appId, record.id));
+      args.push(record.id, String(set.length), ...set);
+    }
+    const reply = asList(await createManyMessages.run(this.options.client, keys, args));
+    return reply.map((stored) => stored === 1);
+  }
+
+  async claimBatch(
+    appId: string,
+    claims: readonly BatchClaim[],
+    now: Date,
+  ): Promise<BatchClaimResult[]> {
+    assertAppId(appId);
+    if (claims.length === 0) return [];
+    // A lock kept elsewhere than this Redis cannot be taken inside the script.
+    if (claims.some((claim) => claim.lock.storeKey === null))
+      return claimOneByOne(this, appId, claims, now);
+    const interrupted = encodePatch('', ['SENDING'], {
+      status: 'UNKNOWN',
+      errmsg: INTERRUPTED_SEND,
+      updatedAt: now,
+    });
+    const keys: string[] = [];
+    const args = [this.base(appId), String(now.getTime()), String(DUE_SLACK_MS)];
+    args.push(...interrupted.args.slice(3));
+    const claimed = claims.map(({ id, jobId, lock }) => {
+      assertMessageId(id);
+      const sending = encodePatch(id, ['QUEUED'], {
+        status: 'SENDING',
+        sendingJob: jobId,
+        updatedAt: now,
+      });
+      keys.push(this.recordKey(appId, id), lock.storeKey!);
+      args.push(id, jobId, lock.owner, String(lock.ttlMs), ...sending.args.slice(3));
+      return sending;
+    });
+    const reply = asList(await claimBatchMessages.run(this.options.client, keys, args));
+    return reply.map((entry, i): BatchClaimResult => {
+      const [kind, flat] = asList(entry);
+      switch (kind) {
+        case 'claimed':
+          return { kind, record: claimed[i]!.decode([1, flat!]).record! };
+        case 'interrupted':
+          return { kind, record: interrupted.decode([1, flat!]).record! };
+        case 'busy':
+          return { kind };
+        default:
+          return { kind: 'other', record: asList(flat!).length === 0 ? null : fromFlat(flat!) };
+      }
+    });
   }
 
   async update(appId: string, id: string, patch: MessagePatch): Promise<MessageRecord> {
@@ -425,6 +494,8 @@ function fromHash(h: Record<string, string>): MessageRecord {
     campaignId: optional('campaignId'),
     scheduleKey: optional('scheduleKey'),
     inputHash: optional('inputHash'),
+    batchId: optional('batchId'),
+    sendingJob: optional('sendingJob'),
     // Records written before updatedAt existed read as unchanged since creation.
     updatedAt: new Date(Number(h.updatedAt ?? required('createdAt'))),
   };

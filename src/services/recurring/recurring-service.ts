@@ -201,6 +201,8 @@ export class RecurringService {
       campaignId: null,
       scheduleKey: key,
       inputHash: schedule.version,
+      batchId: null,
+      sendingJob: null,
       updatedAt: now,
     };
     try {

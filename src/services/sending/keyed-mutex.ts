@@ -13,6 +13,20 @@ export interface KeyedMutex {
    * its last (see ExclusiveSteps): with Redis, a send then costs no round trip for the lock.
    */
   runExclusiveSteps<T>(key: string, steps: ExclusiveSteps<T>): Promise<T>;
+  /**
+   * For a write that takes the shared lock of `key` itself (a batch of sends claimed in one
+   * step): a claim on it, renewed from `held()` until `done()`, or null without a shared lock.
+   * The in-process queue is not used: the shared lock alone keeps the key's holders apart.
+   */
+  sharedClaim(key: string): SharedClaim | null;
+}
+
+export interface SharedClaim {
+  readonly claim: LockClaim;
+  /** The write took the lock: keep renewing it. */
+  held(): void;
+  /** The lock was freed (or never taken): stop renewing it. */
+  done(): void;
 }
 
 /** Work whose first write also takes the shared lock. */
@@ -73,6 +87,16 @@ export class ChainedKeyedMutex implements KeyedMutex {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     return run;
+  }
+
+  sharedClaim(key: string): SharedClaim | null {
+    if (!this.shared) return null;
+    const claim = this.shared.claim(key, this.options.ttlMs);
+    return {
+      claim,
+      held: () => this.keepRenewing(claim.handle),
+      done: () => this.stopRenewing(claim.handle),
+    };
   }
 
   private async withShared<T>(key: string, steps: ExclusiveSteps<T>): Promise<T> {

@@ -15,7 +15,7 @@ import {
   MESSAGE_PRELUDE,
 } from '../messages/redis-message-scripts.js';
 import { checkedPatch, messageKeyBase, messageRecordKey } from '../messages/redis-message-store.js';
-import type { RecordSentOptions, SentCredit, SentRecorder } from './sent-recorder.js';
+import type { RecordSentOptions, SentCredit, SentEntry, SentRecorder } from './sent-recorder.js';
 
 /**
  * The message's patch and the ledger's `sent` in one step. Both key families carry the app's hash
@@ -52,6 +52,32 @@ local result = patchMessage(KEYS[1], ARGV[10], ARGV[11], 13, nset, #ARGV)
 ledgerOp(KEYS[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], 'sent', ARGV[7], ARGV[8])
 freeLock(KEYS[3], ARGV[9])
 return result
+`,
+);
+
+/**
+ * recordSentFreeingLockScript for many messages of one app, in one step.
+ * KEYS: per entry its message record, ledger record and lock. ARGV: message base, ledger base,
+ * appId, then per entry: openid, templateId, ledger record id, reserved ('1'/'0'), atMs, lock
+ * owner ('' when the lock is not in this Redis: KEYS then repeats the record), how many ARGV its
+ * patch takes, and the patch (message id, allowed statuses, number of fields set, their pairs,
+ * the fields deleted). Returns { what patchMessage returns, ... }.
+ */
+const recordSentManyScript = new LuaScript(
+  RECORD_SENT +
+    LOCK_IN_SCRIPT +
+    `
+local out, at = {}, 4
+for i = 1, #KEYS / 3 do
+  local record, ledger, lock = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+  local n = tonumber(ARGV[at + 6])
+  local p = at + 7
+  out[i] = patchMessage(record, ARGV[p], ARGV[p + 1], p + 3, tonumber(ARGV[p + 2]), p + n - 1)
+  ledgerOp(ledger, ARGV[3], ARGV[at], ARGV[at + 1], ARGV[at + 2], 'sent', ARGV[at + 4], ARGV[at + 3])
+  if ARGV[at + 5] ~= '' then freeLock(lock, ARGV[at + 5]) end
+  at = p + n
+end
+return out
 `,
 );
 
@@ -95,5 +121,38 @@ export class RedisSentRecorder implements SentRecorder {
     // A lock kept elsewhere than this Redis is freed on its own.
     if (lock !== undefined && lockKey === null) await lock.handle.release();
     return encoded.decode(reply);
+  }
+
+  async recordSentMany(appId: string, entries: readonly SentEntry[]): Promise<TransitionResult[]> {
+    if (entries.length === 0) return [];
+    const { prefix, client } = this.options;
+    const keys: string[] = [];
+    const args = [messageKeyBase(prefix, appId), ledgerKeyBase(prefix, appId), appId];
+    const decoders = entries.map((e) => {
+      const encoded = checkedPatch(appId, e.id, ['SENDING'], e.patch);
+      assertSubscriptionKey(e.credit.key);
+      assertLedgerWrite({ at: e.credit.at });
+      if (e.credit.key.appId !== appId) throw new Error('a send is counted in its own app');
+      const recordKey = messageRecordKey(prefix, appId, e.id);
+      // A lock kept elsewhere than this Redis is freed on its own, after the script (owner '').
+      const lockKey = e.release.storeKey;
+      keys.push(recordKey, ledgerRecordKey(prefix, e.credit.key), lockKey ?? recordKey);
+      args.push(
+        e.credit.key.openid,
+        e.credit.key.templateId,
+        subscriptionId(e.credit.key.openid, e.credit.key.templateId),
+        e.credit.reserved ? '1' : '0',
+        String(e.credit.at.getTime()),
+        lockKey === null ? '' : e.release.owner,
+        String(encoded.args.length),
+        ...encoded.args,
+      );
+      return encoded.decode;
+    });
+    const reply = await recordSentManyScript.run(client, keys, args);
+    for (const e of entries) if (e.release.storeKey === null) await e.release.handle.release();
+    if (!Array.isArray(reply) || reply.length !== entries.length)
+      throw new Error('unexpected reply from the batch sent script');
+    return reply.map((one, i) => decoders[i]!(one));
   }
 }

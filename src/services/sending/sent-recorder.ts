@@ -35,10 +35,23 @@ export interface SentRecorder {
     credit: SentCredit,
     options?: RecordSentOptions,
   ): Promise<TransitionResult>;
+  /**
+   * recordSent for many messages of one app, each from SENDING and freeing its lock, in one step
+   * where the store can. One result per entry, in order.
+   */
+  recordSentMany(appId: string, entries: readonly SentEntry[]): Promise<TransitionResult[]>;
 }
 
 export interface RecordSentOptions {
   release?: LockClaim;
+}
+
+/** One accepted send of a batch: its message, patch, credit and the lock its claim took. */
+export interface SentEntry {
+  id: string;
+  patch: MessagePatch;
+  credit: SentCredit;
+  release: LockClaim;
 }
 
 /** The two stores' own operations in turn: for the memory stores, where nothing can interleave. */
@@ -60,5 +73,14 @@ export class SeparateSentRecorder implements SentRecorder {
     await this.ledger.recordSent(credit.key, { reserved: credit.reserved, at: credit.at });
     await options.release?.handle.release();
     return result;
+  }
+
+  async recordSentMany(appId: string, entries: readonly SentEntry[]): Promise<TransitionResult[]> {
+    const results: TransitionResult[] = [];
+    for (const e of entries)
+      results.push(
+        await this.recordSent(appId, e.id, ['SENDING'], e.patch, e.credit, { release: e.release }),
+      );
+    return results;
   }
 }

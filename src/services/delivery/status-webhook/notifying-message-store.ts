@@ -1,6 +1,8 @@
 import type { Page, PageRequest } from '../../../shared/page.js';
 import type { LockClaim } from '../../../shared/lock.js';
 import type {
+  BatchClaim,
+  BatchClaimResult,
   CreateOptions,
   MessageFilter,
   MessagePatch,
@@ -28,6 +30,25 @@ export class NotifyingMessageStore implements MessageStore {
     const created = await this.inner.create(record, options);
     if (created && REPORTED_STATUSES.has(record.status)) await this.notifier.notify(record);
     return created;
+  }
+
+  async createMany(records: readonly MessageRecord[]): Promise<boolean[]> {
+    const created = await this.inner.createMany(records);
+    for (const [i, record] of records.entries())
+      if (created[i] && REPORTED_STATUSES.has(record.status)) await this.notifier.notify(record);
+    return created;
+  }
+
+  /** Claims move into SENDING, which is not reported; an interrupted send becomes UNKNOWN. */
+  async claimBatch(
+    appId: string,
+    claims: readonly BatchClaim[],
+    now: Date,
+  ): Promise<BatchClaimResult[]> {
+    const results = await this.inner.claimBatch(appId, claims, now);
+    for (const result of results)
+      if (result.kind === 'interrupted') await this.notifier.notify(result.record);
+    return results;
   }
 
   async update(appId: string, id: string, patch: MessagePatch): Promise<MessageRecord> {

@@ -3,7 +3,12 @@ import type {
   MessageStatus,
   TransitionResult,
 } from '../../messages/message-store.js';
-import type { RecordSentOptions, SentCredit, SentRecorder } from '../../sending/sent-recorder.js';
+import type {
+  RecordSentOptions,
+  SentCredit,
+  SentEntry,
+  SentRecorder,
+} from '../../sending/sent-recorder.js';
 import { REPORTED_STATUSES, type StatusNotifier } from './status-notifier.js';
 
 /** The sent recorder, reporting the SENT it writes like NotifyingMessageStore reports the rest. */
@@ -25,5 +30,13 @@ export class NotifyingSentRecorder implements SentRecorder {
     if (result.applied && REPORTED_STATUSES.has(result.record.status))
       await this.notifier.notify(result.record);
     return result;
+  }
+
+  async recordSentMany(appId: string, entries: readonly SentEntry[]): Promise<TransitionResult[]> {
+    const results = await this.inner.recordSentMany(appId, entries);
+    for (const result of results)
+      if (result.applied && REPORTED_STATUSES.has(result.record.status))
+        await this.notifier.notify(result.record);
+    return results;
   }
 }

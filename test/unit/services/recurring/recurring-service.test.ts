@@ -235,6 +235,8 @@ function foreignHeldMessage(key: string): MessageRecord {
     campaignId: null,
     scheduleKey: null,
     inputHash: 'direct',
+    batchId: null,
+    sendingJob: null,
     updatedAt: at,
   };
 }
