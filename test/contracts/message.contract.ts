@@ -510,6 +510,50 @@ export const messageStoreContract: StoreContract<MessageStore> = (name, makeStor
       );
 
       it(
+        'creates many at once with every index, leaving an id that exists as it was',
+        withStore(async ({ store }) => {
+          const old = message({ n: 1, status: 'SENT', campaignId: 'cmpMany' });
+          await store.create(old);
+          const fresh = [2, 3, 4].map((n) =>
+            message({
+              n,
+              status: 'QUEUED',
+              sendAt: at(n),
+              campaignId: 'cmpMany',
+              batchId: 'batch-cmpMany-0',
+              openid: `oMany${n}`,
+            }),
+          );
+          const again = { ...old, status: 'QUEUED' as const, batchId: 'batch-cmpMany-0' };
+          expect(await store.createMany([fresh[0]!, again, fresh[1]!, fresh[2]!])).toEqual([
+            true,
+            false,
+            true,
+            true,
+          ]);
+          for (const m of fresh) expect(await store.get(APP, m.id)).toEqual(m);
+          expect(await store.get(APP, old.id)).toEqual(old);
+          expect(await store.countByCampaign(APP, 'cmpMany')).toEqual({ SENT: 1, QUEUED: 3 });
+          expect(await countOf(store, { status: 'QUEUED', openid: 'oMany3' })).toBe(1);
+          expect((await store.listDue(APP, 'QUEUED', at(3), 10)).map((m) => m.id)).toEqual([
+            fresh[0]!.id,
+            fresh[1]!.id,
+          ]);
+          expect(await store.createMany([])).toEqual([]);
+        }),
+      );
+
+      it(
+        'creates many only without caller keys, and then stores none of them',
+        withStore(async ({ store }) => {
+          const plain = message({ n: 1, status: 'QUEUED' });
+          const keyed = message({ n: 2, status: 'QUEUED', key: 'k-many' });
+          await expect(store.createMany([plain, keyed])).rejects.toThrow(/caller key/);
+          expect(await countOf(store, {})).toBe(0);
+        }),
+      );
+
+      it(
         'lets exactly one of many concurrent compare-and-sets win',
         withStore(async ({ store }) => {
           const m = message({ status: 'QUEUED', sendAt: at(1) });

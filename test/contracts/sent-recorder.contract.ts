@@ -1,6 +1,10 @@
 import { expect, it } from '@jest/globals';
 import type { LedgerStore } from '../../src/services/ledger/ledger-store.js';
-import type { MessageRecord, MessageStore } from '../../src/services/messages/message-store.js';
+import {
+  INTERRUPTED_SEND,
+  type MessageRecord,
+  type MessageStore,
+} from '../../src/services/messages/message-store.js';
 import type { SentRecorder } from '../../src/services/sending/sent-recorder.js';
 import { userSendLockKey } from '../../src/services/sending/keyed-mutex.js';
 import type { DistributedLock } from '../../src/shared/lock.js';
@@ -239,6 +243,151 @@ export const sentRecorderContract: StoreContract<SentRecorderStores> = (backend,
       expect(
         await s.recorder.recordSent(APP, id, null, SENT_PATCH, { key, reserved: false, at: T1 }),
       ).toEqual({ applied: false, record: null });
+    }),
+  );
+
+  /** A campaign's QUEUED message to user `openid`, due at T0. */
+  const queued = (openid: string, extra: Partial<MessageRecord> = {}) =>
+    sentMessageRecord({
+      appId: APP,
+      createdAt: T0,
+      openid,
+      templateId: key.templateId,
+      status: 'QUEUED',
+      msgid: null,
+      sentAt: null,
+      attempts: 0,
+      sendAt: T0,
+      campaignId: 'cmpBatch',
+      batchId: 'batch-cmpBatch-0',
+      ...extra,
+    });
+  const claimOf = (s: SentRecorderStores, m: MessageRecord, jobId = 'batch-cmpBatch-0') => ({
+    id: m.id,
+    jobId,
+    lock: s.lock.claim(userSendLockKey(APP, m.openid), 10_000),
+  });
+
+  it(
+    `[${backend}] a batch claim moves each due QUEUED message to SENDING for its job and takes its lock`,
+    test(async ({ store: s }) => {
+      const due = queued('oBatch1');
+      const soonEnough = queued('oBatch2', { sendAt: new Date(T0.getTime() + 400) });
+      await s.messages.createMany([due, soonEnough]);
+      const claims = [claimOf(s, due), claimOf(s, soonEnough)];
+      const results = await s.messages.claimBatch(APP, claims, T0);
+      const patch = { status: 'SENDING', sendingJob: 'batch-cmpBatch-0', updatedAt: T0 };
+      expect(results).toEqual([
+        { kind: 'claimed', record: { ...due, ...patch } },
+        { kind: 'claimed', record: { ...soonEnough, ...patch } },
+      ]);
+      expect(await s.messages.get(APP, due.id)).toEqual({ ...due, ...patch });
+      expect(await s.messages.countByCampaign(APP, 'cmpBatch')).toEqual({ SENDING: 2 });
+      expect((await s.messages.listDue(APP, 'SENDING', T0, 5)).length).toBe(2);
+      expect(await s.lock.tryAcquire(userSendLockKey(APP, 'oBatch1'), 10_000)).toBeNull();
+      await claims[0]!.lock.handle.release();
+      expect(await s.lock.tryAcquire(userSendLockKey(APP, 'oBatch1'), 10_000)).not.toBeNull();
+    }),
+  );
+
+  it(
+    `[${backend}] a batch claim leaves alone what is not due, expired, waiting, final, locked or gone`,
+    test(async ({ store: s }) => {
+      const later = queued('oLater', { sendAt: new Date(T0.getTime() + 5000) });
+      const expired = queued('oExpired', { expiresAt: T0 });
+      const scheduled = queued('oScheduled', { status: 'SCHEDULED' });
+      const sent = queued('oSent', { status: 'SENT', sentAt: T0 });
+      const locked = queued('oLocked');
+      const gone = queued('oGone');
+      await s.messages.createMany([later, expired, scheduled, sent, locked]);
+      const holder = await s.lock.tryAcquire(userSendLockKey(APP, 'oLocked'), 10_000);
+      const results = await s.messages.claimBatch(
+        APP,
+        [later, expired, scheduled, sent, locked, gone].map((m) => claimOf(s, m)),
+        T0,
+      );
+      expect(results).toEqual([
+        { kind: 'other', record: later },
+        { kind: 'other', record: expired },
+        { kind: 'other', record: scheduled },
+        { kind: 'other', record: sent },
+        { kind: 'busy' },
+        { kind: 'other', record: null },
+      ]);
+      expect(await s.messages.get(APP, locked.id)).toEqual(locked);
+      // Nothing claimed, so no lock taken: each user is free (the locked one once its holder lets go).
+      await holder!.release();
+      for (const m of [later, expired, scheduled, sent, locked])
+        expect(await s.lock.tryAcquire(userSendLockKey(APP, m.openid), 10_000)).not.toBeNull();
+    }),
+  );
+
+  it(
+    `[${backend}] a batch claim finding its own job's message SENDING marks it UNKNOWN, another job's it leaves`,
+    test(async ({ store: s }) => {
+      const mine = queued('oMine', { status: 'SENDING', sendingJob: 'batch-cmpBatch-0' });
+      const theirs = queued('oTheirs', { status: 'SENDING', sendingJob: 'batch-cmpBatch-50' });
+      const single = queued('oSingle', { status: 'SENDING', sendingJob: null });
+      await s.messages.createMany([mine, theirs, single]);
+      const results = await s.messages.claimBatch(
+        APP,
+        [mine, theirs, single].map((m) => claimOf(s, m)),
+        T1,
+      );
+      const unknown = { ...mine, status: 'UNKNOWN', errmsg: INTERRUPTED_SEND, updatedAt: T1 };
+      expect(results).toEqual([
+        { kind: 'interrupted', record: unknown },
+        { kind: 'other', record: theirs },
+        { kind: 'other', record: single },
+      ]);
+      expect(await s.messages.get(APP, mine.id)).toEqual(unknown);
+      expect(await s.messages.countByCampaign(APP, 'cmpBatch')).toEqual({
+        UNKNOWN: 1,
+        SENDING: 2,
+      });
+    }),
+  );
+
+  it(
+    `[${backend}] records many sends at once: each SENT from SENDING, each counted, each lock freed`,
+    test(async ({ store: s }) => {
+      for (const openid of ['oRec1', 'oRec2'])
+        await s.ledger.record(
+          { ...key, openid },
+          { status: 'ACCEPT', longTerm: false, source: 'client', at: T0 },
+        );
+      const one = queued('oRec1');
+      const two = queued('oRec2');
+      await s.messages.createMany([one, two]);
+      const claims = [claimOf(s, one), claimOf(s, two)];
+      await s.messages.claimBatch(APP, claims, T0);
+      // The second one was settled meanwhile: it keeps that state, and its send still counts.
+      await s.messages.transition(APP, two.id, ['SENDING'], { status: 'UNKNOWN', updatedAt: T0 });
+      const results = await s.recorder.recordSentMany(
+        APP,
+        [one, two].map((m, i) => ({
+          id: m.id,
+          patch: { ...SENT_PATCH, msgid: String(4000000000000000001n + BigInt(i)) },
+          credit: { key: { ...key, openid: m.openid }, reserved: false, at: T1 },
+          release: claims[i]!.lock,
+        })),
+      );
+      expect(results[0]).toEqual({ applied: true, record: await s.messages.get(APP, one.id) });
+      expect(results[0]!.record).toMatchObject({
+        status: 'SENT',
+        msgid: '4000000000000000001',
+        errmsg: 'cleared',
+      });
+      expect(results[1]).toEqual({ applied: false, record: await s.messages.get(APP, two.id) });
+      expect(results[1]!.record?.status).toBe('UNKNOWN');
+      expect(await s.messages.findByMsgid(APP, '4000000000000000001')).toMatchObject({
+        id: one.id,
+      });
+      for (const openid of ['oRec1', 'oRec2']) {
+        expect(await s.ledger.get({ ...key, openid })).toMatchObject({ sent: 1, remaining: 0 });
+        expect(await s.lock.tryAcquire(userSendLockKey(APP, openid), 10_000)).not.toBeNull();
+      }
+      expect(await s.recorder.recordSentMany(APP, [])).toEqual([]);
     }),
   );
 };
