@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { BadUserInputError } from '../../src/shared/errors.js';
 import type { ScheduleRequest } from '../../src/services/delivery/schedule-request.js';
-import { newMessageId, directSendFields } from '../../src/services/messages/message-store.js';
+import {
+  newMessageId,
+  directSendFields,
+  type MessageRecord,
+} from '../../src/services/messages/message-store.js';
 import {
   startDeliveryHarness,
   type DeliveryHarness,
@@ -430,6 +434,137 @@ export function deliveryEngineContract(kind: EngineChoice): void {
         await h.close();
         harness = null;
       }
+    });
+
+    describe('batch jobs', () => {
+      /** QUEUED messages of one batch job, stored as a campaign's fan-out stores them. */
+      const batchOf = async (
+        h: DeliveryHarness,
+        batchId: string,
+        n: number,
+        extra: (i: number) => Partial<MessageRecord> = () => ({}),
+      ) => {
+        const now = new Date();
+        const records: MessageRecord[] = Array.from({ length: n }, (_, i) => ({
+          id: newMessageId(now),
+          appId: h.appId,
+          openid: openid(),
+          templateId: h.templateId,
+          status: 'QUEUED',
+          errcode: null,
+          errmsg: null,
+          msgid: null,
+          attempts: 0,
+          data: { thing1: '活动通知' },
+          page: null,
+          miniprogramState: 'formal',
+          lang: 'zh_CN',
+          idempotencyKey: null,
+          createdAt: now,
+          sentAt: null,
+          deliveredAt: null,
+          deliveryErrorCode: null,
+          deliveryErrorStatus: null,
+          ...directSendFields(now),
+          sendAt: now,
+          batchId,
+          ...extra(i),
+        }));
+        await h.stores.messages.createMany(records);
+        return {
+          records,
+          job: {
+            id: batchId,
+            campaignId: null,
+            entries: records.map((r) => ({ id: r.id, openid: r.openid })),
+          },
+        };
+      };
+      const sentTo = (h: DeliveryHarness) => h.stub.sendLog.map((s) => s.touser).sort();
+
+      it('sends every message of a batch once, each in its own turn of the rate limit', async () => {
+        const h = await start({ rateLimit: { max: 3, perSeconds: 3 } });
+        const { records, job } = await batchOf(h, 'batch-contract-0', 6);
+        await h.delivery.engine.enqueueBatch(job, new Date());
+        expect(await h.delivery.engine.hasJob(job.id)).toBe(true);
+        // A second enqueue of the same batch adds nothing.
+        await h.delivery.engine.enqueueBatch(job, new Date());
+        await h.waitFor(records[0]!.id, ['SENT', 'QUEUED', 'SENDING']);
+        for (let i = 0; i < 200 && h.stub.counts.sends === 0; i++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        // Three turns per three seconds (BullMQ counts fetching the job as one of them): the
+        // rest wait for the next window.
+        expect(h.stub.counts.sends).toBeGreaterThan(0);
+        expect(h.stub.counts.sends).toBeLessThanOrEqual(3);
+        for (const r of records) await h.waitFor(r.id, ['SENT']);
+        expect(sentTo(h)).toEqual(records.map((r) => r.openid).sort());
+        for (const r of records)
+          expect(await h.stores.messages.get(h.appId, r.id)).toMatchObject({
+            status: 'SENT',
+            msgid: h.stub.msgid,
+            attempts: 1,
+            sendingJob: job.id,
+          });
+        for (let i = 0; i < 100 && (await h.delivery.engine.hasJob(job.id)); i++)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(await h.delivery.engine.hasJob(job.id)).toBe(false);
+      });
+
+      it('run again after its worker died, marks its own SENDING message UNKNOWN and leaves another job’s', async () => {
+        const h = await start();
+        const { records, job } = await batchOf(h, 'batch-contract-1', 3, (i) =>
+          i === 0
+            ? { status: 'SENDING', sendingJob: 'batch-contract-1' }
+            : i === 1
+              ? { status: 'SENDING', sendingJob: 'batch-contract-2' }
+              : {},
+        );
+        await h.delivery.engine.enqueueBatch(job, new Date());
+        await h.waitFor(records[2]!.id, ['SENT']);
+        expect(await h.waitFor(records[0]!.id, ['UNKNOWN'])).toMatchObject({ attempts: 0 });
+        expect((await h.stores.messages.get(h.appId, records[1]!.id))?.status).toBe('SENDING');
+        expect(sentTo(h)).toEqual([records[2]!.openid]);
+      });
+
+      it('a message’s own job leaves it alone while a batch is sending it', async () => {
+        const h = await start();
+        const { records } = await batchOf(h, 'batch-contract-3', 1, () => ({
+          status: 'SENDING',
+          sendingJob: 'batch-contract-3',
+        }));
+        await h.delivery.engine.enqueue(records[0]!.id, new Date());
+        for (let i = 0; i < 100 && (await h.delivery.engine.hasJob(records[0]!.id)); i++)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(await h.delivery.engine.hasJob(records[0]!.id)).toBe(false);
+        expect((await h.stores.messages.get(h.appId, records[0]!.id))?.status).toBe('SENDING');
+        expect(h.stub.counts.sends).toBe(0);
+      });
+
+      it('the sweeper leaves a batch’s messages to its job, and queues them alone once it is lost', async () => {
+        const h = await start({ runWorkers: false });
+        const { records, job } = await batchOf(h, 'batch-contract-4', 2);
+        await h.delivery.engine.enqueueBatch(job, new Date());
+        expect(await h.delivery.sweeper.sweep()).toMatchObject({ reenqueued: 0 });
+        const lost = await batchOf(h, 'batch-contract-5', 2);
+        expect(await h.delivery.sweeper.sweep()).toMatchObject({ reenqueued: 2 });
+        for (const r of [...records, ...lost.records])
+          expect(await h.delivery.engine.hasJob(r.id)).toBe(lost.records.includes(r));
+      });
+
+      it('waits out the minute quota (45011) and sends the rest when it resets, no attempt counted', async () => {
+        const h = await start({
+          processor: { quotaReset: { minute: () => inSeconds(1), day: () => inSeconds(1) } },
+        });
+        h.stub.sendErrors = [45011];
+        const { records, job } = await batchOf(h, 'batch-contract-6', 3);
+        await h.delivery.engine.enqueueBatch(job, new Date());
+        for (const r of records)
+          expect(await h.waitFor(r.id, ['SENT'])).toMatchObject({ attempts: 1 });
+        // One refused call, then one accepted call per message.
+        expect(h.stub.counts.sends).toBe(4);
+        expect([...new Set(sentTo(h))]).toEqual(records.map((r) => r.openid).sort());
+      });
     });
   });
 }
