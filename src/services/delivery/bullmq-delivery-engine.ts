@@ -67,15 +67,15 @@ function occurrenceOf(job: Job): Date | null {
  * nothing while a job of normal priority waits in the queue's wait list.
  * KEYS[1] the queue's limiter key, KEYS[2] its wait list. ARGV: max per window, window ms, n,
  * '1' to yield, the retry ms when yielding.
- * Returns { turns granted, ms to wait before asking again when none }.
+ * Returns { turns granted, ms to wait before asking again when none, 1 if it yielded }.
  */
 const takeTurns = new LuaScript(`
-if ARGV[4] == '1' and redis.call('LLEN', KEYS[2]) > 0 then return { 0, tonumber(ARGV[5]) } end
+if ARGV[4] == '1' and redis.call('LLEN', KEYS[2]) > 0 then return { 0, tonumber(ARGV[5]), 1 } end
 local max, n = tonumber(ARGV[1]), tonumber(ARGV[3])
 local used = tonumber(redis.call('GET', KEYS[1]) or 0)
 if used >= max then
   local ttl = redis.call('PTTL', KEYS[1])
-  if ttl > 0 then return { 0, ttl } end
+  if ttl > 0 then return { 0, ttl, 0 } end
   redis.call('DEL', KEYS[1])
   used = 0
 end
@@ -83,7 +83,7 @@ local granted = math.min(n, max - used)
 if redis.call('INCRBY', KEYS[1], granted) == granted then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
-return { granted, 0 }
+return { granted, 0, 0 }
 `);
 
 /** How long a bulk send gives way to a waiting job of normal priority before asking again. */
@@ -184,8 +184,8 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
         String(YIELD_MS),
       ],
     );
-    const [granted, retryInMs] = reply as [number, number];
-    return { granted, retryInMs };
+    const [granted, retryInMs, yielded] = reply as [number, number, number];
+    return { granted, retryInMs, yielded: yielded === 1 };
   }
 
   async remove(messageId: string): Promise<void> {

@@ -86,6 +86,8 @@ export interface EngineHandlers {
 export interface SendTurns {
   granted: number;
   retryInMs: number;
+  /** None because a job of normal priority is waiting (the limit itself had room). */
+  yielded: boolean;
 }
 
 export interface EngineStatus {

@@ -104,12 +104,14 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
 
   async takeSends(n: number, yieldToWaiting: boolean): Promise<SendTurns> {
     const now = this.now();
-    if (this.blockedUntil > now) return { granted: 0, retryInMs: this.blockedUntil - now };
+    if (this.blockedUntil > now)
+      return { granted: 0, retryInMs: this.blockedUntil - now, yielded: false };
     if (yieldToWaiting && this.ready.some((job) => !job.bulk))
-      return { granted: 0, retryInMs: YIELD_MS };
+      return { granted: 0, retryInMs: YIELD_MS, yielded: true };
     let granted = 0;
     while (granted < n && this.bucket.take()) granted++;
-    return { granted, retryInMs: granted > 0 ? 0 : Math.max(1, this.bucket.waitMs()) };
+    const retryInMs = granted > 0 ? 0 : Math.max(1, this.bucket.waitMs());
+    return { granted, retryInMs, yielded: false };
   }
 
   async remove(messageId: string): Promise<void> {

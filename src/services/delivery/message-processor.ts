@@ -100,7 +100,7 @@ export class MessageProcessor {
   private readonly slots: LimitFunction;
   private readonly claimInGroup: (claim: BatchClaim) => Promise<BatchClaimResult>;
   private readonly recordInGroup: (entry: SentEntry) => Promise<TransitionResult>;
-  private readonly turnInGroup: (yieldToWaiting: boolean) => Promise<number>;
+  private readonly turnInGroup: (yieldToWaiting: boolean) => Promise<SendTurns>;
 
   constructor(private readonly deps: MessageProcessorDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -114,12 +114,14 @@ export class MessageProcessor {
       (entries) => this.sentRecorder.recordSentMany(deps.appId, entries),
       MAX_GROUP,
     );
-    // Each caller gets 0 (its turn) or how long to wait before asking again; the group yields
-    // to waiting jobs of normal priority unless one of its callers has given way long enough.
+    // Each caller gets its turn or how long to wait before asking again; the group yields to
+    // waiting jobs of normal priority unless one of its callers has given way long enough.
     this.turnInGroup = groupCommit(async (asks) => {
-      const take = deps.takeSends ?? ((n: number) => Promise.resolve({ granted: n, retryInMs: 0 }));
-      const { granted, retryInMs } = await take(asks.length, asks.every(Boolean));
-      return asks.map((_, i) => (i < granted ? 0 : Math.max(1, retryInMs)));
+      if (!deps.takeSends) return asks.map(() => ({ granted: 1, retryInMs: 0, yielded: false }));
+      const turns = await deps.takeSends(asks.length, asks.every(Boolean));
+      return asks.map((_, i) =>
+        i < turns.granted ? { ...turns, granted: 1 } : { ...turns, granted: 0 },
+      );
     }, MAX_GROUP);
   }
 
@@ -170,14 +172,16 @@ export class MessageProcessor {
 
   /**
    * Waits for a turn of the rate limit; false once the engine is closing. It gives way to jobs of
-   * normal priority waiting for the limit, for MAX_YIELD_MS at most: batches may hold every worker
+   * normal priority waiting for the limit, for MAX_YIELD_MS in all: batches may hold every worker
    * slot, and a waiting job must not keep them from ever sending.
    */
   private async turn(context: BatchContext): Promise<boolean> {
-    const since = Date.now();
+    let yieldedMs = 0;
     for (;;) {
-      const waitMs = await this.turnInGroup(Date.now() - since < MAX_YIELD_MS);
-      if (waitMs === 0) return true;
+      const turn = await this.turnInGroup(yieldedMs < MAX_YIELD_MS);
+      if (turn.granted > 0) return true;
+      const waitMs = Math.max(1, turn.retryInMs);
+      if (turn.yielded) yieldedMs += waitMs;
       await new Promise((resolve) => setTimeout(resolve, waitMs));
       if (context.stopping()) return false;
     }
