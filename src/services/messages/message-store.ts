@@ -704,6 +704,36 @@ export function copyTrigger(t: MessageTrigger): MessageTrigger {
   return { ...t, timeoutAt: new Date(t.timeoutAt.getTime()) };
 }
 
+/** The fields of a message nothing has been sent for yet: for the engine's new messages. */
+export function unsentFields(
+  createdAt: Date,
+): Pick<
+  MessageRecord,
+  | 'errcode'
+  | 'errmsg'
+  | 'msgid'
+  | 'attempts'
+  | 'idempotencyKey'
+  | 'createdAt'
+  | 'sentAt'
+  | 'deliveredAt'
+  | 'deliveryErrorCode'
+  | 'deliveryErrorStatus'
+> {
+  return {
+    errcode: null,
+    errmsg: null,
+    msgid: null,
+    attempts: 0,
+    idempotencyKey: null,
+    createdAt,
+    sentAt: null,
+    deliveredAt: null,
+    deliveryErrorCode: null,
+    deliveryErrorStatus: null,
+  };
+}
+
 /** The fields a message has before the delivery engine touches it: for direct sends. */
 export function directSendFields(
   at: Date,
