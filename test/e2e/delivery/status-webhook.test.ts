@@ -73,4 +73,40 @@ describeEachStore('status webhooks', (store) => {
       receiver.received.filter((r) => r.body.messageId === scheduleAuditResult.id),
     ).toHaveLength(1);
   });
+
+  it('posts SENT for every recipient of a campaign (sent by a batch job)', async () => {
+    const holders = [newOpenid(), newOpenid(), newOpenid()];
+    for (const openid of holders) await grantCredits(gateway, openid, 'AuditResult', 1);
+    const { createCampaign } = dataOf(
+      await gateway.gql<{ createCampaign: { id: string } }>(
+        `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`,
+        {
+          input: {
+            key: `webhook-${holders[0]}`,
+            templateId: 'AuditResult',
+            data: VALID_DATA.AuditResult,
+            audience: { openids: holders },
+          },
+        },
+      ),
+    );
+    const messages = async () =>
+      dataOf(
+        await gateway.gql<{
+          campaign: { messages: { edges: { node: { id: string; status: string } }[] } };
+        }>(
+          `query($id: ID!) { campaign(id: $id) { messages(first: 10) { edges { node { id status } } } } }`,
+          {
+            id: createCampaign.id,
+          },
+        ),
+      ).campaign.messages.edges.map((e) => e.node);
+    let sent: { id: string; status: string }[] = [];
+    for (let i = 0; i < 300 && sent.length < 3; i++) {
+      sent = (await messages()).filter((m) => m.status === 'SENT');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(sent).toHaveLength(3);
+    for (const m of sent) expect((await delivered(m.id, 'SENT')).valid).toBe(true);
+  });
 });
