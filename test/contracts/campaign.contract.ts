@@ -237,7 +237,8 @@ export function campaignContract(kind: EngineChoice): void {
     });
 
     it('queues campaign sends behind other due messages', async () => {
-      const h = await start({ rateLimit: { max: 5, perSeconds: 1 } });
+      // Two sends a second: the single competes for its turn with one campaign send at most.
+      const h = await start({ rateLimit: { max: 2, perSeconds: 1 } });
       const audience = openids(8);
       const created = await h.campaigns.service.create(
         request(h, { audience: { openids: audience }, ratePerSecond: 1000 }),
@@ -251,8 +252,9 @@ export function campaignContract(kind: EngineChoice): void {
       });
       await h.waitFor(single.id, ['SENT']);
       const position = sentTo(h).indexOf('oSingleAfterCampaign');
-      // Queued after all eight, it went out before most of them.
-      expect(position).toBeLessThan(6);
+      // Queued after all eight, it went out in the next turns of the limit, before most of them.
+      expect(position).toBeGreaterThanOrEqual(0);
+      expect(position).toBeLessThan(4);
       await h.waitForStatus(created.id, 'COMPLETED');
     });
   });

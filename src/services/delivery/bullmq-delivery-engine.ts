@@ -63,14 +63,14 @@ function occurrenceOf(job: Job): Date | null {
 /**
  * Takes up to n turns of BullMQ's queue-wide limiter, the fixed-window counter its workers count
  * each fetched job against (and a quota pause fills), in the same way: the first turn of a window
- * starts its expiry; a full window answers how long it has left. When asked to yield, it grants
- * nothing while a job of normal priority waits in the queue's wait list.
+ * starts its expiry; a full window answers how long it has left. When asked to yield, a window
+ * with room grants nothing while a job of normal priority waits in the queue's wait list (it is
+ * that job's turn; a full window is waited out whatever waits).
  * KEYS[1] the queue's limiter key, KEYS[2] its wait list. ARGV: max per window, window ms, n,
  * '1' to yield, the retry ms when yielding.
  * Returns { turns granted, ms to wait before asking again when none, 1 if it yielded }.
  */
 const takeTurns = new LuaScript(`
-if ARGV[4] == '1' and redis.call('LLEN', KEYS[2]) > 0 then return { 0, tonumber(ARGV[5]), 1 } end
 local max, n = tonumber(ARGV[1]), tonumber(ARGV[3])
 local used = tonumber(redis.call('GET', KEYS[1]) or 0)
 if used >= max then
@@ -79,6 +79,7 @@ if used >= max then
   redis.call('DEL', KEYS[1])
   used = 0
 end
+if ARGV[4] == '1' and redis.call('LLEN', KEYS[2]) > 0 then return { 0, tonumber(ARGV[5]), 1 } end
 local granted = math.min(n, max - used)
 if redis.call('INCRBY', KEYS[1], granted) == granted then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])

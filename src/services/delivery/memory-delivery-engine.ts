@@ -106,6 +106,9 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
     const now = this.now();
     if (this.blockedUntil > now)
       return { granted: 0, retryInMs: this.blockedUntil - now, yielded: false };
+    // A full bucket is waited out whatever waits; with room, a waiting normal job goes first.
+    if (this.bucket.waitMs() > 0)
+      return { granted: 0, retryInMs: Math.max(1, this.bucket.waitMs()), yielded: false };
     if (yieldToWaiting && this.ready.some((job) => !job.bulk))
       return { granted: 0, retryInMs: YIELD_MS, yielded: true };
     let granted = 0;
