@@ -552,6 +552,40 @@ export function deliveryEngineContract(kind: EngineChoice): void {
           expect(await h.delivery.engine.hasJob(r.id)).toBe(lost.records.includes(r));
       });
 
+      it('stops sending a batch once its campaign is paused, leaving the rest QUEUED', async () => {
+        let verdict: 'send' | 'hold' = 'send';
+        const h = await start({
+          rateLimit: { max: 3, perSeconds: 3 },
+          processor: { campaignGate: { verdict: async () => verdict } },
+        });
+        const { records, job } = await batchOf(h, 'batch-contract-7', 6, () => ({
+          campaignId: 'cmpPaused',
+        }));
+        await h.delivery.engine.enqueueBatch({ ...job, campaignId: 'cmpPaused' }, new Date());
+        for (let i = 0; i < 200 && h.stub.counts.sends === 0; i++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Paused while the rest wait for the next window of the rate limit.
+        verdict = 'hold';
+        const before = h.stub.counts.sends;
+        expect(before).toBeGreaterThan(0);
+        expect(before).toBeLessThan(6);
+        await new Promise((resolve) => setTimeout(resolve, 3500));
+        expect(h.stub.counts.sends).toBe(before);
+        const statuses = await Promise.all(
+          records.map(async (r) => (await h.stores.messages.get(h.appId, r.id))?.status),
+        );
+        expect(statuses.filter((s) => s === 'QUEUED')).toHaveLength(6 - before);
+        // Resumed: the campaign queues its waiting messages again (requeueHeldMessages).
+        verdict = 'send';
+        for (const r of records)
+          if ((await h.stores.messages.get(h.appId, r.id))?.status === 'QUEUED')
+            await h.delivery.engine.enqueue(r.id, new Date(), { priority: 'bulk' });
+        for (const r of records) await h.waitFor(r.id, ['SENT']);
+        expect([...new Set(sentTo(h))]).toHaveLength(6);
+        expect(h.stub.counts.sends).toBe(6);
+      });
+
       it('waits out the minute quota (45011) and sends the rest when it resets, no attempt counted', async () => {
         const h = await start({
           processor: { quotaReset: { minute: () => inSeconds(1), day: () => inSeconds(1) } },

@@ -131,7 +131,8 @@ export class MessageProcessor {
    * store and no credit to reserve (QUOTA_POLICY=track), claims and SENT records of concurrent
    * sends go to the store together (group commit); otherwise each message takes the single path.
    * A message the batch cannot finish now is handed to a job of its own (`handOff`); after a
-   * quota answer the rest stay QUEUED and the batch runs again when the quota resets.
+   * quota answer, or once its campaign is paused, the rest stay QUEUED and the batch runs again
+   * when the quota resets, or looks at its campaign again a little later.
    */
   async processBatch(
     batch: BatchJob,
@@ -139,34 +140,41 @@ export class MessageProcessor {
     handOff: (messageId: string, at: Date) => Promise<void>,
   ): Promise<JobOutcome> {
     const { deps } = this;
-    let verdict: CampaignVerdict = 'send';
-    if (batch.campaignId !== null && deps.campaignGate) {
-      verdict = await deps.campaignGate.verdict(batch.campaignId);
-      if (verdict === 'hold')
-        return { kind: 'later', at: new Date(this.now().getTime() + HOLD_RECHECK_MS) };
-    }
-    // A cancelled campaign's messages are skipped, and a reserved credit is taken one at a time.
-    const grouped = verdict === 'send' && deps.quotaPolicy === 'track';
-    let quota: JobOutcome | null = null;
+    const gate = (): Promise<CampaignVerdict> =>
+      batch.campaignId !== null && deps.campaignGate
+        ? deps.campaignGate.verdict(batch.campaignId)
+        : Promise.resolve('send');
+    let stop: JobOutcome | null = null;
     let unfinished = false;
     const one = async (entry: BatchEntry) => {
-      if (quota !== null || context.stopping() || !(await this.turn(context))) {
+      // Asked again for each send, after its turn: a pause stops the batch's next send, not only
+      // the next batch (the gate caches "send" briefly, so this costs no read per send).
+      if (stop !== null || context.stopping() || !(await this.turn(context)) || stop !== null) {
         unfinished = true;
         return;
       }
-      const shared = grouped
-        ? deps.userMutex.sharedClaim(userSendLockKey(deps.appId, entry.openid))
-        : null;
+      const verdict = await gate();
+      if (verdict === 'hold') {
+        stop ??= { kind: 'later', at: new Date(this.now().getTime() + HOLD_RECHECK_MS) };
+        unfinished = true;
+        return;
+      }
+      // A cancelled campaign's messages are skipped, and a reserved credit is taken one at a time:
+      // both by the single path.
+      const shared =
+        verdict === 'send' && deps.quotaPolicy === 'track'
+          ? deps.userMutex.sharedClaim(userSendLockKey(deps.appId, entry.openid))
+          : null;
       const outcome = shared
         ? await this.sendInGroup(batch.id, entry, shared)
         : await this.process(entry.id, 0, batch.id);
-      if (outcome.kind === 'quota') quota = outcome;
+      if (outcome.kind === 'quota') stop ??= outcome;
       else if (outcome.kind === 'retry')
         await handOff(entry.id, new Date(this.now().getTime() + outcome.delayMs));
       else if (outcome.kind === 'later') await handOff(entry.id, outcome.at);
     };
     await Promise.all(batch.entries.map((entry) => this.slots(() => one(entry))));
-    if (quota !== null) return quota;
+    if (stop !== null) return stop;
     return unfinished ? { kind: 'later', at: this.now() } : { kind: 'done' };
   }
 
