@@ -235,7 +235,8 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
           job.name === BATCH_JOB && more.batch
             ? await more.batch(
                 { id: job.id!, ...(job.data as Omit<BatchJob, 'id'>) },
-                { attempt: job.attemptsMade, stopping: () => this.closing },
+                // BullMQ's limiter counted fetching this job as one turn.
+                { attempt: job.attemptsMade, stopping: () => this.closing, turnsTaken: 1 },
               )
             : await handler(job.id!, { attempt: job.attemptsMade });
         switch (outcome.kind) {

@@ -68,6 +68,11 @@ export interface BatchContext {
   attempt: number;
   /** True once the engine is closing: start no more sends and answer `later`. */
   stopping(): boolean;
+  /**
+   * Turns of the rate limit this run of the job already took (fetching it counts as one, like
+   * any job's): the batch's first sends use them instead of taking turns of their own.
+   */
+  turnsTaken: number;
 }
 
 /**

@@ -237,8 +237,8 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
         this.wakeAt(this.blockedUntil);
         return;
       }
-      // A batch takes a turn per send itself.
-      if (!this.ready[0]!.batch && !this.bucket.take()) {
+      // Like BullMQ's limiter: starting any job takes a turn (a batch's first send uses it).
+      if (!this.bucket.take()) {
         this.wakeAt(this.now() + this.bucket.waitMs());
         return;
       }
@@ -269,6 +269,7 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
           ? await this.handlers.batch(job.batch, {
               attempt: job.attempt,
               stopping: () => this.closed,
+              turnsTaken: 1,
             })
           : await this.handler!(job.id, { attempt: job.attempt });
     } catch (error) {

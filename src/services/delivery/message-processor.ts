@@ -146,10 +146,16 @@ export class MessageProcessor {
         : Promise.resolve('send');
     let stop: JobOutcome | null = null;
     let unfinished = false;
+    let turnsTaken = context.turnsTaken;
+    const turn = (): Promise<boolean> => {
+      if (turnsTaken <= 0) return this.turn(context);
+      turnsTaken--;
+      return Promise.resolve(true);
+    };
     const one = async (entry: BatchEntry) => {
       // Asked again for each send, after its turn: a pause stops the batch's next send, not only
       // the next batch (the gate caches "send" briefly, so this costs no read per send).
-      if (stop !== null || context.stopping() || !(await this.turn(context)) || stop !== null) {
+      if (stop !== null || context.stopping() || !(await turn()) || stop !== null) {
         unfinished = true;
         return;
       }
