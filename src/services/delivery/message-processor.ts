@@ -153,12 +153,14 @@ export class MessageProcessor {
       return Promise.resolve(true);
     };
     const one = async (entry: BatchEntry) => {
-      // Asked again for each send, after its turn: a pause stops the batch's next send, not only
-      // the next batch (the gate caches "send" briefly, so this costs no read per send).
-      if (stop !== null || context.stopping() || !(await turn()) || stop !== null) {
+      const turned = stop === null && !context.stopping() && (await turn());
+      // A quota answer or a pause may have come while this send waited for its turn.
+      if (!turned || stop !== null) {
         unfinished = true;
         return;
       }
+      // Asked for each send, after its turn: a pause stops the batch's next send, not only the
+      // next batch (the gate caches "send" briefly, so this costs no read per send).
       const verdict = await gate();
       if (verdict === 'hold') {
         stop ??= { kind: 'later', at: new Date(this.now().getTime() + HOLD_RECHECK_MS) };
@@ -179,7 +181,13 @@ export class MessageProcessor {
         await handOff(entry.id, new Date(this.now().getTime() + outcome.delayMs));
       else if (outcome.kind === 'later') await handOff(entry.id, outcome.at);
     };
-    await Promise.all(batch.entries.map((entry) => this.slots(() => one(entry))));
+    // Every send settles before the job does, even when one fails: a job that ended while its
+    // sends were still in flight could run again and find them SENDING by itself.
+    const settled = await Promise.allSettled(
+      batch.entries.map((entry) => this.slots(() => one(entry))),
+    );
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
     if (stop !== null) return stop;
     return unfinished ? { kind: 'later', at: this.now() } : { kind: 'done' };
   }
