@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { projectFile } from '../../src/shared/project-file.js';
+import { childEnv } from './child-env.js';
 
 export interface GatewayProcess {
   port: number;
@@ -20,7 +21,7 @@ export async function startGatewayProcess(
   env: Record<string, string> = {},
 ): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', projectFile('src', 'main.ts')], {
-    env: { ...process.env, NODE_OPTIONS: '', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: childEnv({ NODE_OPTIONS: '', PORT: '0', LOG_LEVEL: 'warn', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { projectFile } from '../../src/shared/project-file.js';
 import type { WeChatStub } from './wechat-stub.js';
+import { childEnv } from './child-env.js';
 
 export const LIVE_ADMIN_KEY = 'admin-key-for-live-gateway-tests';
 
@@ -37,7 +38,7 @@ export interface GatewayProcess {
  */
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', projectFile('src', 'main.ts')], {
-    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    env: childEnv({ NODE_OPTIONS: '', ...env }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | string>((resolve) =>

@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { expect } from '@jest/globals';
+import { childEnv } from './child-env.js';
 
 const CHILD = new URL('./token-child.ts', import.meta.url).pathname;
 
 function startChild(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    env: childEnv({ NODE_OPTIONS: '', ...env }),
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { childEnv } from './child-env.js';
 
 /** The crash tests' worker (see worker-child.ts for its env and what it prints). */
 export const WORKER_CHILD = new URL('./worker-child.ts', import.meta.url).pathname;
@@ -21,7 +22,7 @@ export function spawnTsProcess(
   ready: RegExp,
 ): Promise<RunningProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', file], {
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -278,10 +278,17 @@ describeRedis('a worker-only process: /healthz, /readyz and /metrics', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise((resolve) => taken.close(resolve)));
     const port = (taken.address() as { port: number }).port;
+    const prefix = uniquePrefix('worker-ops');
+    // The worker opens its queue before it finds the port taken: its keys go with the test.
+    cleanups.push(async () => {
+      const client = await connectQueueRedis(testRedisUrl!);
+      await deletePrefix(client, prefix);
+      await client.close();
+    });
     await expect(
       startWorker(stub, {
         REDIS_URL: testRedisUrl!,
-        REDIS_PREFIX: uniquePrefix('worker-ops'),
+        REDIS_PREFIX: prefix,
         WORKER_OPS_PORT: String(port),
       }),
     ).rejects.toThrow(
