@@ -13,6 +13,7 @@ import type {
   RateLimit,
   SendTurns,
 } from './delivery-engine.js';
+import { YIELD_MS } from './delivery-engine.js';
 
 export interface BullmqDeliveryEngineOptions {
   appId: string;
@@ -86,9 +87,6 @@ if redis.call('INCRBY', KEYS[1], granted) == granted then
 end
 return { granted, 0, 0 }
 `);
-
-/** How long a bulk send gives way to a waiting job of normal priority before asking again. */
-const YIELD_MS = 20;
 
 /** Thrown by the processor for a counted retry; the backoff strategy reads its delay. */
 class RetryLater extends Error {

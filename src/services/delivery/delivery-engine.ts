@@ -139,5 +139,8 @@ export interface DeliveryEngine {
   close(): Promise<void>;
 }
 
+/** How long a bulk send gives way to a waiting job of normal priority before asking again. */
+export const YIELD_MS = 20;
+
 /** The default SEND_RATE_LIMIT. */
 export const DEFAULT_RATE_LIMIT: RateLimit = { max: 100, perSeconds: 1 };

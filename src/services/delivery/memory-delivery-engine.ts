@@ -11,6 +11,7 @@ import type {
   RateLimit,
   SendTurns,
 } from './delivery-engine.js';
+import { YIELD_MS } from './delivery-engine.js';
 import { TokenBucket } from './token-bucket.js';
 
 interface Job {
@@ -20,7 +21,7 @@ interface Job {
   timer: NodeJS.Timeout | null;
   running: boolean;
   bulk: boolean;
-  /** A batch job: its sends take their own turns of the rate limit (takeSends). */
+  /** A batch job: its start takes its first send's turn, its other sends take theirs (takeSends). */
   batch?: BatchJob;
 }
 
@@ -30,9 +31,6 @@ export interface MemoryDeliveryEngineOptions {
   logger: Logger;
   now?: () => number;
 }
-
-/** How long a bulk send gives way to a waiting job of normal priority before asking again. */
-const YIELD_MS = 20;
 
 /**
  * The engine without Redis: timers for due times, a token bucket for SEND_RATE_LIMIT and a ready
@@ -111,10 +109,10 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
       return { granted: 0, retryInMs: Math.max(1, this.bucket.waitMs()), yielded: false };
     if (yieldToWaiting && this.ready.some((job) => !job.bulk))
       return { granted: 0, retryInMs: YIELD_MS, yielded: true };
+    // A token is there (waitMs was 0): at least one is granted.
     let granted = 0;
     while (granted < n && this.bucket.take()) granted++;
-    const retryInMs = granted > 0 ? 0 : Math.max(1, this.bucket.waitMs());
-    return { granted, retryInMs, yielded: false };
+    return { granted, retryInMs: 0, yielded: false };
   }
 
   async remove(messageId: string): Promise<void> {

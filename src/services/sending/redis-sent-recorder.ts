@@ -58,7 +58,7 @@ return result
 /**
  * recordSentFreeingLockScript for many messages of one app, in one step.
  * KEYS: per entry its message record, ledger record and lock. ARGV: message base, ledger base,
- * appId, then per entry: openid, templateId, ledger record id, reserved ('1'/'0'), atMs, lock
+ * appId, then per entry: openid, templateId, ledger record id, atMs, reserved ('1'/'0'), lock
  * owner ('' when the lock is not in this Redis: KEYS then repeats the record), how many ARGV its
  * patch takes, and the patch (message id, allowed statuses, number of fields set, their pairs,
  * the fields deleted). Returns { what patchMessage returns, ... }.
@@ -73,7 +73,7 @@ for i = 1, #KEYS / 3 do
   local n = tonumber(ARGV[at + 6])
   local p = at + 7
   out[i] = patchMessage(record, ARGV[p], ARGV[p + 1], p + 3, tonumber(ARGV[p + 2]), p + n - 1)
-  ledgerOp(ledger, ARGV[3], ARGV[at], ARGV[at + 1], ARGV[at + 2], 'sent', ARGV[at + 4], ARGV[at + 3])
+  ledgerOp(ledger, ARGV[3], ARGV[at], ARGV[at + 1], ARGV[at + 2], 'sent', ARGV[at + 3], ARGV[at + 4])
   if ARGV[at + 5] ~= '' then freeLock(lock, ARGV[at + 5]) end
   at = p + n
 end
@@ -93,21 +93,10 @@ export class RedisSentRecorder implements SentRecorder {
     options: RecordSentOptions = {},
   ): Promise<TransitionResult> {
     const encoded = checkedPatch(appId, id, from, patch);
-    assertSubscriptionKey(credit.key);
-    assertLedgerWrite({ at: credit.at });
-    if (credit.key.appId !== appId) throw new Error('a send is counted in its own app');
+    const counted = creditArgs(appId, credit);
     const { prefix, client } = this.options;
     const keys = [messageRecordKey(prefix, appId, id), ledgerRecordKey(prefix, credit.key)];
-    const args = [
-      messageKeyBase(prefix, appId),
-      ledgerKeyBase(prefix, appId),
-      appId,
-      credit.key.openid,
-      credit.key.templateId,
-      subscriptionId(credit.key.openid, credit.key.templateId),
-      String(credit.at.getTime()),
-      credit.reserved ? '1' : '0',
-    ];
+    const args = [messageKeyBase(prefix, appId), ledgerKeyBase(prefix, appId), appId, ...counted];
     const lock = options.release;
     const lockKey = lock?.storeKey ?? null;
     const reply =
@@ -130,19 +119,13 @@ export class RedisSentRecorder implements SentRecorder {
     const args = [messageKeyBase(prefix, appId), ledgerKeyBase(prefix, appId), appId];
     const decoders = entries.map((e) => {
       const encoded = checkedPatch(appId, e.id, ['SENDING'], e.patch);
-      assertSubscriptionKey(e.credit.key);
-      assertLedgerWrite({ at: e.credit.at });
-      if (e.credit.key.appId !== appId) throw new Error('a send is counted in its own app');
+      const counted = creditArgs(appId, e.credit);
       const recordKey = messageRecordKey(prefix, appId, e.id);
       // A lock kept elsewhere than this Redis is freed on its own, after the script (owner '').
       const lockKey = e.release.storeKey;
       keys.push(recordKey, ledgerRecordKey(prefix, e.credit.key), lockKey ?? recordKey);
       args.push(
-        e.credit.key.openid,
-        e.credit.key.templateId,
-        subscriptionId(e.credit.key.openid, e.credit.key.templateId),
-        e.credit.reserved ? '1' : '0',
-        String(e.credit.at.getTime()),
+        ...counted,
         lockKey === null ? '' : e.release.owner,
         String(encoded.args.length),
         ...encoded.args,
@@ -155,4 +138,19 @@ export class RedisSentRecorder implements SentRecorder {
       throw new Error('unexpected reply from the batch sent script');
     return reply.map((one, i) => decoders[i]!(one));
   }
+}
+
+/** A send's credit checked, as the scripts' ARGV: openid, templateId, ledger record id, atMs, reserved. */
+function creditArgs(appId: string, credit: SentCredit): string[] {
+  assertSubscriptionKey(credit.key);
+  assertLedgerWrite({ at: credit.at });
+  if (credit.key.appId !== appId) throw new Error('a send is counted in its own app');
+  const { openid, templateId } = credit.key;
+  return [
+    openid,
+    templateId,
+    subscriptionId(openid, templateId),
+    String(credit.at.getTime()),
+    credit.reserved ? '1' : '0',
+  ];
 }
