@@ -6,6 +6,7 @@ import {
   directSendFields,
   type MessageRecord,
 } from '../../src/services/messages/message-store.js';
+import { queuedBatchRecord } from '../helpers/message-record.js';
 import {
   startDeliveryHarness,
   type DeliveryHarness,
@@ -445,31 +446,17 @@ export function deliveryEngineContract(kind: EngineChoice): void {
         extra: (i: number) => Partial<MessageRecord> = () => ({}),
       ) => {
         const now = new Date();
-        const records: MessageRecord[] = Array.from({ length: n }, (_, i) => ({
-          id: newMessageId(now),
-          appId: h.appId,
-          openid: openid(),
-          templateId: h.templateId,
-          status: 'QUEUED',
-          errcode: null,
-          errmsg: null,
-          msgid: null,
-          attempts: 0,
-          data: { thing1: '活动通知' },
-          page: null,
-          miniprogramState: 'formal',
-          lang: 'zh_CN',
-          idempotencyKey: null,
-          createdAt: now,
-          sentAt: null,
-          deliveredAt: null,
-          deliveryErrorCode: null,
-          deliveryErrorStatus: null,
-          ...directSendFields(now),
-          sendAt: now,
-          batchId,
-          ...extra(i),
-        }));
+        const records: MessageRecord[] = Array.from({ length: n }, (_, i) =>
+          queuedBatchRecord({
+            appId: h.appId,
+            openid: openid(),
+            templateId: h.templateId,
+            createdAt: now,
+            batchId,
+            data: { thing1: '活动通知' },
+            ...extra(i),
+          }),
+        );
         await h.stores.messages.createMany(records);
         return {
           records,

@@ -1,6 +1,7 @@
 import {
   directSendFields,
   newMessageId,
+  unsentFields,
   type MessageRecord,
 } from '../../src/services/messages/message-store.js';
 
@@ -30,6 +31,28 @@ export function sentMessageRecord(
     deliveryErrorCode: null,
     deliveryErrorStatus: null,
     ...directSendFields(fields.createdAt),
+    ...fields,
+  };
+}
+
+/**
+ * A QUEUED message of the batch job `batchId`, due at `createdAt`, as a campaign's fan-out stores
+ * it (without a campaign unless given): for tests that hand batches to the engine directly.
+ */
+export function queuedBatchRecord(
+  fields: Partial<MessageRecord> &
+    Pick<MessageRecord, 'appId' | 'openid' | 'templateId' | 'createdAt' | 'batchId'>,
+): MessageRecord {
+  return {
+    id: newMessageId(fields.createdAt),
+    status: 'QUEUED',
+    data: { thing1: 'x' },
+    page: null,
+    miniprogramState: 'formal',
+    lang: 'zh_CN',
+    ...unsentFields(fields.createdAt),
+    ...directSendFields(fields.createdAt),
+    sendAt: fields.createdAt,
     ...fields,
   };
 }

@@ -1,11 +1,6 @@
 import { expect, it } from '@jest/globals';
 import { MemoryLedgerStore } from '../../../../src/services/ledger/memory-ledger-store.js';
 import { MemoryMessageStore } from '../../../../src/services/messages/memory-message-store.js';
-import {
-  directSendFields,
-  newMessageId,
-  type MessageRecord,
-} from '../../../../src/services/messages/message-store.js';
 import { MessageProcessor } from '../../../../src/services/delivery/message-processor.js';
 import {
   ChainedKeyedMutex,
@@ -16,6 +11,7 @@ import { TemplateRegistry } from '../../../../src/services/templates/index.js';
 import { TemplateCatalog } from '../../../../src/services/templates/template-catalog.js';
 import { MemoryLock } from '../../../../src/shared/lock.js';
 import { TEMPLATE } from '../../../helpers/delivery-harness.js';
+import { queuedBatchRecord } from '../../../helpers/message-record.js';
 import { recordingLogger } from '../../../helpers/recording-logger.js';
 
 const APP = 'wxbatchsettle0001';
@@ -24,30 +20,14 @@ it('a batch job ends only once every send of it has settled, even when one of th
   const messages = new MemoryMessageStore();
   const ledger = new MemoryLedgerStore();
   const now = new Date();
-  const record = (openid: string): MessageRecord => ({
-    id: newMessageId(now),
-    appId: APP,
-    openid,
-    templateId: TEMPLATE.id,
-    status: 'QUEUED',
-    errcode: null,
-    errmsg: null,
-    msgid: null,
-    attempts: 0,
-    data: { thing1: 'x' },
-    page: null,
-    miniprogramState: 'formal',
-    lang: 'zh_CN',
-    idempotencyKey: null,
-    createdAt: now,
-    sentAt: null,
-    deliveredAt: null,
-    deliveryErrorCode: null,
-    deliveryErrorStatus: null,
-    ...directSendFields(now),
-    sendAt: now,
-    batchId: 'batch-settle-0',
-  });
+  const record = (openid: string) =>
+    queuedBatchRecord({
+      appId: APP,
+      openid,
+      templateId: TEMPLATE.id,
+      createdAt: now,
+      batchId: 'batch-settle-0',
+    });
   const busy = record('oBusy');
   const slow = record('oSlow');
   await messages.createMany([busy, slow]);
