@@ -31,7 +31,7 @@ import {
   type SentRecorder,
 } from '../sending/sent-recorder.js';
 import { groupCommit } from '../../shared/group-commit.js';
-import pLimit, { type LimitFunction } from 'p-limit';
+import { slotPool, type ReleaseSlot, type SlotPool } from '../../shared/slot-pool.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { WeChatErrcode } from '../wechat/client/errcodes.js';
 import { TransportError } from '../wechat/client/http-transport.js';
@@ -70,7 +70,10 @@ export interface MessageProcessorDeps {
   sentRecorder?: SentRecorder;
   /** The engine's rate limit, taken a turn per send of a batch (the engine counts single jobs). */
   takeSends?: (n: number, yieldToWaiting: boolean) => Promise<SendTurns>;
-  /** Sends of batches in flight at once in this process; default 8 (WORKER_CONCURRENCY). */
+  /**
+   * Calls to WeChat by batches at once in this process, while twice as many sends of batches more
+   * may be readied meanwhile (turn taken, message claimed); default 8 (WORKER_CONCURRENCY).
+   */
   concurrency?: number;
 }
 
@@ -84,6 +87,14 @@ const MAX_YIELD_MS = 2000;
 /** When a batch finds its user's lock taken (another send to them), it tries again this late. */
 const BUSY_RETRY_MS = 1000;
 
+/** A batch send's slots: `call` waits for a call slot, `callDone` gives it back. */
+interface BatchSendSlots {
+  call(): Promise<void>;
+  callDone(): void;
+}
+
+const noop = (): void => undefined;
+
 /** Records an accepted send; the single path frees the lock in the same write. */
 type RecordSent = (patch: MessagePatch, credit: SentCredit) => Promise<TransitionResult>;
 
@@ -96,8 +107,15 @@ type RecordSent = (patch: MessagePatch, credit: SentCredit) => Promise<Transitio
 export class MessageProcessor {
   private readonly now: () => Date;
   private readonly sentRecorder: SentRecorder;
-  /** The sends of every batch of this process share one pool and one group commit per step. */
-  private readonly slots: LimitFunction;
+  /**
+   * The sends of every batch of this process share two pools and one group commit per step: a
+   * send takes a place in the line (`readySlots`) for its turn of the rate limit and its claim,
+   * then a call slot (`callSlots`) for its call to WeChat only, so that the next sends are readied
+   * and the last ones recorded while calls are in flight (the Redis steps then overlap the calls
+   * instead of adding to each), while no more than `concurrency` calls are ever in flight.
+   */
+  private readonly readySlots: SlotPool;
+  private readonly callSlots: SlotPool;
   private readonly claimInGroup: (claim: BatchClaim) => Promise<BatchClaimResult>;
   private readonly recordInGroup: (entry: SentEntry) => Promise<TransitionResult>;
   private readonly turnInGroup: (yieldToWaiting: boolean) => Promise<SendTurns>;
@@ -105,7 +123,8 @@ export class MessageProcessor {
   constructor(private readonly deps: MessageProcessorDeps) {
     this.now = deps.now ?? (() => new Date());
     this.sentRecorder = deps.sentRecorder ?? new SeparateSentRecorder(deps.messages, deps.ledger);
-    this.slots = pLimit(deps.concurrency ?? 8);
+    this.readySlots = slotPool((deps.concurrency ?? 8) * 2);
+    this.callSlots = slotPool(deps.concurrency ?? 8);
     this.claimInGroup = groupCommit(
       (claims) => deps.messages.claimBatch(deps.appId, claims, this.now()),
       MAX_GROUP,
@@ -152,7 +171,7 @@ export class MessageProcessor {
       turnsTaken--;
       return Promise.resolve(true);
     };
-    const one = async (entry: BatchEntry) => {
+    const one = async (entry: BatchEntry, slots: BatchSendSlots) => {
       const turned = stop === null && !context.stopping() && (await turn());
       // A quota answer or a pause may have come while this send waited for its turn.
       if (!turned || stop !== null) {
@@ -168,14 +187,14 @@ export class MessageProcessor {
         return;
       }
       // A cancelled campaign's messages are skipped, and a reserved credit is taken one at a time:
-      // both by the single path.
+      // both by the single path, which holds its call slot throughout.
       const shared =
         verdict === 'send' && deps.quotaPolicy === 'track'
           ? deps.userMutex.sharedClaim(userSendLockKey(deps.appId, entry.openid))
           : null;
       const outcome = shared
-        ? await this.sendInGroup(batch.id, entry, shared)
-        : await this.process(entry.id, 0, batch.id);
+        ? await this.sendInGroup(batch.id, entry, shared, slots)
+        : await slots.call().then(() => this.process(entry.id, 0, batch.id));
       if (outcome.kind === 'quota') stop ??= outcome;
       else if (outcome.kind === 'retry')
         await handOff(entry.id, new Date(this.now().getTime() + outcome.delayMs));
@@ -184,12 +203,34 @@ export class MessageProcessor {
     // Every send settles before the job does, even when one fails: a job that ended while its
     // sends were still in flight could run again and find them SENDING by itself.
     const settled = await Promise.allSettled(
-      batch.entries.map((entry) => this.slots(() => one(entry))),
+      batch.entries.map((entry) => this.withSlots((slots) => one(entry, slots))),
     );
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
     if (stop !== null) return stop;
     return unfinished ? { kind: 'later', at: this.now() } : { kind: 'done' };
+  }
+
+  /**
+   * Runs one send of a batch in its place in the line; `call` trades that place for a call slot,
+   * `callDone` gives the call slot back. Whatever the send did, both are back when it ends.
+   */
+  private async withSlots<T>(send: (slots: BatchSendSlots) => Promise<T>): Promise<T> {
+    const leaveLine = await this.readySlots();
+    let leaveCall: ReleaseSlot | null = null;
+    const slots: BatchSendSlots = {
+      call: async () => {
+        leaveCall ??= await this.callSlots();
+        leaveLine();
+      },
+      callDone: () => leaveCall?.(),
+    };
+    try {
+      return await send(slots);
+    } finally {
+      leaveLine();
+      slots.callDone();
+    }
   }
 
   /**
@@ -214,6 +255,7 @@ export class MessageProcessor {
     jobId: string,
     entry: BatchEntry,
     shared: SharedClaim,
+    slots: BatchSendSlots,
   ): Promise<JobOutcome> {
     const { deps } = this;
     const claimed = await this.claimInGroup({ id: entry.id, jobId, lock: shared.claim });
@@ -231,25 +273,35 @@ export class MessageProcessor {
       case 'other':
         shared.done();
         // Not due, expired, final, or another job's: the single path knows what to do.
-        return claimed.record === null ? { kind: 'done' } : this.process(entry.id, 0, jobId);
+        if (claimed.record === null) return { kind: 'done' };
+        await slots.call();
+        return this.process(entry.id, 0, jobId);
       case 'claimed':
         break;
     }
     shared.held();
     let recorded = false;
     try {
+      await slots.call();
       const message = claimed.record;
       const key = { appId: deps.appId, openid: message.openid, templateId: message.templateId };
-      return await this.sendClaimed(message, key, false, 0, async (patch, credit) => {
-        const result = await this.recordInGroup({
-          id: message.id,
-          patch,
-          credit,
-          release: shared.claim,
-        });
-        recorded = true;
-        return result;
-      });
+      return await this.sendClaimed(
+        message,
+        key,
+        false,
+        0,
+        slots.callDone,
+        async (patch, credit) => {
+          const result = await this.recordInGroup({
+            id: message.id,
+            patch,
+            credit,
+            release: shared.claim,
+          });
+          recorded = true;
+          return result;
+        },
+      );
     } finally {
       shared.done();
       if (!recorded) await shared.claim.handle.release().catch(() => undefined);
@@ -354,7 +406,14 @@ export class MessageProcessor {
         },
         rest: async (lease) =>
           claimed.applied
-            ? this.sendClaimed(message, key, false, attempt, this.recordFreeing(message, lease))
+            ? this.sendClaimed(
+                message,
+                key,
+                false,
+                attempt,
+                noop,
+                this.recordFreeing(message, lease),
+              )
             : { kind: 'done' },
       };
     }
@@ -381,6 +440,7 @@ export class MessageProcessor {
           key,
           reserved,
           attempt,
+          noop,
           this.recordFreeing(message, lease),
         );
       },
@@ -402,12 +462,16 @@ export class MessageProcessor {
       );
   }
 
-  /** Calls WeChat for a message this job moved to SENDING, and records the outcome. */
+  /**
+   * Calls WeChat for a message this job moved to SENDING, and records the outcome; `callDone`
+   * is told as soon as the call has ended, before the outcome is written.
+   */
   private async sendClaimed(
     message: MessageRecord,
     key: SubscriptionKey,
     reserved: boolean,
     attempt: number,
+    callDone: () => void,
     recordSent: RecordSent,
   ): Promise<JobOutcome> {
     const { deps } = this;
@@ -421,14 +485,16 @@ export class MessageProcessor {
       },
     });
     try {
-      const outcome = await deps.sender.sendSubscribeMessage({
-        touser: message.openid,
-        templateId: message.templateId,
-        page: message.page,
-        miniprogramState: message.miniprogramState as MiniprogramState,
-        lang: message.lang as Lang,
-        data: message.data,
-      });
+      const outcome = await deps.sender
+        .sendSubscribeMessage({
+          touser: message.openid,
+          templateId: message.templateId,
+          page: message.page,
+          miniprogramState: message.miniprogramState as MiniprogramState,
+          lang: message.lang as Lang,
+          data: message.data,
+        })
+        .finally(callDone);
       const sent = await recordSent(
         {
           status: 'SENT',

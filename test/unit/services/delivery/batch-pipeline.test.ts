@@ -1,0 +1,114 @@
+import { expect, it } from '@jest/globals';
+import { MemoryLedgerStore } from '../../../../src/services/ledger/memory-ledger-store.js';
+import { MemoryMessageStore } from '../../../../src/services/messages/memory-message-store.js';
+import type { MessageRecord } from '../../../../src/services/messages/message-store.js';
+import { MessageProcessor } from '../../../../src/services/delivery/message-processor.js';
+import { ChainedKeyedMutex } from '../../../../src/services/sending/keyed-mutex.js';
+import type { SubscribeMessageSender } from '../../../../src/services/sending/send-service.js';
+import { TemplateRegistry } from '../../../../src/services/templates/index.js';
+import { TemplateCatalog } from '../../../../src/services/templates/template-catalog.js';
+import { MemoryLock } from '../../../../src/shared/lock.js';
+import { TEMPLATE } from '../../../helpers/delivery-harness.js';
+import { queuedBatchRecord } from '../../../helpers/message-record.js';
+import { recordingLogger } from '../../../helpers/recording-logger.js';
+
+const APP = 'wxbatchpipe00001';
+const CONCURRENCY = 2;
+
+/** A sender whose calls hang until the test lets them answer, one at a time, oldest first. */
+function heldSender() {
+  const waiting: (() => void)[] = [];
+  let inFlight = 0;
+  let most = 0;
+  const sender: SubscribeMessageSender = {
+    sendSubscribeMessage: async () => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise<void>((answer) => waiting.push(answer));
+      inFlight--;
+      return { msgid: '1', attempts: 1 };
+    },
+  };
+  return {
+    sender,
+    calling: () => waiting.length,
+    mostAtOnce: () => most,
+    answerOne: () => waiting.shift()?.(),
+  };
+}
+
+async function until(condition: () => Promise<boolean> | boolean): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('condition not reached in 2.5 s');
+}
+
+async function statuses(messages: MemoryMessageStore, records: readonly MessageRecord[]) {
+  const counts: Record<string, number> = {};
+  for (const r of records) {
+    const status = (await messages.get(APP, r.id))?.status ?? 'GONE';
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  return counts;
+}
+
+it('a batch keeps its next sends claimed while calls are in flight, and never calls WeChat more than `concurrency` at once', async () => {
+  const messages = new MemoryMessageStore();
+  const now = new Date();
+  const records = Array.from({ length: 10 }, (_, i) =>
+    queuedBatchRecord({
+      appId: APP,
+      openid: `oPipe${i}`,
+      templateId: TEMPLATE.id,
+      createdAt: now,
+      batchId: 'batch-pipe-0',
+    }),
+  );
+  await messages.createMany(records);
+  const wechat = heldSender();
+  const processor = new MessageProcessor({
+    appId: APP,
+    messages,
+    ledger: new MemoryLedgerStore(),
+    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
+    sender: wechat.sender,
+    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
+    quotaPolicy: 'track',
+    logger: recordingLogger(),
+    concurrency: CONCURRENCY,
+  });
+  const job = {
+    id: 'batch-pipe-0',
+    campaignId: null,
+    entries: records.map((m) => ({ id: m.id, openid: m.openid })),
+  };
+  const done = processor.processBatch(
+    job,
+    { attempt: 0, stopping: () => false, turnsTaken: 0 },
+    () => Promise.reject(new Error('no message of this batch is handed off')),
+  );
+
+  // Two calls hang; four more sends are readied behind them (claimed), and no more than that.
+  await until(async () => wechat.calling() === CONCURRENCY);
+  await until(async () => (await statuses(messages, records)).SENDING === 3 * CONCURRENCY);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(await statuses(messages, records)).toEqual({ SENDING: 6, QUEUED: 4 });
+  expect(wechat.calling()).toBe(CONCURRENCY);
+
+  // One answer: its send is recorded, a readied send takes the call slot, the next is claimed.
+  wechat.answerOne();
+  await until(async () => (await statuses(messages, records)).SENT === 1);
+  await until(async () => (await statuses(messages, records)).SENDING === 6);
+  expect(wechat.calling()).toBe(CONCURRENCY);
+
+  const answering = setInterval(() => wechat.answerOne(), 2);
+  try {
+    await expect(done).resolves.toEqual({ kind: 'done' });
+  } finally {
+    clearInterval(answering);
+  }
+  expect(await statuses(messages, records)).toEqual({ SENT: 10 });
+  expect(wechat.mostAtOnce()).toBe(CONCURRENCY);
+});
