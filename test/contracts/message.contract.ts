@@ -769,10 +769,14 @@ export const messageStoreContract: StoreContract<MessageStore> = (name, makeStor
         'filters by statuses, campaign, schedule, key and creation time',
         withStore(async ({ store }) => {
           const all: MessageRecord[] = [];
-          for (let i = 0; i < 12; i++) {
+          for (let i = 0; i < 16; i++) {
             const m = message({
               n: i,
-              status: (['SCHEDULED', 'QUEUED', 'SENT'] as const)[i % 3],
+              // SENDING every fourth from 12 on: a status the Redis store indexes by status alone.
+              status:
+                i >= 12 && i % 2 === 0
+                  ? 'SENDING'
+                  : (['SCHEDULED', 'QUEUED', 'SENT'] as const)[i % 3],
               campaignId: i % 2 === 0 ? 'cmpA' : null,
               scheduleKey: i % 4 === 1 ? 'every-day' : null,
               key: `key-${i}`,
@@ -796,6 +800,10 @@ export const messageStoreContract: StoreContract<MessageStore> = (name, makeStor
             { createdAfter: at(3), createdBefore: at(8) },
             { createdAfter: at(3), statuses: ['SCHEDULED', 'QUEUED'], openid: 'oUser1' },
             { createdBefore: at(0) },
+            { statuses: ['SENDING'], openid: 'oUser0' },
+            { statuses: ['SENDING', 'SENT'], openid: 'oUser0' },
+            { statuses: ['QUEUED', 'SENDING'], createdAfter: at(5), openid: 'oUser0' },
+            { status: 'SENDING', openid: 'oUser1' },
           ];
           const expected = (f: MessageFilter) =>
             newestFirst
@@ -823,7 +831,11 @@ export const messageStoreContract: StoreContract<MessageStore> = (name, makeStor
             }).toEqual({ filter, ids: expected(filter) });
           }
           // Written out by hand, so the test does not only agree with itself.
-          expect((await store.list(APP, { campaignId: 'cmpA' }, { first: 1 })).totalCount).toBe(6);
+          expect((await store.list(APP, { campaignId: 'cmpA' }, { first: 1 })).totalCount).toBe(8);
+          expect(
+            (await store.list(APP, { status: 'SENDING', openid: 'oUser0' }, { first: 1 }))
+              .totalCount,
+          ).toBe(2);
           expect(
             (await store.list(APP, { createdAfter: at(3), createdBefore: at(8) }, { first: 1 }))
               .totalCount,

@@ -22,7 +22,16 @@ local function subsetKey(o, t, s)
   return k
 end
 
+-- SENDING lasts as long as a call to WeChat, and every send passes through it: it is indexed by
+-- status alone, and a filter naming it with an openid or a template walks that set, which holds
+-- only the sends in flight (see listMessages). Four sorted-set writes fewer per send.
+local STATUS_ONLY = { SENDING = true }
+
 local function indexKeys(o, t, s)
+  if STATUS_ONLY[s] then
+    return { subsetKey(nil, nil, nil), subsetKey(o, nil, nil), subsetKey(nil, t, nil),
+      subsetKey(nil, nil, s), subsetKey(o, t, nil) }
+  end
   return {
     subsetKey(nil, nil, nil), subsetKey(o, nil, nil), subsetKey(nil, t, nil), subsetKey(nil, nil, s),
     subsetKey(o, t, nil), subsetKey(o, nil, s), subsetKey(nil, t, s), subsetKey(o, t, s),
@@ -73,6 +82,7 @@ end
 
 -- The filter subsets that name a status: all a status change moves when nothing else changes.
 local function statusKeys(o, t, s)
+  if STATUS_ONLY[s] then return { subsetKey(nil, nil, s) } end
   return { subsetKey(nil, nil, s), subsetKey(o, nil, s), subsetKey(nil, t, s), subsetKey(o, t, s) }
 end
 
@@ -314,7 +324,8 @@ return result
  * upper and lower id bounds of the time window (ZRANGEBYLEX syntax), limit, the cursor (the page
  * starts below this id); '' = not given. The count covers the window, the page starts at the cursor.
  * Without campaign or schedule, every (openid, template, status) subset is one sorted set: a page
- * merges one BYLEX range per admitted status and the count sums ZLEXCOUNTs, O(log n + page).
+ * merges one BYLEX range per admitted status and the count sums ZLEXCOUNTs, O(log n + page);
+ * SENDING with an openid or a template walks the SENDING set (the sends in flight), see indexKeys.
  * A campaign or schedule index is scanned and filtered (such lists are bounded by their size).
  * Returns { totalCount, { HGETALL, ... } }.
  */
@@ -345,16 +356,40 @@ if campaign or schedule then
     end
   end
 else
-  local sources = {}
+  local sources, walked = {}, {}
   if #statuses == 0 then sources[1] = subsetKey(openid, template, nil)
-  else for _, s in ipairs(statuses) do sources[#sources + 1] = subsetKey(openid, template, s) end end
+  else
+    for _, s in ipairs(statuses) do
+      if STATUS_ONLY[s] and (openid or template) then walked[#walked + 1] = subsetKey(nil, nil, s)
+      else sources[#sources + 1] = subsetKey(openid, template, s) end
+    end
+  end
   for _, source in ipairs(sources) do
     count = count + redis.call('ZLEXCOUNT', source, lower, upper)
     for _, id in ipairs(redis.call('ZREVRANGEBYLEX', source, pageUpper, lower, 'LIMIT', 0, limit)) do
       ids[#ids + 1] = id
     end
   end
-  if #sources > 1 then
+  -- A status indexed alone: its set (sends in flight) is walked and openid/template checked here;
+  -- Redis bounds both ranges, so no id is compared in Lua.
+  local function owned(id)
+    local r = redis.call('HMGET', base .. ':rec:' .. id, 'openid', 'templateId')
+    return r[1] and (not openid or r[1] == openid) and (not template or r[2] == template)
+  end
+  for _, source in ipairs(walked) do
+    for _, id in ipairs(redis.call('ZREVRANGEBYLEX', source, upper, lower)) do
+      if owned(id) then count = count + 1 end
+    end
+    local taken = 0
+    for _, id in ipairs(redis.call('ZREVRANGEBYLEX', source, pageUpper, lower)) do
+      if taken >= limit then break end
+      if owned(id) then
+        ids[#ids + 1] = id
+        taken = taken + 1
+      end
+    end
+  end
+  if #sources + #walked > 1 then
     table.sort(ids, function(a, b) return a > b end)
     while #ids > limit do table.remove(ids) end
   end
