@@ -80,23 +80,40 @@ local function position(r)
   return string.rep('0', 16 - #r.createdAt) .. r.createdAt .. '|' .. r.id
 end
 
-local function contains(list, x)
-  for _, y in ipairs(list) do if y == x then return true end end
-  return false
-end
+-- The subsets (which of status, quota, template each names) whose key a change of those moves.
+local SUBSETS = { { true, false, false }, { false, true, false }, { false, false, true },
+  { true, true, false }, { true, false, true }, { false, true, true }, { true, true, true } }
 
+local function pick(on, v) if on then return v end return nil end
+
+-- Writes the fields that changed, and moves the record only in the subsets whose key changed:
+-- an update that keeps status, quota and template (a long-term template's send) moves none.
 local function save(key, old, r)
-  redis.call('HSET', key, unpack(flat(r)))
-  if r.remaining == nil then redis.call('HDEL', key, 'remaining') end
-  local member = position(r)
-  local before = {}
-  if old then before = indexKeys(old) end
-  local after = indexKeys(r)
-  for _, k in ipairs(before) do
-    if not contains(after, k) then redis.call('ZREM', k, member) end
+  local changed = {}
+  for _, f in ipairs(FIELDS) do
+    if r[f] ~= nil and (old == nil or old[f] ~= r[f]) then
+      changed[#changed + 1] = f
+      changed[#changed + 1] = r[f]
+    end
   end
-  for _, k in ipairs(after) do
-    if not contains(before, k) then redis.call('ZADD', k, 0, member) end
+  if #changed > 0 then redis.call('HSET', key, unpack(changed)) end
+  if r.remaining == nil and old and old.remaining ~= nil then redis.call('HDEL', key, 'remaining') end
+  local member = position(r)
+  if old == nil then
+    for _, k in ipairs(indexKeys(r)) do redis.call('ZADD', k, 0, member) end
+    return
+  end
+  local os, oq, ot = old.status, quota(old), old.templateId
+  local ns, nq, nt = r.status, quota(r), r.templateId
+  for _, u in ipairs(SUBSETS) do
+    if (u[1] and os ~= ns) or (u[2] and oq ~= nq) or (u[3] and ot ~= nt) then
+      redis.call('ZREM', subsetKey(pick(u[1], os), pick(u[2], oq), pick(u[3], ot)), member)
+      redis.call('ZADD', subsetKey(pick(u[1], ns), pick(u[2], nq), pick(u[3], nt)), 0, member)
+    end
+  end
+  if old.openid ~= r.openid then
+    redis.call('ZREM', openidKey(old.openid), member)
+    redis.call('ZADD', openidKey(r.openid), 0, member)
   end
 end
 `;
