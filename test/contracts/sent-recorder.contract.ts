@@ -360,13 +360,17 @@ export const sentRecorderContract: StoreContract<SentRecorderStores> = (backend,
       const two = queued('oRec2');
       await s.messages.createMany([one, two]);
       const claims = [claimOf(s, one), claimOf(s, two)];
-      await s.messages.claimBatch(APP, claims, T0);
+      const claimedRecords = (await s.messages.claimBatch(APP, claims, T0)).map((c) =>
+        c.kind === 'claimed' ? c.record : null,
+      );
+      expect(claimedRecords.every((r) => r !== null)).toBe(true);
       // The second one was settled meanwhile: it keeps that state, and its send still counts.
       await s.messages.transition(APP, two.id, ['SENDING'], { status: 'UNKNOWN', updatedAt: T0 });
       const results = await s.recorder.recordSentMany(
         APP,
         [one, two].map((m, i) => ({
           id: m.id,
+          claimed: claimedRecords[i]!,
           patch: { ...SENT_PATCH, msgid: String(4000000000000000001n + BigInt(i)) },
           credit: { key: { ...key, openid: m.openid }, reserved: false, at: T1 },
           release: claims[i]!.lock,

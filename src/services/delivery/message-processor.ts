@@ -294,6 +294,7 @@ export class MessageProcessor {
         async (patch, credit) => {
           const result = await this.recordInGroup({
             id: message.id,
+            claimed: message,
             patch,
             credit,
             release: shared.claim,

@@ -1,6 +1,6 @@
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
 import { LOCK_IN_SCRIPT } from '../../infra/redis/redis-lock.js';
-import { LuaScript } from '../../infra/redis/redis-lua.js';
+import { LuaScript, type LuaReply } from '../../infra/redis/redis-lua.js';
 import {
   assertLedgerWrite,
   assertSubscriptionKey,
@@ -8,7 +8,12 @@ import {
 } from '../ledger/ledger-store.js';
 import { LEDGER_OP, ledgerPrelude } from '../ledger/redis-ledger-scripts.js';
 import { ledgerKeyBase, ledgerRecordKey } from '../ledger/redis-ledger-store.js';
-import type { MessagePatch, MessageStatus, TransitionResult } from '../messages/message-store.js';
+import {
+  withPatch,
+  type MessagePatch,
+  type MessageStatus,
+  type TransitionResult,
+} from '../messages/message-store.js';
 import {
   MESSAGE_INDEXING,
   MESSAGE_PATCH,
@@ -61,7 +66,8 @@ return result
  * appId, then per entry: openid, templateId, ledger record id, atMs, reserved ('1'/'0'), lock
  * owner ('' when the lock is not in this Redis: KEYS then repeats the record), how many ARGV its
  * patch takes, and the patch (message id, allowed statuses, number of fields set, their pairs,
- * the fields deleted). Returns { what patchMessage returns, ... }.
+ * the fields deleted). Returns per entry 1 when the patch applied (the caller knows the record
+ * it claimed: no record is sent back), else what patchMessage returns.
  */
 const recordSentManyScript = new LuaScript(
   RECORD_SENT +
@@ -72,7 +78,8 @@ for i = 1, #KEYS / 3 do
   local record, ledger, lock = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
   local n = tonumber(ARGV[at + 6])
   local p = at + 7
-  out[i] = patchMessage(record, ARGV[p], ARGV[p + 1], p + 3, tonumber(ARGV[p + 2]), p + n - 1)
+  local result = patchMessage(record, ARGV[p], ARGV[p + 1], p + 3, tonumber(ARGV[p + 2]), p + n - 1)
+  if result and result[1] == 1 then out[i] = 1 else out[i] = result end
   ledgerOp(ledger, ARGV[3], ARGV[at], ARGV[at + 1], ARGV[at + 2], 'sent', ARGV[at + 3], ARGV[at + 4])
   if ARGV[at + 5] ~= '' then freeLock(lock, ARGV[at + 5]) end
   at = p + n
@@ -130,7 +137,10 @@ export class RedisSentRecorder implements SentRecorder {
         String(encoded.args.length),
         ...encoded.args,
       );
-      return encoded.decode;
+      return (reply: LuaReply): TransitionResult =>
+        reply === 1
+          ? { applied: true, record: withPatch(e.claimed, e.patch) }
+          : encoded.decode(reply);
     });
     const reply = await recordSentManyScript.run(client, keys, args);
     for (const e of entries) if (e.release.storeKey === null) await e.release.handle.release();

@@ -3,6 +3,7 @@ import type { LedgerStore, SubscriptionKey } from '../ledger/ledger-store.js';
 import {
   MESSAGE_STATUSES,
   type MessagePatch,
+  type MessageRecord,
   type MessageStatus,
   type MessageStore,
   type TransitionResult,
@@ -49,6 +50,12 @@ export interface RecordSentOptions {
 /** One accepted send of a batch: its message, patch, credit and the lock its claim took. */
 export interface SentEntry {
   id: string;
+  /**
+   * The message as this job's claim left it (SENDING by the job). A SENDING message is the job's
+   * alone, so when the patch applies the store answers with this and the patch, without reading
+   * the record back.
+   */
+  claimed: MessageRecord;
   patch: MessagePatch;
   credit: SentCredit;
   release: LockClaim;
