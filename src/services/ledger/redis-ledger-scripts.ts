@@ -100,7 +100,7 @@ local function save(key, old, r)
   if r.remaining == nil and old and old.remaining ~= nil then redis.call('HDEL', key, 'remaining') end
   local member = position(r)
   if old == nil then
-    for _, k in ipairs(indexKeys(r)) do redis.call('ZADD', k, 0, member) end
+    for _, k in ipairs(indexKeys(r)) do redis.call('ZADD', k, '0', member) end
     return
   end
   local os, oq, ot = old.status, quota(old), old.templateId
@@ -108,12 +108,12 @@ local function save(key, old, r)
   for _, u in ipairs(SUBSETS) do
     if (u[1] and os ~= ns) or (u[2] and oq ~= nq) or (u[3] and ot ~= nt) then
       redis.call('ZREM', subsetKey(pick(u[1], os), pick(u[2], oq), pick(u[3], ot)), member)
-      redis.call('ZADD', subsetKey(pick(u[1], ns), pick(u[2], nq), pick(u[3], nt)), 0, member)
+      redis.call('ZADD', subsetKey(pick(u[1], ns), pick(u[2], nq), pick(u[3], nt)), '0', member)
     end
   end
   if old.openid ~= r.openid then
     redis.call('ZREM', openidKey(old.openid), member)
-    redis.call('ZADD', openidKey(r.openid), 0, member)
+    redis.call('ZADD', openidKey(r.openid), '0', member)
   end
 end
 `;
