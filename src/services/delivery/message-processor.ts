@@ -202,8 +202,11 @@ export class MessageProcessor {
     };
     // Every send settles before the job does, even when one fails: a job that ended while its
     // sends were still in flight could run again and find them SENDING by itself.
+    // Only sends claimed and recorded with the others in flight have store steps to overlap with
+    // the calls; any other holds its call slot throughout, as before there was a line.
+    const inLine = deps.quotaPolicy === 'track' && deps.userMutex.sharesLock;
     const settled = await Promise.allSettled(
-      batch.entries.map((entry) => this.withSlots((slots) => one(entry, slots))),
+      batch.entries.map((entry) => this.withSlots(inLine, (slots) => one(entry, slots))),
     );
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
@@ -212,12 +215,16 @@ export class MessageProcessor {
   }
 
   /**
-   * Runs one send of a batch in its place in the line; `call` trades that place for a call slot,
-   * `callDone` gives the call slot back. Whatever the send did, both are back when it ends.
+   * Runs one send of a batch in its place in the line (`inLine`; else in a call slot from the
+   * start); `call` trades that place for a call slot, `callDone` gives the call slot back.
+   * Whatever the send did, both are back when it ends.
    */
-  private async withSlots<T>(send: (slots: BatchSendSlots) => Promise<T>): Promise<T> {
-    const leaveLine = await this.readySlots();
-    let leaveCall: ReleaseSlot | null = null;
+  private async withSlots<T>(
+    inLine: boolean,
+    send: (slots: BatchSendSlots) => Promise<T>,
+  ): Promise<T> {
+    const leaveLine = inLine ? await this.readySlots() : noop;
+    let leaveCall: ReleaseSlot | null = inLine ? null : await this.callSlots();
     const slots: BatchSendSlots = {
       call: async () => {
         leaveCall ??= await this.callSlots();

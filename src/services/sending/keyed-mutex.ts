@@ -19,6 +19,8 @@ export interface KeyedMutex {
    * The in-process queue is not used: the shared lock alone keeps the key's holders apart.
    */
   sharedClaim(key: string): SharedClaim | null;
+  /** Whether sharedClaim gives claims: a shared lock is configured. */
+  readonly sharesLock: boolean;
 }
 
 export interface SharedClaim {
@@ -69,6 +71,10 @@ export class ChainedKeyedMutex implements KeyedMutex {
   constructor(deps: { shared?: DistributedLock; ttlMs?: number; waitMs?: number } = {}) {
     this.shared = deps.shared;
     this.options = { ttlMs: deps.ttlMs ?? 30_000, waitMs: deps.waitMs ?? 30_000 };
+  }
+
+  get sharesLock(): boolean {
+    return this.shared !== undefined;
   }
 
   runExclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
