@@ -1,5 +1,6 @@
 import { LOCK_IN_SCRIPT } from '../../infra/redis/redis-lock.js';
 import { LUA_ESCAPE, LuaScript } from '../../infra/redis/redis-lua.js';
+import { MESSAGE_STATUSES } from './message-store.js';
 
 // Lua for the Redis message log: record, indexes and msgid map change in one atomic step. Index
 // keys are derived inside the script from ARGV[1] (the app's key base) because an update must
@@ -11,8 +12,9 @@ export const MESSAGE_PRELUDE = `
 local base = ARGV[1]
 
 ${LUA_ESCAPE}
--- One sorted set per subset of (openid, template, status); free-text parts are escaped so that
--- no two subsets can produce the same key.
+-- Sorted sets of message ids (one score, so ranked by id, which is time-ordered): every message,
+-- and the messages of one openid, one template, one status, one template in one status. Free-text
+-- parts are escaped so that no two subsets can produce the same key.
 local function subsetKey(o, t, s)
   local k = base .. ':idx'
   if o then k = k .. ':o:' .. esc(o) end
@@ -23,19 +25,18 @@ local function subsetKey(o, t, s)
 end
 
 -- SENDING lasts as long as a call to WeChat, and every send passes through it: it is indexed by
--- status alone, and a filter naming it with an openid or a template walks that set, which holds
--- only the sends in flight (see listMessages). Four sorted-set writes fewer per send.
+-- status alone, and a filter naming it with a template walks that set, which holds only the sends
+-- in flight. A filter with an openid walks that user's own set (see listMessages): one user's
+-- messages are few, and the per-user subsets by template and status were most of a send's index
+-- writes and most of the keys.
 local STATUS_ONLY = { SENDING = true }
 
 local function indexKeys(o, t, s)
   if STATUS_ONLY[s] then
-    return { subsetKey(nil, nil, nil), subsetKey(o, nil, nil), subsetKey(nil, t, nil),
-      subsetKey(nil, nil, s), subsetKey(o, t, nil) }
+    return { subsetKey(nil, nil, nil), subsetKey(o, nil, nil), subsetKey(nil, t, nil), subsetKey(nil, nil, s) }
   end
-  return {
-    subsetKey(nil, nil, nil), subsetKey(o, nil, nil), subsetKey(nil, t, nil), subsetKey(nil, nil, s),
-    subsetKey(o, t, nil), subsetKey(o, nil, s), subsetKey(nil, t, s), subsetKey(o, t, s),
-  }
+  return { subsetKey(nil, nil, nil), subsetKey(o, nil, nil), subsetKey(nil, t, nil), subsetKey(nil, nil, s),
+    subsetKey(nil, t, s) }
 end
 
 local function contains(list, x)
@@ -83,9 +84,9 @@ local function memberships(f)
 end
 
 -- The filter subsets that name a status: all a status change moves when nothing else changes.
-local function statusKeys(o, t, s)
+local function statusKeys(t, s)
   if STATUS_ONLY[s] then return { subsetKey(nil, nil, s) } end
-  return { subsetKey(nil, nil, s), subsetKey(o, nil, s), subsetKey(nil, t, s), subsetKey(o, t, s) }
+  return { subsetKey(nil, nil, s), subsetKey(nil, t, s) }
 end
 
 local function sameOwners(old, new)
@@ -98,8 +99,8 @@ end
 -- are built (building all of them was most of a transition's time).
 local function reindexStatus(id, old, new)
   if old.status ~= new.status then
-    for _, k in ipairs(statusKeys(old.openid, old.templateId, old.status)) do redis.call('ZREM', k, id) end
-    for _, k in ipairs(statusKeys(new.openid, new.templateId, new.status)) do redis.call('ZADD', k, '0', id) end
+    for _, k in ipairs(statusKeys(old.templateId, old.status)) do redis.call('ZREM', k, id) end
+    for _, k in ipairs(statusKeys(new.templateId, new.status)) do redis.call('ZADD', k, '0', id) end
   end
   local od, nd = dueScore(old), dueScore(new)
   if od and (nd == nil or old.status ~= new.status) then redis.call('ZREM', base .. ':due:' .. old.status, id) end
@@ -325,9 +326,10 @@ return result
  * KEYS none. ARGV: base, openid, templateId, statuses comma-separated, campaignId, scheduleKey,
  * upper and lower id bounds of the time window (ZRANGEBYLEX syntax), limit, the cursor (the page
  * starts below this id); '' = not given. The count covers the window, the page starts at the cursor.
- * Without campaign or schedule, every (openid, template, status) subset is one sorted set: a page
+ * Without campaign or schedule: with an openid, that user's own set is walked (O(the user's
+ * messages in the window)); otherwise every (template, status) subset is one sorted set, a page
  * merges one BYLEX range per admitted status and the count sums ZLEXCOUNTs, O(log n + page);
- * SENDING with an openid or a template walks the SENDING set (the sends in flight), see indexKeys.
+ * SENDING with a template walks the SENDING set (the sends in flight), see indexKeys.
  * A campaign or schedule index is scanned and filtered (such lists are bounded by their size).
  * Returns { totalCount, { HGETALL, ... } }.
  */
@@ -343,11 +345,11 @@ if after and (upper == '+' or '(' .. after < upper) then pageUpper = '(' .. afte
 local statuses = {}
 for s in string.gmatch(ARGV[4], '[^,]+') do statuses[#statuses + 1] = s end
 local ids, count = {}, 0
+local admit = nil
+if #statuses > 0 then admit = {} for _, s in ipairs(statuses) do admit[s] = true end end
 if campaign or schedule then
   local source
   if campaign then source = base .. ':idx:c:' .. esc(campaign) else source = base .. ':idx:r:' .. esc(schedule) end
-  local admit = nil
-  if #statuses > 0 then admit = {} for _, s in ipairs(statuses) do admit[s] = true end end
   for _, id in ipairs(redis.call('ZREVRANGEBYLEX', source, upper, lower)) do
     local r = redis.call('HMGET', base .. ':rec:' .. id, 'openid', 'templateId', 'status', 'campaignId', 'scheduleKey')
     if r[1] and (not openid or r[1] == openid) and (not template or r[2] == template)
@@ -358,12 +360,16 @@ if campaign or schedule then
     end
   end
 else
+  -- sources are exact (a BYLEX range is the page, a ZLEXCOUNT the count); walked sets are read
+  -- whole and openid, template and status checked here: a user's own messages, or the sends in
+  -- flight (see indexKeys).
   local sources, walked = {}, {}
-  if #statuses == 0 then sources[1] = subsetKey(openid, template, nil)
+  if openid then walked[1] = subsetKey(openid, nil, nil)
+  elseif #statuses == 0 then sources[1] = subsetKey(nil, template, nil)
   else
     for _, s in ipairs(statuses) do
-      if STATUS_ONLY[s] and (openid or template) then walked[#walked + 1] = subsetKey(nil, nil, s)
-      else sources[#sources + 1] = subsetKey(openid, template, s) end
+      if STATUS_ONLY[s] and template then walked[#walked + 1] = subsetKey(nil, nil, s)
+      else sources[#sources + 1] = subsetKey(nil, template, s) end
     end
   end
   for _, source in ipairs(sources) do
@@ -372,20 +378,21 @@ else
       ids[#ids + 1] = id
     end
   end
-  -- A status indexed alone: its set (sends in flight) is walked and openid/template checked here;
-  -- Redis bounds both ranges, so no id is compared in Lua.
-  local function owned(id)
-    local r = redis.call('HMGET', base .. ':rec:' .. id, 'openid', 'templateId')
+  local function matches(id)
+    local r = redis.call('HMGET', base .. ':rec:' .. id, 'openid', 'templateId', 'status')
     return r[1] and (not openid or r[1] == openid) and (not template or r[2] == template)
+      and (not admit or admit[r[3]])
   end
+  -- Redis bounds both ranges (the window for the count, below the cursor for the page), so no id
+  -- is compared here.
   for _, source in ipairs(walked) do
     for _, id in ipairs(redis.call('ZREVRANGEBYLEX', source, upper, lower)) do
-      if owned(id) then count = count + 1 end
+      if matches(id) then count = count + 1 end
     end
     local taken = 0
     for _, id in ipairs(redis.call('ZREVRANGEBYLEX', source, pageUpper, lower)) do
       if taken >= limit then break end
-      if owned(id) then
+      if matches(id) then
         ids[#ids + 1] = id
         taken = taken + 1
       end
@@ -460,6 +467,23 @@ export const pruneMessages = new LuaScript(
     `
 local WAITING = { SCHEDULED = true, HELD = true, QUEUED = true }
 local all = subsetKey(nil, nil, nil)
+
+-- Messages stored before the per-user subsets went (see indexKeys) may still be in them, in
+-- whatever status they had then: nothing reads those sets any more, and pruning a message takes it
+-- out of every one it could be in. Each of those messages was in its (openid, template) set until
+-- pruned, so a message whose set is gone was never in any.
+local STATUSES = { ${MESSAGE_STATUSES.map((s) => `'${s}'`).join(', ')} }
+local function leaveLegacySubsets(f, id)
+  local ot = subsetKey(f.openid, f.templateId, nil)
+  if redis.call('EXISTS', ot) == 0 then return end
+  redis.call('ZREM', ot, id)
+  for _, s in ipairs(STATUSES) do
+    redis.call('ZREM', subsetKey(f.openid, nil, s), id)
+    redis.call('ZREM', subsetKey(f.openid, f.templateId, s), id)
+  end
+  redis.call('ZREM', subsetKey(nil, f.templateId, 'SENDING'), id)
+end
+
 local limit = tonumber(ARGV[3])
 local ids = redis.call('ZRANGEBYLEX', all, '-', '(' .. ARGV[2], 'LIMIT', 0, limit * 10)
 local pruned = 0
@@ -472,6 +496,7 @@ for _, id in ipairs(ids) do
     if not WAITING[f.status] then
       local z, held = memberships(f)
       for k, _ in pairs(z) do redis.call('ZREM', k, id) end
+      leaveLegacySubsets(f, id)
       countInCampaign(f, '-1')
       if held then redis.call('SREM', held, id) end
       local map = base .. ':msgid'

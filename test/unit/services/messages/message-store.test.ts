@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { MemoryMessageStore } from '../../../../src/services/messages/memory-message-store.js';
-import { RedisMessageStore } from '../../../../src/services/messages/redis-message-store.js';
+import {
+  messageKeyBase,
+  RedisMessageStore,
+} from '../../../../src/services/messages/redis-message-store.js';
 import {
   directSendFields,
   messageIdTimePrefix,
@@ -16,22 +19,36 @@ runStoreContract(messageStoreContract, {
   memory: () => ({ store: new MemoryMessageStore() }),
   redis: (client, prefix) => ({ store: new RedisMessageStore({ client, prefix }) }),
   redisOnly: (client) => {
-    it('leaves no key behind once every message of an app is pruned', async () => {
+    it('leaves no key behind once every message of an app is pruned, per-user subsets of an older layout included', async () => {
       const prefix = uniquePrefix('messages-prune');
       try {
         const store = new RedisMessageStore({ client: client(), prefix });
         const createdAt = new Date(Date.UTC(2024, 0, 1));
+        const idx = `${messageKeyBase(prefix, 'wxprune')}:idx`;
         for (let i = 0; i < 30; i++) {
-          await store.create(
-            sentMessageRecord({
-              appId: 'wxprune',
-              openid: `oUser${i % 4}`,
-              templateId: `tpl${i % 3}`,
-              status: i % 2 ? 'SENT' : 'DELIVERED',
-              msgid: String(5000 + i),
-              createdAt,
-            }),
-          );
+          const m = sentMessageRecord({
+            appId: 'wxprune',
+            openid: `oUser${i % 4}`,
+            templateId: `tpl${i % 3}`,
+            status: i % 2 ? 'SENT' : 'DELIVERED',
+            msgid: String(5000 + i),
+            createdAt,
+          });
+          await store.create(m);
+          // Half of them as the older layout left them: also in the per-user subsets, of their
+          // status and of one they passed through.
+          if (i % 2 === 0) {
+            const user = `${idx}:o:${m.openid}`;
+            for (const key of [
+              `${user}:t:${m.templateId}`,
+              `${user}:s:${m.status}`,
+              `${user}:t:${m.templateId}:s:${m.status}`,
+              `${user}:s:QUEUED`,
+              `${user}:t:${m.templateId}:s:SENDING`,
+              `${idx}:t:${m.templateId}:s:SENDING`,
+            ])
+              await client().zAdd(key, { score: 0, value: m.id });
+          }
         }
         let pruned = 0;
         for (let batch = -1; batch !== 0; pruned += batch) {
