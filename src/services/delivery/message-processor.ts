@@ -71,8 +71,9 @@ export interface MessageProcessorDeps {
   /** The engine's rate limit, taken a turn per send of a batch (the engine counts single jobs). */
   takeSends?: (n: number, yieldToWaiting: boolean) => Promise<SendTurns>;
   /**
-   * Calls to WeChat by batches at once in this process, while twice as many sends of batches more
-   * may be readied meanwhile (turn taken, message claimed); default 8 (WORKER_CONCURRENCY).
+   * Calls to WeChat at once in this process, batch sends and single jobs alike, while twice as
+   * many sends of batches more may be readied meanwhile (turn taken, message claimed; as many
+   * on the single path); default 8 (WORKER_CONCURRENCY).
    */
   concurrency?: number;
 }
@@ -94,6 +95,19 @@ interface BatchSendSlots {
 }
 
 const noop = (): void => undefined;
+
+/** A readied batch send put back QUEUED before its call (campaign paused, quota, shutdown). */
+const BACK_BEFORE_CALL = 'back-before-call';
+
+/**
+ * How a send holds its call slot: a batch's send holds one already (`held`, given back through
+ * `done` once a call has succeeded, else when the send ends); a message's own job waits for one
+ * around its call, so that `concurrency` bounds every call of this process, batch or not.
+ */
+type CallSlot = { held: true; done: () => void } | { held: false };
+/** A batch runs a message on the single path holding a call slot for the whole of it. */
+const HELD_THROUGHOUT: CallSlot = { held: true, done: noop };
+const TAKE_FOR_CALL: CallSlot = { held: false };
 
 /** Records an accepted send; the single path frees the lock in the same write. */
 type RecordSent = (patch: MessagePatch, credit: SentCredit) => Promise<TransitionResult>;
@@ -123,8 +137,13 @@ export class MessageProcessor {
   constructor(private readonly deps: MessageProcessorDeps) {
     this.now = deps.now ?? (() => new Date());
     this.sentRecorder = deps.sentRecorder ?? new SeparateSentRecorder(deps.messages, deps.ledger);
-    this.readySlots = slotPool((deps.concurrency ?? 8) * 2);
-    this.callSlots = slotPool(deps.concurrency ?? 8);
+    const concurrency = deps.concurrency ?? 8;
+    // Sends claimed and recorded with the others in flight have store round trips to overlap with
+    // the calls, and a longer line keeps the call slots busy; the single path (the in-process
+    // engine, QUOTA_POLICY=enforce) has none, and there a longer line only costs.
+    const grouped = deps.quotaPolicy === 'track' && deps.userMutex.sharesLock;
+    this.readySlots = slotPool(grouped ? concurrency * 2 : concurrency);
+    this.callSlots = slotPool(concurrency);
     this.claimInGroup = groupCommit(
       (claims) => deps.messages.claimBatch(deps.appId, claims, this.now()),
       MAX_GROUP,
@@ -180,21 +199,30 @@ export class MessageProcessor {
       }
       // Asked for each send, after its turn: a pause stops the batch's next send, not only the
       // next batch (the gate caches "send" briefly, so this costs no read per send).
-      const verdict = await gate();
-      if (verdict === 'hold') {
+      const holdBatch = () => {
         stop ??= { kind: 'later', at: new Date(this.now().getTime() + HOLD_RECHECK_MS) };
         unfinished = true;
-        return;
-      }
+      };
+      const verdict = await gate();
+      if (verdict === 'hold') return holdBatch();
       // A cancelled campaign's messages are skipped, and a reserved credit is taken one at a time:
       // both by the single path, which holds its call slot throughout.
       const shared =
         verdict === 'send' && deps.quotaPolicy === 'track'
           ? deps.userMutex.sharedClaim(userSendLockKey(deps.appId, entry.openid))
           : null;
+      // Asked again once a readied send has its call slot: what came meanwhile (a pause, a cancel,
+      // a quota answer to another send, shutdown) keeps it from being called.
+      const stillSend = (): Promise<CampaignVerdict> =>
+        stop !== null || context.stopping() ? Promise.resolve('hold') : gate();
       const outcome = shared
-        ? await this.sendInGroup(batch.id, entry, shared, slots)
+        ? await this.sendInGroup(batch.id, entry, shared, slots, stillSend)
         : await slots.call().then(() => this.process(entry.id, 0, batch.id));
+      if (outcome === BACK_BEFORE_CALL) {
+        if (stop === null && !context.stopping()) holdBatch();
+        unfinished = true;
+        return;
+      }
       if (outcome.kind === 'quota') stop ??= outcome;
       else if (outcome.kind === 'retry')
         await handOff(entry.id, new Date(this.now().getTime() + outcome.delayMs));
@@ -202,11 +230,8 @@ export class MessageProcessor {
     };
     // Every send settles before the job does, even when one fails: a job that ended while its
     // sends were still in flight could run again and find them SENDING by itself.
-    // Only sends claimed and recorded with the others in flight have store steps to overlap with
-    // the calls; any other holds its call slot throughout, as before there was a line.
-    const inLine = deps.quotaPolicy === 'track' && deps.userMutex.sharesLock;
     const settled = await Promise.allSettled(
-      batch.entries.map((entry) => this.withSlots(inLine, (slots) => one(entry, slots))),
+      batch.entries.map((entry) => this.withSlots((slots) => one(entry, slots))),
     );
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
@@ -215,16 +240,14 @@ export class MessageProcessor {
   }
 
   /**
-   * Runs one send of a batch in its place in the line (`inLine`; else in a call slot from the
-   * start); `call` trades that place for a call slot, `callDone` gives the call slot back.
-   * Whatever the send did, both are back when it ends.
+   * Runs one send of a batch in its place in the line; `call` trades that place for a call slot,
+   * `callDone` gives the call slot back. Whatever the send did, both are back when it ends. A send
+   * waits for its turn of the rate limit in the line, never in a call slot: the call slots are
+   * shared with single jobs, which must not wait behind a batch's turns.
    */
-  private async withSlots<T>(
-    inLine: boolean,
-    send: (slots: BatchSendSlots) => Promise<T>,
-  ): Promise<T> {
-    const leaveLine = inLine ? await this.readySlots() : noop;
-    let leaveCall: ReleaseSlot | null = inLine ? null : await this.callSlots();
+  private async withSlots<T>(send: (slots: BatchSendSlots) => Promise<T>): Promise<T> {
+    const leaveLine = await this.readySlots();
+    let leaveCall: ReleaseSlot | null = null;
     const slots: BatchSendSlots = {
       call: async () => {
         leaveCall ??= await this.callSlots();
@@ -257,13 +280,18 @@ export class MessageProcessor {
     }
   }
 
-  /** One message of a batch, claimed and recorded together with the others in flight. */
+  /**
+   * One message of a batch, claimed and recorded together with the others in flight. `gate` is
+   * asked again once the send has its call slot: on 'hold' the message goes back QUEUED
+   * (BACK_BEFORE_CALL), on 'cancel' it is SKIPPED; either way WeChat is not called.
+   */
   private async sendInGroup(
     jobId: string,
     entry: BatchEntry,
     shared: SharedClaim,
     slots: BatchSendSlots,
-  ): Promise<JobOutcome> {
+    gate: () => Promise<CampaignVerdict>,
+  ): Promise<JobOutcome | typeof BACK_BEFORE_CALL> {
     const { deps } = this;
     const claimed = await this.claimInGroup({ id: entry.id, jobId, lock: shared.claim });
     switch (claimed.kind) {
@@ -291,13 +319,25 @@ export class MessageProcessor {
     try {
       await slots.call();
       const message = claimed.record;
+      const verdict = await gate();
+      if (verdict !== 'send') {
+        // Its lock is freed below, as for any send that was not recorded.
+        await this.move(
+          message,
+          ['SENDING'],
+          verdict === 'cancel'
+            ? { status: 'SKIPPED', skipReason: 'CAMPAIGN_CANCELLED' }
+            : { status: 'QUEUED' },
+        );
+        return verdict === 'cancel' ? { kind: 'done' } : BACK_BEFORE_CALL;
+      }
       const key = { appId: deps.appId, openid: message.openid, templateId: message.templateId };
       return await this.sendClaimed(
         message,
         key,
         false,
         0,
-        slots.callDone,
+        { held: true, done: slots.callDone },
         async (patch, credit) => {
           const result = await this.recordInGroup({
             id: message.id,
@@ -382,6 +422,7 @@ export class MessageProcessor {
     jobId: string | null,
   ): ExclusiveSteps<JobOutcome> {
     const { deps } = this;
+    const slot = jobId === null ? TAKE_FOR_CALL : HELD_THROUGHOUT;
     const key: SubscriptionKey = {
       appId: deps.appId,
       openid: message.openid,
@@ -419,7 +460,7 @@ export class MessageProcessor {
                 key,
                 false,
                 attempt,
-                noop,
+                slot,
                 this.recordFreeing(message, lease),
               )
             : { kind: 'done' },
@@ -448,7 +489,7 @@ export class MessageProcessor {
           key,
           reserved,
           attempt,
-          noop,
+          slot,
           this.recordFreeing(message, lease),
         );
       },
@@ -471,15 +512,15 @@ export class MessageProcessor {
   }
 
   /**
-   * Calls WeChat for a message this job moved to SENDING, and records the outcome; `callDone`
-   * is told as soon as the call has ended, before the outcome is written.
+   * Calls WeChat for a message this job moved to SENDING, in a call slot (see CallSlot), and
+   * records the outcome.
    */
   private async sendClaimed(
     message: MessageRecord,
     key: SubscriptionKey,
     reserved: boolean,
     attempt: number,
-    callDone: () => void,
+    slot: CallSlot,
     recordSent: RecordSent,
   ): Promise<JobOutcome> {
     const { deps } = this;
@@ -493,6 +534,7 @@ export class MessageProcessor {
       },
     });
     try {
+      const ownSlot = slot.held ? null : await this.callSlots();
       const outcome = await deps.sender
         .sendSubscribeMessage({
           touser: message.openid,
@@ -502,7 +544,11 @@ export class MessageProcessor {
           lang: message.lang as Lang,
           data: message.data,
         })
-        .finally(callDone);
+        .finally(() => ownSlot?.());
+      // A batch's slot goes back now only after a success: after a failure the batch keeps it
+      // until it knows the outcome, so that a quota answer stops its readied sends before one of
+      // them takes the slot and calls.
+      if (slot.held) slot.done();
       const sent = await recordSent(
         {
           status: 'SENT',

@@ -1,4 +1,6 @@
-import { expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import { WeChatError } from '../../../../src/services/wechat/client/wechat-error.js';
+import type { CampaignVerdict } from '../../../../src/services/delivery/campaign-gate.js';
 import { MemoryLedgerStore } from '../../../../src/services/ledger/memory-ledger-store.js';
 import { MemoryMessageStore } from '../../../../src/services/messages/memory-message-store.js';
 import type { MessageRecord } from '../../../../src/services/messages/message-store.js';
@@ -17,15 +19,18 @@ const CONCURRENCY = 2;
 
 /** A sender whose calls hang until the test lets them answer, one at a time, oldest first. */
 function heldSender() {
-  const waiting: (() => void)[] = [];
+  const waiting: ((error?: Error) => void)[] = [];
   let inFlight = 0;
   let most = 0;
+  let calls = 0;
   const sender: SubscribeMessageSender = {
     sendSubscribeMessage: async () => {
       inFlight++;
+      calls++;
       most = Math.max(most, inFlight);
-      await new Promise<void>((answer) => waiting.push(answer));
+      const error = await new Promise<Error | undefined>((answer) => waiting.push(answer));
       inFlight--;
+      if (error) throw error;
       return { msgid: '1', attempts: 1 };
     },
   };
@@ -33,7 +38,8 @@ function heldSender() {
     sender,
     calling: () => waiting.length,
     mostAtOnce: () => most,
-    answerOne: () => waiting.shift()?.(),
+    calls: () => calls,
+    answerOne: (error?: Error) => waiting.shift()?.(error),
   };
 }
 
@@ -111,4 +117,161 @@ it('a batch keeps its next sends claimed while calls are in flight, and never ca
   }
   expect(await statuses(messages, records)).toEqual({ SENT: 10 });
   expect(wechat.mostAtOnce()).toBe(CONCURRENCY);
+});
+
+it('single jobs take their calls from the same slots as batch sends', async () => {
+  const messages = new MemoryMessageStore();
+  const now = new Date();
+  const queued = (openid: string, batchId: string | null) =>
+    queuedBatchRecord({ appId: APP, openid, templateId: TEMPLATE.id, createdAt: now, batchId });
+  const batched = Array.from({ length: 4 }, (_, i) => queued(`oBatch${i}`, 'batch-pipe-1'));
+  const single = Array.from({ length: 3 }, (_, i) => queued(`oSingle${i}`, null));
+  await messages.createMany([...batched, ...single]);
+  const wechat = heldSender();
+  const processor = new MessageProcessor({
+    appId: APP,
+    messages,
+    ledger: new MemoryLedgerStore(),
+    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
+    sender: wechat.sender,
+    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
+    quotaPolicy: 'track',
+    logger: recordingLogger(),
+    concurrency: CONCURRENCY,
+  });
+  const all = [
+    processor.processBatch(
+      {
+        id: 'batch-pipe-1',
+        campaignId: null,
+        entries: batched.map((m) => ({ id: m.id, openid: m.openid })),
+      },
+      { attempt: 0, stopping: () => false, turnsTaken: 0 },
+      () => Promise.reject(new Error('no message of this batch is handed off')),
+    ),
+    ...single.map((m) => processor.process(m.id, 0)),
+  ];
+  await until(() => wechat.calling() === CONCURRENCY);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(wechat.calling()).toBe(CONCURRENCY);
+  const answering = setInterval(() => wechat.answerOne(), 2);
+  try {
+    await Promise.all(all);
+  } finally {
+    clearInterval(answering);
+  }
+  expect(await statuses(messages, [...batched, ...single])).toEqual({ SENT: 7 });
+  expect(wechat.mostAtOnce()).toBe(CONCURRENCY);
+});
+
+describe('a campaign paused or cancelled while sends are readied', () => {
+  for (const [change, readiedBecome] of [
+    ['hold', { status: 'QUEUED', skipReason: null }],
+    ['cancel', { status: 'SKIPPED', skipReason: 'CAMPAIGN_CANCELLED' }],
+  ] as const) {
+    it(`${change}: the readied sends are not called; they end ${readiedBecome.status}`, async () => {
+      const messages = new MemoryMessageStore();
+      const now = new Date();
+      const records = Array.from({ length: 8 }, (_, i) =>
+        queuedBatchRecord({
+          appId: APP,
+          openid: `oGate${i}`,
+          templateId: TEMPLATE.id,
+          createdAt: now,
+          batchId: 'batch-gate-0',
+          campaignId: 'cmpGate',
+        }),
+      );
+      await messages.createMany(records);
+      let verdict: CampaignVerdict = 'send';
+      const wechat = heldSender();
+      const processor = new MessageProcessor({
+        appId: APP,
+        messages,
+        ledger: new MemoryLedgerStore(),
+        catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
+        sender: wechat.sender,
+        userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
+        quotaPolicy: 'track',
+        logger: recordingLogger(),
+        concurrency: CONCURRENCY,
+        campaignGate: { verdict: () => Promise.resolve(verdict) },
+      });
+      const done = processor.processBatch(
+        {
+          id: 'batch-gate-0',
+          campaignId: 'cmpGate',
+          entries: records.map((m) => ({ id: m.id, openid: m.openid })),
+        },
+        { attempt: 0, stopping: () => false, turnsTaken: 0 },
+        () => Promise.reject(new Error('no message of this batch is handed off')),
+      );
+      await until(async () => (await statuses(messages, records)).SENDING === 3 * CONCURRENCY);
+      verdict = change;
+      const answering = setInterval(() => wechat.answerOne(), 2);
+      try {
+        await expect(done).resolves.toMatchObject({ kind: change === 'hold' ? 'later' : 'done' });
+      } finally {
+        clearInterval(answering);
+      }
+      // Only the calls already under way were made.
+      expect(wechat.mostAtOnce()).toBe(CONCURRENCY);
+      expect(wechat.calls()).toBe(CONCURRENCY);
+      const counts = await statuses(messages, records);
+      expect(counts).toEqual({ SENT: CONCURRENCY, [readiedBecome.status]: 8 - CONCURRENCY });
+      for (const r of records) {
+        const m = await messages.get(APP, r.id);
+        if (m?.status !== 'SENT') expect(m).toMatchObject(readiedBecome);
+      }
+    });
+  }
+});
+
+it('after a quota answer, the readied sends of the batch go back QUEUED without a call', async () => {
+  const messages = new MemoryMessageStore();
+  const now = new Date();
+  const records = Array.from({ length: 8 }, (_, i) =>
+    queuedBatchRecord({
+      appId: APP,
+      openid: `oQuota${i}`,
+      templateId: TEMPLATE.id,
+      createdAt: now,
+      batchId: 'batch-quota-0',
+    }),
+  );
+  await messages.createMany(records);
+  const wechat = heldSender();
+  const processor = new MessageProcessor({
+    appId: APP,
+    messages,
+    ledger: new MemoryLedgerStore(),
+    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
+    sender: wechat.sender,
+    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
+    quotaPolicy: 'track',
+    logger: recordingLogger(),
+    concurrency: CONCURRENCY,
+  });
+  const done = processor.processBatch(
+    {
+      id: 'batch-quota-0',
+      campaignId: null,
+      entries: records.map((m) => ({ id: m.id, openid: m.openid })),
+    },
+    { attempt: 0, stopping: () => false, turnsTaken: 0 },
+    () => Promise.reject(new Error('no message of this batch is handed off')),
+  );
+  await until(async () => (await statuses(messages, records)).SENDING === 3 * CONCURRENCY);
+  wechat.answerOne(
+    new WeChatError('/cgi-bin/message/subscribe/send', 45011, 'api minute-quota reach limit'),
+  );
+  const answering = setInterval(() => wechat.answerOne(), 2);
+  try {
+    await expect(done).resolves.toMatchObject({ kind: 'quota', scope: 'minute' });
+  } finally {
+    clearInterval(answering);
+  }
+  // The call that answered 45011 and the one beside it; nobody else was called.
+  expect(wechat.calls()).toBe(CONCURRENCY);
+  expect(await statuses(messages, records)).toEqual({ SENT: 1, QUEUED: 7 });
 });
