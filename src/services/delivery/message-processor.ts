@@ -100,15 +100,28 @@ const noop = (): void => undefined;
 const BACK_BEFORE_CALL = 'back-before-call';
 
 /**
- * How a send holds its call slot: a batch's send holds one already (`held`, given back through
- * `done` once a call has succeeded, else when the send ends); a message's own job waits for one
- * around its call, so that `concurrency` bounds every call of this process, batch or not.
+ * How a send gets its call slot, right before its call: `take` waits for one (a batch's send
+ * trades its place in the line for it), `release` gives it back after the call. A batch's send
+ * gives it back only after a success: after a failure the batch keeps it until it knows the
+ * outcome, so that a quota answer stops its readied sends before one of them takes the slot and
+ * calls. Nothing waits for a call slot while holding one, and nobody holding one waits for a
+ * per-user lock: the slots bound every call of the process, and cannot all be held by sends
+ * waiting for each other.
  */
-type CallSlot = { held: true; done: () => void } | { held: false };
-/** A batch runs a message on the single path holding a call slot for the whole of it. */
-const HELD_THROUGHOUT: CallSlot = { held: true, done: noop };
-const TAKE_FOR_CALL: CallSlot = { held: false };
+interface CallSlot {
+  take(): Promise<void>;
+  release(succeeded: boolean): void;
+}
 
+/** A batch's send: its place in the line traded for a call slot, which withSlots frees at the end. */
+function batchCallSlot(slots: BatchSendSlots): CallSlot {
+  return {
+    take: () => slots.call(),
+    release: (succeeded) => {
+      if (succeeded) slots.callDone();
+    },
+  };
+}
 /** Records an accepted send; the single path frees the lock in the same write. */
 type RecordSent = (patch: MessagePatch, credit: SentCredit) => Promise<TransitionResult>;
 
@@ -217,7 +230,7 @@ export class MessageProcessor {
         stop !== null || context.stopping() ? Promise.resolve('hold') : gate();
       const outcome = shared
         ? await this.sendInGroup(batch.id, entry, shared, slots, stillSend)
-        : await slots.call().then(() => this.process(entry.id, 0, batch.id));
+        : await this.process(entry.id, 0, batch.id, batchCallSlot(slots));
       if (outcome === BACK_BEFORE_CALL) {
         if (stop === null && !context.stopping()) holdBatch();
         unfinished = true;
@@ -309,8 +322,7 @@ export class MessageProcessor {
         shared.done();
         // Not due, expired, final, or another job's: the single path knows what to do.
         if (claimed.record === null) return { kind: 'done' };
-        await slots.call();
-        return this.process(entry.id, 0, jobId);
+        return this.process(entry.id, 0, jobId, batchCallSlot(slots));
       case 'claimed':
         break;
     }
@@ -337,7 +349,7 @@ export class MessageProcessor {
         key,
         false,
         0,
-        { held: true, done: slots.callDone },
+        batchCallSlot(slots),
         async (patch, credit) => {
           const result = await this.recordInGroup({
             id: message.id,
@@ -358,12 +370,14 @@ export class MessageProcessor {
 
   /**
    * `jobId`: the job running this (null for the message's own job, the batch's id for a batch):
-   * a message SENDING by that same job was interrupted; SENDING by another is left to it.
+   * a message SENDING by that same job was interrupted; SENDING by another is left to it. `slot`:
+   * where its call slot comes from (a batch's send: its place in the line).
    */
   async process(
     messageId: string,
     attempt: number,
     jobId: string | null = null,
+    slot: CallSlot = this.ownCallSlot(),
   ): Promise<JobOutcome> {
     const { deps } = this;
     const message = await deps.messages.get(deps.appId, messageId);
@@ -408,7 +422,7 @@ export class MessageProcessor {
     // WeChat answers 43108 to concurrent sends to one user: the same lock as direct sends.
     return deps.userMutex.runExclusiveSteps(
       userSendLockKey(deps.appId, message.openid),
-      this.sendSteps(message, attempt, jobId),
+      this.sendSteps(message, attempt, jobId, slot),
     );
   }
 
@@ -420,9 +434,9 @@ export class MessageProcessor {
     message: MessageRecord,
     attempt: number,
     jobId: string | null,
+    slot: CallSlot,
   ): ExclusiveSteps<JobOutcome> {
     const { deps } = this;
-    const slot = jobId === null ? TAKE_FOR_CALL : HELD_THROUGHOUT;
     const key: SubscriptionKey = {
       appId: deps.appId,
       openid: message.openid,
@@ -511,6 +525,17 @@ export class MessageProcessor {
       );
   }
 
+  /** A message's own job: a call slot taken right before its call, given back right after. */
+  private ownCallSlot(): CallSlot {
+    let release: ReleaseSlot = noop;
+    return {
+      take: async () => {
+        release = await this.callSlots();
+      },
+      release: () => release(),
+    };
+  }
+
   /**
    * Calls WeChat for a message this job moved to SENDING, in a call slot (see CallSlot), and
    * records the outcome.
@@ -534,7 +559,7 @@ export class MessageProcessor {
       },
     });
     try {
-      const ownSlot = slot.held ? null : await this.callSlots();
+      await slot.take();
       const outcome = await deps.sender
         .sendSubscribeMessage({
           touser: message.openid,
@@ -544,11 +569,16 @@ export class MessageProcessor {
           lang: message.lang as Lang,
           data: message.data,
         })
-        .finally(() => ownSlot?.());
-      // A batch's slot goes back now only after a success: after a failure the batch keeps it
-      // until it knows the outcome, so that a quota answer stops its readied sends before one of
-      // them takes the slot and calls.
-      if (slot.held) slot.done();
+        .then(
+          (answer) => {
+            slot.release(true);
+            return answer;
+          },
+          (error: unknown) => {
+            slot.release(false);
+            throw error;
+          },
+        );
       const sent = await recordSent(
         {
           status: 'SENT',

@@ -275,3 +275,42 @@ it('after a quota answer, the readied sends of the batch go back QUEUED without 
   expect(wechat.calls()).toBe(CONCURRENCY);
   expect(await statuses(messages, records)).toEqual({ SENT: 1, QUEUED: 7 });
 });
+
+it('a batch send waiting for its user, behind a single job of the same user, never holds the call slot that job needs', async () => {
+  const messages = new MemoryMessageStore();
+  const ledger = new MemoryLedgerStore();
+  const now = new Date();
+  const key = { appId: APP, openid: 'oShared', templateId: TEMPLATE.id };
+  for (let i = 0; i < 2; i++)
+    await ledger.record(key, { status: 'ACCEPT', longTerm: false, source: 'client', at: now });
+  const own = queuedBatchRecord({ ...key, createdAt: now, batchId: null });
+  const batched = queuedBatchRecord({ ...key, createdAt: now, batchId: 'batch-lock-0' });
+  await messages.createMany([own, batched]);
+  // The single job holds the user's lock a while before its call: time for the batch's send to
+  // reach the lock first.
+  const slowReserve: typeof ledger = Object.create(ledger) as typeof ledger;
+  slowReserve.reserve = async (k, at) => {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return ledger.reserve(k, at);
+  };
+  const processor = new MessageProcessor({
+    appId: APP,
+    messages,
+    ledger: slowReserve,
+    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
+    sender: { sendSubscribeMessage: () => Promise.resolve({ msgid: '1', attempts: 1 }) },
+    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
+    quotaPolicy: 'enforce',
+    logger: recordingLogger(),
+    concurrency: 1,
+  });
+  const single = processor.process(own.id, 0);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const batch = processor.processBatch(
+    { id: 'batch-lock-0', campaignId: null, entries: [{ id: batched.id, openid: key.openid }] },
+    { attempt: 0, stopping: () => false, turnsTaken: 0 },
+    () => Promise.reject(new Error('no message of this batch is handed off')),
+  );
+  await expect(Promise.all([single, batch])).resolves.toEqual([{ kind: 'done' }, { kind: 'done' }]);
+  expect(await statuses(messages, [own, batched])).toEqual({ SENT: 2 });
+}, 10_000);
