@@ -96,9 +96,6 @@ interface BatchSendSlots {
 
 const noop = (): void => undefined;
 
-/** A readied batch send put back QUEUED before its call (campaign paused, quota, shutdown). */
-const BACK_BEFORE_CALL = 'back-before-call';
-
 /**
  * How a send gets its call slot, right before its call: `take` waits for one (a batch's send
  * trades its place in the line for it), `release` gives it back after the call. A batch's send
@@ -109,19 +106,39 @@ const BACK_BEFORE_CALL = 'back-before-call';
  * waiting for each other.
  */
 interface CallSlot {
-  take(): Promise<void>;
+  /**
+   * Waits for a call slot, then says whether the send still goes: on 'hold' its message goes back
+   * QUEUED, on 'cancel' it is SKIPPED, and WeChat is not called.
+   */
+  take(): Promise<CampaignVerdict>;
   release(succeeded: boolean): void;
 }
 
-/** A batch's send: its place in the line traded for a call slot, which withSlots frees at the end. */
-function batchCallSlot(slots: BatchSendSlots): CallSlot {
-  return {
-    take: () => slots.call(),
-    release: (succeeded) => {
-      if (succeeded) slots.callDone();
-    },
-  };
+/**
+ * A batch's send: its place in the line traded for a call slot, which withSlots frees at the end.
+ * Once it has the slot it asks `stillSend` (what came while it was readied: a pause, a cancel, a
+ * quota answer to another send, shutdown); `heldBack` then tells the batch it gave its message back.
+ */
+class BatchCallSlot implements CallSlot {
+  heldBack = false;
+
+  constructor(
+    private readonly slots: BatchSendSlots,
+    private readonly stillSend: () => Promise<CampaignVerdict>,
+  ) {}
+
+  async take(): Promise<CampaignVerdict> {
+    await this.slots.call();
+    const verdict = await this.stillSend();
+    if (verdict === 'hold') this.heldBack = true;
+    return verdict;
+  }
+
+  release(succeeded: boolean): void {
+    if (succeeded) this.slots.callDone();
+  }
 }
+
 /** Records an accepted send; the single path frees the lock in the same write. */
 type RecordSent = (patch: MessagePatch, credit: SentCredit) => Promise<TransitionResult>;
 
@@ -226,12 +243,13 @@ export class MessageProcessor {
           : null;
       // Asked again once a readied send has its call slot: what came meanwhile (a pause, a cancel,
       // a quota answer to another send, shutdown) keeps it from being called.
-      const stillSend = (): Promise<CampaignVerdict> =>
-        stop !== null || context.stopping() ? Promise.resolve('hold') : gate();
+      const slot = new BatchCallSlot(slots, () =>
+        stop !== null || context.stopping() ? Promise.resolve('hold') : gate(),
+      );
       const outcome = shared
-        ? await this.sendInGroup(batch.id, entry, shared, slots, stillSend)
-        : await this.process(entry.id, 0, batch.id, batchCallSlot(slots));
-      if (outcome === BACK_BEFORE_CALL) {
+        ? await this.sendInGroup(batch.id, entry, shared, slot)
+        : await this.process(entry.id, 0, batch.id, slot);
+      if (slot.heldBack) {
         if (stop === null && !context.stopping()) holdBatch();
         unfinished = true;
         return;
@@ -293,18 +311,13 @@ export class MessageProcessor {
     }
   }
 
-  /**
-   * One message of a batch, claimed and recorded together with the others in flight. `gate` is
-   * asked again once the send has its call slot: on 'hold' the message goes back QUEUED
-   * (BACK_BEFORE_CALL), on 'cancel' it is SKIPPED; either way WeChat is not called.
-   */
+  /** One message of a batch, claimed and recorded together with the others in flight. */
   private async sendInGroup(
     jobId: string,
     entry: BatchEntry,
     shared: SharedClaim,
-    slots: BatchSendSlots,
-    gate: () => Promise<CampaignVerdict>,
-  ): Promise<JobOutcome | typeof BACK_BEFORE_CALL> {
+    slot: CallSlot,
+  ): Promise<JobOutcome> {
     const { deps } = this;
     const claimed = await this.claimInGroup({ id: entry.id, jobId, lock: shared.claim });
     switch (claimed.kind) {
@@ -322,46 +335,26 @@ export class MessageProcessor {
         shared.done();
         // Not due, expired, final, or another job's: the single path knows what to do.
         if (claimed.record === null) return { kind: 'done' };
-        return this.process(entry.id, 0, jobId, batchCallSlot(slots));
+        return this.process(entry.id, 0, jobId, slot);
       case 'claimed':
         break;
     }
     shared.held();
     let recorded = false;
     try {
-      await slots.call();
       const message = claimed.record;
-      const verdict = await gate();
-      if (verdict !== 'send') {
-        // Its lock is freed below, as for any send that was not recorded.
-        await this.move(
-          message,
-          ['SENDING'],
-          verdict === 'cancel'
-            ? { status: 'SKIPPED', skipReason: 'CAMPAIGN_CANCELLED' }
-            : { status: 'QUEUED' },
-        );
-        return verdict === 'cancel' ? { kind: 'done' } : BACK_BEFORE_CALL;
-      }
       const key = { appId: deps.appId, openid: message.openid, templateId: message.templateId };
-      return await this.sendClaimed(
-        message,
-        key,
-        false,
-        0,
-        batchCallSlot(slots),
-        async (patch, credit) => {
-          const result = await this.recordInGroup({
-            id: message.id,
-            claimed: message,
-            patch,
-            credit,
-            release: shared.claim,
-          });
-          recorded = true;
-          return result;
-        },
-      );
+      return await this.sendClaimed(message, key, false, 0, slot, async (patch, credit) => {
+        const result = await this.recordInGroup({
+          id: message.id,
+          claimed: message,
+          patch,
+          credit,
+          release: shared.claim,
+        });
+        recorded = true;
+        return result;
+      });
     } finally {
       shared.done();
       if (!recorded) await shared.claim.handle.release().catch(() => undefined);
@@ -531,6 +524,7 @@ export class MessageProcessor {
     return {
       take: async () => {
         release = await this.callSlots();
+        return 'send';
       },
       release: () => release(),
     };
@@ -558,8 +552,20 @@ export class MessageProcessor {
         id: message.templateId,
       },
     });
+    // Given back before the call (its lock is freed as for any send that was not recorded).
+    const verdict = await slot.take();
+    if (verdict !== 'send') {
+      if (reserved) await deps.ledger.release(key, this.now());
+      await this.move(
+        message,
+        ['SENDING'],
+        verdict === 'cancel'
+          ? { status: 'SKIPPED', skipReason: 'CAMPAIGN_CANCELLED' }
+          : { status: 'QUEUED' },
+      );
+      return { kind: 'done' };
+    }
     try {
-      await slot.take();
       const outcome = await deps.sender
         .sendSubscribeMessage({
           touser: message.openid,

@@ -165,66 +165,88 @@ it('single jobs take their calls from the same slots as batch sends', async () =
 });
 
 describe('a campaign paused or cancelled while sends are readied', () => {
-  for (const [change, readiedBecome] of [
-    ['hold', { status: 'QUEUED', skipReason: null }],
-    ['cancel', { status: 'SKIPPED', skipReason: 'CAMPAIGN_CANCELLED' }],
-  ] as const) {
-    it(`${change}: the readied sends are not called; they end ${readiedBecome.status}`, async () => {
-      const messages = new MemoryMessageStore();
-      const now = new Date();
-      const records = Array.from({ length: 8 }, (_, i) =>
-        queuedBatchRecord({
+  // track: claimed and recorded in groups (a line twice the call slots); enforce: each on the
+  // single path, its credit reserved before the claim (a line as long as the call slots).
+  for (const policy of ['track', 'enforce'] as const)
+    for (const [change, readiedBecome] of [
+      ['hold', { status: 'QUEUED', skipReason: null }],
+      ['cancel', { status: 'SKIPPED', skipReason: 'CAMPAIGN_CANCELLED' }],
+    ] as const) {
+      it(`${policy}, ${change}: the readied sends are not called; they end ${readiedBecome.status}`, async () => {
+        const readied = policy === 'track' ? 2 * CONCURRENCY : CONCURRENCY;
+        const messages = new MemoryMessageStore();
+        const now = new Date();
+        const records = Array.from({ length: 8 }, (_, i) =>
+          queuedBatchRecord({
+            appId: APP,
+            openid: `oGate${i}`,
+            templateId: TEMPLATE.id,
+            createdAt: now,
+            batchId: 'batch-gate-0',
+            campaignId: 'cmpGate',
+          }),
+        );
+        await messages.createMany(records);
+        const ledger = new MemoryLedgerStore();
+        for (const r of records)
+          await ledger.record(
+            { appId: APP, openid: r.openid, templateId: TEMPLATE.id },
+            { status: 'ACCEPT', longTerm: false, source: 'client', at: now },
+          );
+        let verdict: CampaignVerdict = 'send';
+        const wechat = heldSender();
+        const processor = new MessageProcessor({
           appId: APP,
-          openid: `oGate${i}`,
-          templateId: TEMPLATE.id,
-          createdAt: now,
-          batchId: 'batch-gate-0',
-          campaignId: 'cmpGate',
-        }),
-      );
-      await messages.createMany(records);
-      let verdict: CampaignVerdict = 'send';
-      const wechat = heldSender();
-      const processor = new MessageProcessor({
-        appId: APP,
-        messages,
-        ledger: new MemoryLedgerStore(),
-        catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
-        sender: wechat.sender,
-        userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
-        quotaPolicy: 'track',
-        logger: recordingLogger(),
-        concurrency: CONCURRENCY,
-        campaignGate: { verdict: () => Promise.resolve(verdict) },
+          messages,
+          ledger,
+          catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
+          sender: wechat.sender,
+          userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
+          quotaPolicy: policy,
+          logger: recordingLogger(),
+          concurrency: CONCURRENCY,
+          campaignGate: { verdict: () => Promise.resolve(verdict) },
+        });
+        const done = processor.processBatch(
+          {
+            id: 'batch-gate-0',
+            campaignId: 'cmpGate',
+            entries: records.map((m) => ({ id: m.id, openid: m.openid })),
+          },
+          { attempt: 0, stopping: () => false, turnsTaken: 0 },
+          () => Promise.reject(new Error('no message of this batch is handed off')),
+        );
+        await until(
+          async () => (await statuses(messages, records)).SENDING === CONCURRENCY + readied,
+        );
+        verdict = change;
+        const answering = setInterval(() => wechat.answerOne(), 2);
+        try {
+          await expect(done).resolves.toMatchObject({ kind: change === 'hold' ? 'later' : 'done' });
+        } finally {
+          clearInterval(answering);
+        }
+        // Only the calls already under way were made.
+        expect(wechat.mostAtOnce()).toBe(CONCURRENCY);
+        expect(wechat.calls()).toBe(CONCURRENCY);
+        const counts = await statuses(messages, records);
+        expect(counts).toEqual({ SENT: CONCURRENCY, [readiedBecome.status]: 8 - CONCURRENCY });
+        for (const r of records) {
+          const m = await messages.get(APP, r.id);
+          const credit = await ledger.get({
+            appId: APP,
+            openid: r.openid,
+            templateId: TEMPLATE.id,
+          });
+          // A credit is spent only by the sends that were made, whatever the policy.
+          if (m?.status === 'SENT') expect(credit).toMatchObject({ remaining: 0 });
+          else {
+            expect(m).toMatchObject(readiedBecome);
+            expect(credit).toMatchObject({ remaining: 1 });
+          }
+        }
       });
-      const done = processor.processBatch(
-        {
-          id: 'batch-gate-0',
-          campaignId: 'cmpGate',
-          entries: records.map((m) => ({ id: m.id, openid: m.openid })),
-        },
-        { attempt: 0, stopping: () => false, turnsTaken: 0 },
-        () => Promise.reject(new Error('no message of this batch is handed off')),
-      );
-      await until(async () => (await statuses(messages, records)).SENDING === 3 * CONCURRENCY);
-      verdict = change;
-      const answering = setInterval(() => wechat.answerOne(), 2);
-      try {
-        await expect(done).resolves.toMatchObject({ kind: change === 'hold' ? 'later' : 'done' });
-      } finally {
-        clearInterval(answering);
-      }
-      // Only the calls already under way were made.
-      expect(wechat.mostAtOnce()).toBe(CONCURRENCY);
-      expect(wechat.calls()).toBe(CONCURRENCY);
-      const counts = await statuses(messages, records);
-      expect(counts).toEqual({ SENT: CONCURRENCY, [readiedBecome.status]: 8 - CONCURRENCY });
-      for (const r of records) {
-        const m = await messages.get(APP, r.id);
-        if (m?.status !== 'SENT') expect(m).toMatchObject(readiedBecome);
-      }
-    });
-  }
+    }
 });
 
 it('after a quota answer, the readied sends of the batch go back QUEUED without a call', async () => {
