@@ -85,6 +85,8 @@ const HOLD_RECHECK_MS = 10_000;
 const MAX_GROUP = 100;
 /** How long a send of a batch gives way to waiting jobs of normal priority at most. */
 const MAX_YIELD_MS = 2000;
+/** How often a send waiting for the rate limit looks whether to give up waiting. */
+const STOP_CHECK_MS = 200;
 /** When a batch finds its user's lock taken (another send to them), it tries again this late. */
 const BUSY_RETRY_MS = 1000;
 
@@ -160,6 +162,8 @@ export class MessageProcessor {
    */
   private readonly readySlots: SlotPool;
   private readonly callSlots: SlotPool;
+  /** The last quota answer WeChat gave a send of this process, and until when it holds. */
+  private quotaPause: { until: Date; scope: 'minute' | 'day' } | null = null;
   private readonly claimInGroup: (claim: BatchClaim) => Promise<BatchClaimResult>;
   private readonly recordInGroup: (entry: SentEntry) => Promise<TransitionResult>;
   private readonly turnInGroup: (yieldToWaiting: boolean) => Promise<SendTurns>;
@@ -220,10 +224,16 @@ export class MessageProcessor {
       turnsTaken--;
       return Promise.resolve(true);
     };
+    // A quota answer to any send of this process stops every batch of the app at its next send,
+    // not only the batch that had it (the engine's own wait starts once that batch has settled).
+    const quotaHit = (): boolean => {
+      stop ??= this.quotaStop();
+      return stop !== null;
+    };
     const one = async (entry: BatchEntry, slots: BatchSendSlots) => {
-      const turned = stop === null && !context.stopping() && (await turn());
+      const turned = !quotaHit() && !context.stopping() && (await turn());
       // A quota answer or a pause may have come while this send waited for its turn.
-      if (!turned || stop !== null) {
+      if (!turned || quotaHit()) {
         unfinished = true;
         return;
       }
@@ -244,7 +254,7 @@ export class MessageProcessor {
       // Asked again once a readied send has its call slot: what came meanwhile (a pause, a cancel,
       // a quota answer to another send, shutdown) keeps it from being called.
       const slot = new BatchCallSlot(slots, () =>
-        stop !== null || context.stopping() ? Promise.resolve('hold') : gate(),
+        quotaHit() || context.stopping() ? Promise.resolve('hold') : gate(),
       );
       const outcome = shared
         ? await this.sendInGroup(batch.id, entry, shared, slot)
@@ -306,9 +316,20 @@ export class MessageProcessor {
       if (turn.granted > 0) return true;
       const waitMs = Math.max(1, turn.retryInMs);
       if (turn.yielded) yieldedMs += waitMs;
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-      if (context.stopping()) return false;
+      // The limiter may say to wait up to a minute (a quota wait): a shutdown or a quota answer
+      // meanwhile must not wait that long to be noticed.
+      const give = () => context.stopping() || this.quotaStop() !== null;
+      for (let left = waitMs; left > 0 && !give(); left -= STOP_CHECK_MS)
+        await new Promise((resolve) => setTimeout(resolve, Math.min(left, STOP_CHECK_MS)));
+      if (give()) return false;
     }
+  }
+
+  /** The quota wait a send of this process learned of, while it lasts (see failed). */
+  private quotaStop(): JobOutcome | null {
+    const pause = this.quotaPause;
+    if (pause === null || pause.until <= this.now()) return null;
+    return { kind: 'quota', until: pause.until, scope: pause.scope };
   }
 
   /** One message of a batch, claimed and recorded together with the others in flight. */
@@ -630,6 +651,9 @@ export class MessageProcessor {
       const daily = errcode === WeChatErrcode.DAILY_QUOTA_EXCEEDED;
       const reset = deps.quotaReset ?? { minute: nextMinute, day: nextShanghaiMidnight };
       const until = daily ? reset.day(this.now()) : reset.minute(this.now());
+      // Known to every batch of this process at once, before anything else is awaited.
+      if (this.quotaPause === null || this.quotaPause.until < until)
+        this.quotaPause = { until, scope: daily ? 'day' : 'minute' };
       await requeue({ attempts: message.attempts, errcode, errmsg: (error as WeChatError).errmsg });
       deps.logger.warn(
         { messageId: message.id, errcode, until: until.toISOString() },

@@ -336,3 +336,97 @@ it('a batch send waiting for its user, behind a single job of the same user, nev
   await expect(Promise.all([single, batch])).resolves.toEqual([{ kind: 'done' }, { kind: 'done' }]);
   expect(await statuses(messages, [own, batched])).toEqual({ SENT: 2 });
 }, 10_000);
+
+it('a quota answer to one batch stops the readied sends of every other batch of the process', async () => {
+  const messages = new MemoryMessageStore();
+  const now = new Date();
+  const batches = ['batch-quota-a', 'batch-quota-b'].map((id, b) =>
+    Array.from({ length: 4 }, (_, i) =>
+      queuedBatchRecord({
+        appId: APP,
+        openid: `oQuota${b}${i}`,
+        templateId: TEMPLATE.id,
+        createdAt: now,
+        batchId: id,
+      }),
+    ),
+  );
+  await messages.createMany(batches.flat());
+  const wechat = heldSender();
+  const processor = new MessageProcessor({
+    appId: APP,
+    messages,
+    ledger: new MemoryLedgerStore(),
+    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
+    sender: wechat.sender,
+    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
+    quotaPolicy: 'track',
+    logger: recordingLogger(),
+    concurrency: CONCURRENCY,
+  });
+  const done = batches.map((records) =>
+    processor.processBatch(
+      {
+        id: records[0]!.batchId!,
+        campaignId: null,
+        entries: records.map((m) => ({ id: m.id, openid: m.openid })),
+      },
+      { attempt: 0, stopping: () => false, turnsTaken: 0 },
+      () => Promise.reject(new Error('no message of this batch is handed off')),
+    ),
+  );
+  const all = batches.flat();
+  await until(async () => (await statuses(messages, all)).SENDING === 3 * CONCURRENCY);
+  wechat.answerOne(
+    new WeChatError('/cgi-bin/message/subscribe/send', 45011, 'api minute-quota reach limit'),
+  );
+  const answering = setInterval(() => wechat.answerOne(), 2);
+  try {
+    const outcomes = await Promise.all(done);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ kind: 'quota', scope: 'minute' }),
+      expect.objectContaining({ kind: 'quota', scope: 'minute' }),
+    ]);
+  } finally {
+    clearInterval(answering);
+  }
+  expect(wechat.calls()).toBe(CONCURRENCY);
+  expect(await statuses(messages, all)).toEqual({ SENT: 1, QUEUED: 7 });
+});
+
+it('a send waiting a long while for the rate limit notices a shutdown at once', async () => {
+  const messages = new MemoryMessageStore();
+  const now = new Date();
+  const record = queuedBatchRecord({
+    appId: APP,
+    openid: 'oWaiting',
+    templateId: TEMPLATE.id,
+    createdAt: now,
+    batchId: 'batch-wait-0',
+  });
+  await messages.createMany([record]);
+  let stopping = false;
+  const processor = new MessageProcessor({
+    appId: APP,
+    messages,
+    ledger: new MemoryLedgerStore(),
+    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
+    sender: heldSender().sender,
+    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
+    quotaPolicy: 'track',
+    logger: recordingLogger(),
+    concurrency: CONCURRENCY,
+    // The limit is used up for the next minute, as after a quota answer.
+    takeSends: () => Promise.resolve({ granted: 0, retryInMs: 60_000, yielded: false }),
+  });
+  const done = processor.processBatch(
+    { id: 'batch-wait-0', campaignId: null, entries: [{ id: record.id, openid: record.openid }] },
+    { attempt: 0, stopping: () => stopping, turnsTaken: 0 },
+    () => Promise.reject(new Error('no message of this batch is handed off')),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  stopping = true;
+  // It gives up waiting rather than sleep out the minute, which this test's timeout would not allow.
+  await expect(done).resolves.toMatchObject({ kind: 'later' });
+  expect((await messages.get(APP, record.id))?.status).toBe('QUEUED');
+});
