@@ -60,6 +60,46 @@ async function statuses(messages: MemoryMessageStore, records: readonly MessageR
   return counts;
 }
 
+type ProcessorDeps = ConstructorParameters<typeof MessageProcessor>[0];
+
+/** A processor of APP with the test template, a shared in-memory lock and QUOTA_POLICY=track. */
+function processorFor(
+  messages: MemoryMessageStore,
+  sender: SubscribeMessageSender,
+  overrides: Partial<ProcessorDeps> = {},
+): MessageProcessor {
+  return new MessageProcessor({
+    appId: APP,
+    messages,
+    ledger: new MemoryLedgerStore(),
+    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
+    sender,
+    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
+    quotaPolicy: 'track',
+    logger: recordingLogger(),
+    concurrency: CONCURRENCY,
+    ...overrides,
+  });
+}
+
+/** Runs `records` as the batch job `id`; no message of it may be handed to a job of its own. */
+function runBatch(
+  processor: MessageProcessor,
+  id: string,
+  records: readonly MessageRecord[],
+  options: { campaignId?: string; stopping?: () => boolean } = {},
+) {
+  return processor.processBatch(
+    {
+      id,
+      campaignId: options.campaignId ?? null,
+      entries: records.map((m) => ({ id: m.id, openid: m.openid })),
+    },
+    { attempt: 0, stopping: options.stopping ?? (() => false), turnsTaken: 0 },
+    () => Promise.reject(new Error('no message of this batch is handed off')),
+  );
+}
+
 it('a batch keeps its next sends claimed while calls are in flight, and never calls WeChat more than `concurrency` at once', async () => {
   const messages = new MemoryMessageStore();
   const now = new Date();
@@ -74,27 +114,8 @@ it('a batch keeps its next sends claimed while calls are in flight, and never ca
   );
   await messages.createMany(records);
   const wechat = heldSender();
-  const processor = new MessageProcessor({
-    appId: APP,
-    messages,
-    ledger: new MemoryLedgerStore(),
-    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
-    sender: wechat.sender,
-    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
-    quotaPolicy: 'track',
-    logger: recordingLogger(),
-    concurrency: CONCURRENCY,
-  });
-  const job = {
-    id: 'batch-pipe-0',
-    campaignId: null,
-    entries: records.map((m) => ({ id: m.id, openid: m.openid })),
-  };
-  const done = processor.processBatch(
-    job,
-    { attempt: 0, stopping: () => false, turnsTaken: 0 },
-    () => Promise.reject(new Error('no message of this batch is handed off')),
-  );
+  const processor = processorFor(messages, wechat.sender);
+  const done = runBatch(processor, 'batch-pipe-0', records);
 
   // Two calls hang; four more sends are readied behind them (claimed), and no more than that.
   await until(async () => wechat.calling() === CONCURRENCY);
@@ -128,27 +149,9 @@ it('single jobs take their calls from the same slots as batch sends', async () =
   const single = Array.from({ length: 3 }, (_, i) => queued(`oSingle${i}`, null));
   await messages.createMany([...batched, ...single]);
   const wechat = heldSender();
-  const processor = new MessageProcessor({
-    appId: APP,
-    messages,
-    ledger: new MemoryLedgerStore(),
-    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
-    sender: wechat.sender,
-    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
-    quotaPolicy: 'track',
-    logger: recordingLogger(),
-    concurrency: CONCURRENCY,
-  });
+  const processor = processorFor(messages, wechat.sender);
   const all = [
-    processor.processBatch(
-      {
-        id: 'batch-pipe-1',
-        campaignId: null,
-        entries: batched.map((m) => ({ id: m.id, openid: m.openid })),
-      },
-      { attempt: 0, stopping: () => false, turnsTaken: 0 },
-      () => Promise.reject(new Error('no message of this batch is handed off')),
-    ),
+    runBatch(processor, 'batch-pipe-1', batched),
     ...single.map((m) => processor.process(m.id, 0)),
   ];
   await until(() => wechat.calling() === CONCURRENCY);
@@ -195,27 +198,12 @@ describe('a campaign paused or cancelled while sends are readied', () => {
           );
         let verdict: CampaignVerdict = 'send';
         const wechat = heldSender();
-        const processor = new MessageProcessor({
-          appId: APP,
-          messages,
+        const processor = processorFor(messages, wechat.sender, {
           ledger,
-          catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
-          sender: wechat.sender,
-          userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
           quotaPolicy: policy,
-          logger: recordingLogger(),
-          concurrency: CONCURRENCY,
           campaignGate: { verdict: () => Promise.resolve(verdict) },
         });
-        const done = processor.processBatch(
-          {
-            id: 'batch-gate-0',
-            campaignId: 'cmpGate',
-            entries: records.map((m) => ({ id: m.id, openid: m.openid })),
-          },
-          { attempt: 0, stopping: () => false, turnsTaken: 0 },
-          () => Promise.reject(new Error('no message of this batch is handed off')),
-        );
+        const done = runBatch(processor, 'batch-gate-0', records, { campaignId: 'cmpGate' });
         await until(
           async () => (await statuses(messages, records)).SENDING === CONCURRENCY + readied,
         );
@@ -263,26 +251,8 @@ it('after a quota answer, the readied sends of the batch go back QUEUED without 
   );
   await messages.createMany(records);
   const wechat = heldSender();
-  const processor = new MessageProcessor({
-    appId: APP,
-    messages,
-    ledger: new MemoryLedgerStore(),
-    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
-    sender: wechat.sender,
-    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
-    quotaPolicy: 'track',
-    logger: recordingLogger(),
-    concurrency: CONCURRENCY,
-  });
-  const done = processor.processBatch(
-    {
-      id: 'batch-quota-0',
-      campaignId: null,
-      entries: records.map((m) => ({ id: m.id, openid: m.openid })),
-    },
-    { attempt: 0, stopping: () => false, turnsTaken: 0 },
-    () => Promise.reject(new Error('no message of this batch is handed off')),
-  );
+  const processor = processorFor(messages, wechat.sender);
+  const done = runBatch(processor, 'batch-quota-0', records);
   await until(async () => (await statuses(messages, records)).SENDING === 3 * CONCURRENCY);
   wechat.answerOne(
     new WeChatError('/cgi-bin/message/subscribe/send', 45011, 'api minute-quota reach limit'),
@@ -315,24 +285,14 @@ it('a batch send waiting for its user, behind a single job of the same user, nev
     await new Promise((resolve) => setTimeout(resolve, 100));
     return ledger.reserve(k, at);
   };
-  const processor = new MessageProcessor({
-    appId: APP,
+  const processor = processorFor(
     messages,
-    ledger: slowReserve,
-    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
-    sender: { sendSubscribeMessage: () => Promise.resolve({ msgid: '1', attempts: 1 }) },
-    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
-    quotaPolicy: 'enforce',
-    logger: recordingLogger(),
-    concurrency: 1,
-  });
+    { sendSubscribeMessage: () => Promise.resolve({ msgid: '1', attempts: 1 }) },
+    { ledger: slowReserve, quotaPolicy: 'enforce', concurrency: 1 },
+  );
   const single = processor.process(own.id, 0);
   await new Promise((resolve) => setTimeout(resolve, 20));
-  const batch = processor.processBatch(
-    { id: 'batch-lock-0', campaignId: null, entries: [{ id: batched.id, openid: key.openid }] },
-    { attempt: 0, stopping: () => false, turnsTaken: 0 },
-    () => Promise.reject(new Error('no message of this batch is handed off')),
-  );
+  const batch = runBatch(processor, 'batch-lock-0', [batched]);
   await expect(Promise.all([single, batch])).resolves.toEqual([{ kind: 'done' }, { kind: 'done' }]);
   expect(await statuses(messages, [own, batched])).toEqual({ SENT: 2 });
 }, 10_000);
@@ -353,28 +313,8 @@ it('a quota answer to one batch stops the readied sends of every other batch of 
   );
   await messages.createMany(batches.flat());
   const wechat = heldSender();
-  const processor = new MessageProcessor({
-    appId: APP,
-    messages,
-    ledger: new MemoryLedgerStore(),
-    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
-    sender: wechat.sender,
-    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
-    quotaPolicy: 'track',
-    logger: recordingLogger(),
-    concurrency: CONCURRENCY,
-  });
-  const done = batches.map((records) =>
-    processor.processBatch(
-      {
-        id: records[0]!.batchId!,
-        campaignId: null,
-        entries: records.map((m) => ({ id: m.id, openid: m.openid })),
-      },
-      { attempt: 0, stopping: () => false, turnsTaken: 0 },
-      () => Promise.reject(new Error('no message of this batch is handed off')),
-    ),
-  );
+  const processor = processorFor(messages, wechat.sender);
+  const done = batches.map((records) => runBatch(processor, records[0]!.batchId!, records));
   const all = batches.flat();
   await until(async () => (await statuses(messages, all)).SENDING === 3 * CONCURRENCY);
   wechat.answerOne(
@@ -406,24 +346,11 @@ it('a send waiting a long while for the rate limit notices a shutdown at once', 
   });
   await messages.createMany([record]);
   let stopping = false;
-  const processor = new MessageProcessor({
-    appId: APP,
-    messages,
-    ledger: new MemoryLedgerStore(),
-    catalog: new TemplateCatalog(new TemplateRegistry([TEMPLATE])),
-    sender: heldSender().sender,
-    userMutex: new ChainedKeyedMutex({ shared: new MemoryLock() }),
-    quotaPolicy: 'track',
-    logger: recordingLogger(),
-    concurrency: CONCURRENCY,
+  const processor = processorFor(messages, heldSender().sender, {
     // The limit is used up for the next minute, as after a quota answer.
     takeSends: () => Promise.resolve({ granted: 0, retryInMs: 60_000, yielded: false }),
   });
-  const done = processor.processBatch(
-    { id: 'batch-wait-0', campaignId: null, entries: [{ id: record.id, openid: record.openid }] },
-    { attempt: 0, stopping: () => stopping, turnsTaken: 0 },
-    () => Promise.reject(new Error('no message of this batch is handed off')),
-  );
+  const done = runBatch(processor, 'batch-wait-0', [record], { stopping: () => stopping });
   await new Promise((resolve) => setTimeout(resolve, 100));
   stopping = true;
   // It gives up waiting rather than sleep out the minute, which this test's timeout would not allow.
