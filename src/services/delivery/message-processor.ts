@@ -90,12 +90,6 @@ const STOP_CHECK_MS = 200;
 /** When a batch finds its user's lock taken (another send to them), it tries again this late. */
 const BUSY_RETRY_MS = 1000;
 
-/** A batch send's slots: `call` waits for a call slot, `callDone` gives it back. */
-interface BatchSendSlots {
-  call(): Promise<void>;
-  callDone(): void;
-}
-
 const noop = (): void => undefined;
 
 /**
@@ -117,27 +111,36 @@ interface CallSlot {
 }
 
 /**
- * A batch's send: its place in the line traded for a call slot, which withSlots frees at the end.
- * Once it has the slot it asks `stillSend` (what came while it was readied: a pause, a cancel, a
- * quota answer to another send, shutdown); `heldBack` then tells the batch it gave its message back.
+ * A batch's send: its place in the line, traded for a call slot just before its call. Once it has
+ * the slot it asks `stillSend` (what came while it was readied: a pause, a cancel, a quota answer
+ * to another send, shutdown); `heldBack` then tells the batch it gave its message back. `end`
+ * gives back whatever it still holds.
  */
 class BatchCallSlot implements CallSlot {
   heldBack = false;
+  private leaveCall: ReleaseSlot | null = null;
 
   constructor(
-    private readonly slots: BatchSendSlots,
+    private readonly leaveLine: ReleaseSlot,
+    private readonly callSlots: SlotPool,
     private readonly stillSend: () => Promise<CampaignVerdict>,
   ) {}
 
   async take(): Promise<CampaignVerdict> {
-    await this.slots.call();
+    this.leaveCall ??= await this.callSlots();
+    this.leaveLine();
     const verdict = await this.stillSend();
     if (verdict === 'hold') this.heldBack = true;
     return verdict;
   }
 
   release(succeeded: boolean): void {
-    if (succeeded) this.slots.callDone();
+    if (succeeded) this.leaveCall?.();
+  }
+
+  end(): void {
+    this.leaveLine();
+    this.leaveCall?.();
   }
 }
 
@@ -162,6 +165,8 @@ export class MessageProcessor {
    */
   private readonly readySlots: SlotPool;
   private readonly callSlots: SlotPool;
+  /** Claims and SENT records of batch sends go to the store in groups: a shared lock, no credit to reserve. */
+  private readonly grouped: boolean;
   /** The last quota answer WeChat gave a send of this process, and until when it holds. */
   private quotaPause: { until: Date; scope: 'minute' | 'day' } | null = null;
   private readonly claimInGroup: (claim: BatchClaim) => Promise<BatchClaimResult>;
@@ -175,8 +180,8 @@ export class MessageProcessor {
     // Sends claimed and recorded with the others in flight have store round trips to overlap with
     // the calls, and a longer line keeps the call slots busy; the single path (the in-process
     // engine, QUOTA_POLICY=enforce) has none, and there a longer line only costs.
-    const grouped = deps.quotaPolicy === 'track' && deps.userMutex.sharesLock;
-    this.readySlots = slotPool(grouped ? concurrency * 2 : concurrency);
+    this.grouped = deps.quotaPolicy === 'track' && deps.userMutex.sharesLock;
+    this.readySlots = slotPool(this.grouped ? concurrency * 2 : concurrency);
     this.callSlots = slotPool(concurrency);
     this.claimInGroup = groupCommit(
       (claims) => deps.messages.claimBatch(deps.appId, claims, this.now()),
@@ -230,7 +235,11 @@ export class MessageProcessor {
       stop ??= this.quotaStop();
       return stop !== null;
     };
-    const one = async (entry: BatchEntry, slots: BatchSendSlots) => {
+    // Asked again once a readied send has its call slot: what came meanwhile (a pause, a cancel,
+    // a quota answer to another send, shutdown) keeps it from being called.
+    const stillSend = (): Promise<CampaignVerdict> =>
+      quotaHit() || context.stopping() ? Promise.resolve('hold') : gate();
+    const one = async (entry: BatchEntry, slot: BatchCallSlot) => {
       const turned = !quotaHit() && !context.stopping() && (await turn());
       // A quota answer or a pause may have come while this send waited for its turn.
       if (!turned || quotaHit()) {
@@ -246,16 +255,11 @@ export class MessageProcessor {
       const verdict = await gate();
       if (verdict === 'hold') return holdBatch();
       // A cancelled campaign's messages are skipped, and a reserved credit is taken one at a time:
-      // both by the single path, which holds its call slot throughout.
+      // both by the single path.
       const shared =
-        verdict === 'send' && deps.quotaPolicy === 'track'
+        verdict === 'send' && this.grouped
           ? deps.userMutex.sharedClaim(userSendLockKey(deps.appId, entry.openid))
           : null;
-      // Asked again once a readied send has its call slot: what came meanwhile (a pause, a cancel,
-      // a quota answer to another send, shutdown) keeps it from being called.
-      const slot = new BatchCallSlot(slots, () =>
-        quotaHit() || context.stopping() ? Promise.resolve('hold') : gate(),
-      );
       const outcome = shared
         ? await this.sendInGroup(batch.id, entry, shared, slot)
         : await this.process(entry.id, 0, batch.id, slot);
@@ -272,7 +276,7 @@ export class MessageProcessor {
     // Every send settles before the job does, even when one fails: a job that ended while its
     // sends were still in flight could run again and find them SENDING by itself.
     const settled = await Promise.allSettled(
-      batch.entries.map((entry) => this.withSlots((slots) => one(entry, slots))),
+      batch.entries.map((entry) => this.withSlots(stillSend, (slot) => one(entry, slot))),
     );
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
@@ -281,26 +285,20 @@ export class MessageProcessor {
   }
 
   /**
-   * Runs one send of a batch in its place in the line; `call` trades that place for a call slot,
-   * `callDone` gives the call slot back. Whatever the send did, both are back when it ends. A send
-   * waits for its turn of the rate limit in the line, never in a call slot: the call slots are
-   * shared with single jobs, which must not wait behind a batch's turns.
+   * Runs one send of a batch in its place in the line, which its slot trades for a call slot just
+   * before the call; whatever the send did, both are back when it ends. A send waits for its turn
+   * of the rate limit in the line, never in a call slot: the call slots are shared with single
+   * jobs, which must not wait behind a batch's turns.
    */
-  private async withSlots<T>(send: (slots: BatchSendSlots) => Promise<T>): Promise<T> {
-    const leaveLine = await this.readySlots();
-    let leaveCall: ReleaseSlot | null = null;
-    const slots: BatchSendSlots = {
-      call: async () => {
-        leaveCall ??= await this.callSlots();
-        leaveLine();
-      },
-      callDone: () => leaveCall?.(),
-    };
+  private async withSlots<T>(
+    stillSend: () => Promise<CampaignVerdict>,
+    send: (slot: BatchCallSlot) => Promise<T>,
+  ): Promise<T> {
+    const slot = new BatchCallSlot(await this.readySlots(), this.callSlots, stillSend);
     try {
-      return await send(slots);
+      return await send(slot);
     } finally {
-      leaveLine();
-      slots.callDone();
+      slot.end();
     }
   }
 
