@@ -661,10 +661,6 @@ export function assertMessageRecord(record: MessageRecord): void {
 
 const copyDate = (d: Date | null): Date | null => (d === null ? null : new Date(d.getTime()));
 
-/**
- * A deep copy, so neither the caller nor the store can change the other's record. Every field
- * is named: a spread of this many fields with some then replaced cost ten times as much.
- */
 /** `record` with `patch` applied (undefined leaves a field as it is): a copy. */
 export function withPatch(record: MessageRecord, patch: MessagePatch): MessageRecord {
   const next = copyMessage(record);
@@ -673,6 +669,10 @@ export function withPatch(record: MessageRecord, patch: MessagePatch): MessageRe
   return next;
 }
 
+/**
+ * A deep copy, so neither the caller nor the store can change the other's record. Every field
+ * is named: a spread of this many fields with some then replaced cost ten times as much.
+ */
 export function copyMessage(r: MessageRecord): MessageRecord {
   return {
     id: r.id,

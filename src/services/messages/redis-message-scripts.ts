@@ -39,10 +39,6 @@ local function indexKeys(o, t, s)
     subsetKey(nil, t, s) }
 end
 
-local function contains(list, x)
-  for _, y in ipairs(list) do if y == x then return true end end
-  return false
-end
 `;
 
 // Status-dependent indexes of one record state. Each zset maps to its score: the filter subsets
