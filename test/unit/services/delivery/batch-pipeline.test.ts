@@ -39,7 +39,21 @@ function heldSender() {
     calling: () => waiting.length,
     mostAtOnce: () => most,
     calls: () => calls,
-    answerOne: (error?: Error) => waiting.shift()?.(error),
+    answerOne: () => waiting.shift()?.(),
+    /** The oldest call answers 45011, as when the minute's quota is used up. */
+    answerMinuteQuota: () =>
+      waiting.shift()?.(
+        new WeChatError('/cgi-bin/message/subscribe/send', 45011, 'api minute-quota reach limit'),
+      ),
+    /** Every call answers, one every 2 ms, until `settled` settles; then what it settled with. */
+    answerAllUntil: async <T>(settled: Promise<T>): Promise<T> => {
+      const answering = setInterval(() => waiting.shift()?.(), 2);
+      try {
+        return await settled;
+      } finally {
+        clearInterval(answering);
+      }
+    },
   };
 }
 
@@ -58,6 +72,29 @@ async function statuses(messages: MemoryMessageStore, records: readonly MessageR
     counts[status] = (counts[status] ?? 0) + 1;
   }
   return counts;
+}
+
+/** `n` QUEUED messages of the batch `batchId`, to users `${openidPrefix}0…`, stored in `messages`. */
+async function storedBatch(
+  messages: MemoryMessageStore,
+  batchId: string,
+  openidPrefix: string,
+  n: number,
+  extra: Partial<MessageRecord> = {},
+): Promise<MessageRecord[]> {
+  const now = new Date();
+  const records = Array.from({ length: n }, (_, i) =>
+    queuedBatchRecord({
+      appId: APP,
+      openid: `${openidPrefix}${i}`,
+      templateId: TEMPLATE.id,
+      createdAt: now,
+      batchId,
+      ...extra,
+    }),
+  );
+  await messages.createMany(records);
+  return records;
 }
 
 type ProcessorDeps = ConstructorParameters<typeof MessageProcessor>[0];
@@ -102,17 +139,7 @@ function runBatch(
 
 it('a batch keeps its next sends claimed while calls are in flight, and never calls WeChat more than `concurrency` at once', async () => {
   const messages = new MemoryMessageStore();
-  const now = new Date();
-  const records = Array.from({ length: 10 }, (_, i) =>
-    queuedBatchRecord({
-      appId: APP,
-      openid: `oPipe${i}`,
-      templateId: TEMPLATE.id,
-      createdAt: now,
-      batchId: 'batch-pipe-0',
-    }),
-  );
-  await messages.createMany(records);
+  const records = await storedBatch(messages, 'batch-pipe-0', 'oPipe', 10);
   const wechat = heldSender();
   const processor = processorFor(messages, wechat.sender);
   const done = runBatch(processor, 'batch-pipe-0', records);
@@ -130,12 +157,7 @@ it('a batch keeps its next sends claimed while calls are in flight, and never ca
   await until(async () => (await statuses(messages, records)).SENDING === 6);
   expect(wechat.calling()).toBe(CONCURRENCY);
 
-  const answering = setInterval(() => wechat.answerOne(), 2);
-  try {
-    await expect(done).resolves.toEqual({ kind: 'done' });
-  } finally {
-    clearInterval(answering);
-  }
+  await expect(wechat.answerAllUntil(done)).resolves.toEqual({ kind: 'done' });
   expect(await statuses(messages, records)).toEqual({ SENT: 10 });
   expect(wechat.mostAtOnce()).toBe(CONCURRENCY);
 });
@@ -157,12 +179,7 @@ it('single jobs take their calls from the same slots as batch sends', async () =
   await until(() => wechat.calling() === CONCURRENCY);
   await new Promise((resolve) => setTimeout(resolve, 50));
   expect(wechat.calling()).toBe(CONCURRENCY);
-  const answering = setInterval(() => wechat.answerOne(), 2);
-  try {
-    await Promise.all(all);
-  } finally {
-    clearInterval(answering);
-  }
+  await wechat.answerAllUntil(Promise.all(all));
   expect(await statuses(messages, [...batched, ...single])).toEqual({ SENT: 7 });
   expect(wechat.mostAtOnce()).toBe(CONCURRENCY);
 });
@@ -179,17 +196,9 @@ describe('a campaign paused or cancelled while sends are readied', () => {
         const readied = policy === 'track' ? 2 * CONCURRENCY : CONCURRENCY;
         const messages = new MemoryMessageStore();
         const now = new Date();
-        const records = Array.from({ length: 8 }, (_, i) =>
-          queuedBatchRecord({
-            appId: APP,
-            openid: `oGate${i}`,
-            templateId: TEMPLATE.id,
-            createdAt: now,
-            batchId: 'batch-gate-0',
-            campaignId: 'cmpGate',
-          }),
-        );
-        await messages.createMany(records);
+        const records = await storedBatch(messages, 'batch-gate-0', 'oGate', 8, {
+          campaignId: 'cmpGate',
+        });
         const ledger = new MemoryLedgerStore();
         for (const r of records)
           await ledger.record(
@@ -208,12 +217,9 @@ describe('a campaign paused or cancelled while sends are readied', () => {
           async () => (await statuses(messages, records)).SENDING === CONCURRENCY + readied,
         );
         verdict = change;
-        const answering = setInterval(() => wechat.answerOne(), 2);
-        try {
-          await expect(done).resolves.toMatchObject({ kind: change === 'hold' ? 'later' : 'done' });
-        } finally {
-          clearInterval(answering);
-        }
+        await expect(wechat.answerAllUntil(done)).resolves.toMatchObject({
+          kind: change === 'hold' ? 'later' : 'done',
+        });
         // Only the calls already under way were made.
         expect(wechat.mostAtOnce()).toBe(CONCURRENCY);
         expect(wechat.calls()).toBe(CONCURRENCY);
@@ -239,30 +245,16 @@ describe('a campaign paused or cancelled while sends are readied', () => {
 
 it('after a quota answer, the readied sends of the batch go back QUEUED without a call', async () => {
   const messages = new MemoryMessageStore();
-  const now = new Date();
-  const records = Array.from({ length: 8 }, (_, i) =>
-    queuedBatchRecord({
-      appId: APP,
-      openid: `oQuota${i}`,
-      templateId: TEMPLATE.id,
-      createdAt: now,
-      batchId: 'batch-quota-0',
-    }),
-  );
-  await messages.createMany(records);
+  const records = await storedBatch(messages, 'batch-quota-0', 'oQuota', 8);
   const wechat = heldSender();
   const processor = processorFor(messages, wechat.sender);
   const done = runBatch(processor, 'batch-quota-0', records);
   await until(async () => (await statuses(messages, records)).SENDING === 3 * CONCURRENCY);
-  wechat.answerOne(
-    new WeChatError('/cgi-bin/message/subscribe/send', 45011, 'api minute-quota reach limit'),
-  );
-  const answering = setInterval(() => wechat.answerOne(), 2);
-  try {
-    await expect(done).resolves.toMatchObject({ kind: 'quota', scope: 'minute' });
-  } finally {
-    clearInterval(answering);
-  }
+  wechat.answerMinuteQuota();
+  await expect(wechat.answerAllUntil(done)).resolves.toMatchObject({
+    kind: 'quota',
+    scope: 'minute',
+  });
   // The call that answered 45011 and the one beside it; nobody else was called.
   expect(wechat.calls()).toBe(CONCURRENCY);
   expect(await statuses(messages, records)).toEqual({ SENT: 1, QUEUED: 7 });
@@ -299,37 +291,20 @@ it('a batch send waiting for its user, behind a single job of the same user, nev
 
 it('a quota answer to one batch stops the readied sends of every other batch of the process', async () => {
   const messages = new MemoryMessageStore();
-  const now = new Date();
-  const batches = ['batch-quota-a', 'batch-quota-b'].map((id, b) =>
-    Array.from({ length: 4 }, (_, i) =>
-      queuedBatchRecord({
-        appId: APP,
-        openid: `oQuota${b}${i}`,
-        templateId: TEMPLATE.id,
-        createdAt: now,
-        batchId: id,
-      }),
-    ),
-  );
-  await messages.createMany(batches.flat());
+  const batches = [
+    await storedBatch(messages, 'batch-quota-a', 'oQuotaA', 4),
+    await storedBatch(messages, 'batch-quota-b', 'oQuotaB', 4),
+  ];
   const wechat = heldSender();
   const processor = processorFor(messages, wechat.sender);
   const done = batches.map((records) => runBatch(processor, records[0]!.batchId!, records));
   const all = batches.flat();
   await until(async () => (await statuses(messages, all)).SENDING === 3 * CONCURRENCY);
-  wechat.answerOne(
-    new WeChatError('/cgi-bin/message/subscribe/send', 45011, 'api minute-quota reach limit'),
-  );
-  const answering = setInterval(() => wechat.answerOne(), 2);
-  try {
-    const outcomes = await Promise.all(done);
-    expect(outcomes).toEqual([
-      expect.objectContaining({ kind: 'quota', scope: 'minute' }),
-      expect.objectContaining({ kind: 'quota', scope: 'minute' }),
-    ]);
-  } finally {
-    clearInterval(answering);
-  }
+  wechat.answerMinuteQuota();
+  expect(await wechat.answerAllUntil(Promise.all(done))).toEqual([
+    expect.objectContaining({ kind: 'quota', scope: 'minute' }),
+    expect.objectContaining({ kind: 'quota', scope: 'minute' }),
+  ]);
   expect(wechat.calls()).toBe(CONCURRENCY);
   expect(await statuses(messages, all)).toEqual({ SENT: 1, QUEUED: 7 });
 });
