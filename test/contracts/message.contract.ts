@@ -681,6 +681,24 @@ export const messageStoreContract: StoreContract<MessageStore> = (name, makeStor
       );
 
       it(
+        'pages due messages from an offset, ties by id, and refuses a page it cannot give',
+        withStore(async ({ store }) => {
+          const first = scheduled(1, { sendAt: at(10) });
+          const tied = [2, 3, 4].map((n) => scheduled(n, { sendAt: at(20) }));
+          for (const m of [first, ...tied]) await store.create(m);
+          const order = [first.id, ...tied.map((m) => m.id).sort()];
+          const page = async (offset: number) =>
+            (await store.listDue(APP, 'SCHEDULED', at(1000), 2, offset)).map((r) => r.id);
+          expect(await page(0)).toEqual(order.slice(0, 2));
+          expect(await page(2)).toEqual(order.slice(2, 4));
+          expect(await page(4)).toEqual([]);
+          await expect(store.listDue(APP, 'SCHEDULED', at(1000), 0)).rejects.toThrow(/limit/);
+          await expect(store.listDue(APP, 'SCHEDULED', at(1000), 2, -1)).rejects.toThrow(/offset/);
+          await expect(store.listDue(APP, 'SCHEDULED', at(1000), 2, 1.5)).rejects.toThrow(/offset/);
+        }),
+      );
+
+      it(
         'finds HELD messages by trigger until they leave HELD',
         withStore(async ({ store }) => {
           const trigger = { name: 'order:paid', matchKey: 'a:b', timeoutAt: at(100) };

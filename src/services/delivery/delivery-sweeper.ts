@@ -7,7 +7,7 @@ import type { DeliveryEngine } from './delivery-engine.js';
 export interface DeliverySweeperDeps {
   appId: string;
   messages: MessageStore;
-  engine: DeliveryEngine;
+  engine: Pick<DeliveryEngine, 'hasJob' | 'enqueue'>;
   /** One sweep at a time across processes (the Redis lock with Redis). */
   lock: DistributedLock;
   logger: Logger;
@@ -27,6 +27,9 @@ export interface SweepReport {
   abandoned: number;
 }
 
+/** How many pages of due messages one sweep looks at per status before it lets the next go on. */
+const PAGES_PER_SWEEP = 20;
+
 /**
  * Repairs what a crash or an outage left behind, at start and every minute, in one process at a
  * time: due SCHEDULED/QUEUED messages without a job get one again; HELD messages past their
@@ -40,6 +43,9 @@ export class DeliverySweeper {
     (error) => this.deps.logger.warn({ err: error }, 'delivery sweep failed'),
   );
 
+  /** Where the next sweep goes on in each status's due messages (0: from the earliest). */
+  private readonly resumeAt = { SCHEDULED: 0, QUEUED: 0 };
+
   constructor(private readonly deps: DeliverySweeperDeps) {}
 
   start(): void {
@@ -48,6 +54,53 @@ export class DeliverySweeper {
 
   stop(): Promise<void> {
     return this.periodic.stop();
+  }
+
+  /**
+   * Gives due messages of `status` whose job is missing a job again. Most due messages have a
+   * job (a big campaign's are thousands, due before anything queued after them), so the sweep
+   * pages past them, asks once per batch whether its job is there, and stops after
+   * PAGES_PER_SWEEP pages: the next sweep goes on from there, so a lost job behind them is found
+   * within a few sweeps instead of once they are all sent. Pages are counted by position: one that
+   * moves meanwhile may be skipped this time round.
+   */
+  private async reenqueueLost(
+    status: 'SCHEDULED' | 'QUEUED',
+    now: Date,
+    batch: number,
+  ): Promise<number> {
+    const { deps } = this;
+    const batchHasJob = new Map<string, boolean>();
+    let reenqueued = 0;
+    let offset = this.resumeAt[status];
+    for (let page = 0; page < PAGES_PER_SWEEP; page++) {
+      const due = await deps.messages.listDue(deps.appId, status, now, batch, offset);
+      for (const message of due) {
+        // A campaign's message is sent by its batch's job, unless handed to a job of its own.
+        if (message.batchId !== null) {
+          let has = batchHasJob.get(message.batchId);
+          if (has === undefined) {
+            has = await deps.engine.hasJob(message.batchId);
+            batchHasJob.set(message.batchId, has);
+          }
+          if (has) continue;
+        }
+        if (await deps.engine.hasJob(message.id)) continue;
+        await deps.engine.enqueue(
+          message.id,
+          now,
+          message.campaignId === null ? {} : { priority: 'bulk' },
+        );
+        reenqueued++;
+      }
+      offset += due.length;
+      if (due.length < batch) {
+        offset = 0;
+        break;
+      }
+    }
+    this.resumeAt[status] = offset;
+    return reenqueued;
   }
 
   /** One sweep; null when another process holds the sweep lock. */
@@ -60,19 +113,8 @@ export class DeliverySweeper {
       const now = deps.now?.() ?? new Date();
       const batch = deps.batch ?? 500;
       const report: SweepReport = { reenqueued: 0, timedOut: 0, abandoned: 0 };
-      for (const status of ['SCHEDULED', 'QUEUED'] as const) {
-        for (const message of await deps.messages.listDue(deps.appId, status, now, batch)) {
-          // A campaign's message is sent by its batch's job, unless handed to a job of its own.
-          if (message.batchId !== null && (await deps.engine.hasJob(message.batchId))) continue;
-          if (await deps.engine.hasJob(message.id)) continue;
-          await deps.engine.enqueue(
-            message.id,
-            now,
-            message.campaignId === null ? {} : { priority: 'bulk' },
-          );
-          report.reenqueued++;
-        }
-      }
+      for (const status of ['SCHEDULED', 'QUEUED'] as const)
+        report.reenqueued += await this.reenqueueLost(status, now, batch);
       for (const message of await deps.messages.listDue(deps.appId, 'HELD', now, batch)) {
         const result = await deps.messages.transition(deps.appId, message.id, ['HELD'], {
           status: 'SKIPPED',

@@ -12,6 +12,7 @@ import {
   assertMessageId,
   assertMessageRecord,
   assertPruneArguments,
+  assertDuePage,
   copyMessage,
   copyTrigger,
   decodeMessageCursor,
@@ -167,12 +168,14 @@ export class MemoryMessageStore implements MessageStore {
     status: PendingStatus,
     until: Date,
     limit: number,
+    offset = 0,
   ): Promise<MessageRecord[]> {
     assertAppId(appId);
+    assertDuePage(limit, offset);
     return this.pendingOf(appId, status)
       .filter((m) => (dueTime(m) ?? Infinity) <= until.getTime())
       .sort((a, b) => dueTime(a)! - dueTime(b)! || (a.id < b.id ? -1 : 1))
-      .slice(0, limit)
+      .slice(offset, offset + limit)
       .map(copyMessage);
   }
 

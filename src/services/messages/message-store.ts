@@ -255,12 +255,17 @@ export interface MessageStore {
     patch: MessagePatch,
     lock: LockClaim,
   ): Promise<TransitionResult | 'busy'>;
-  /** Messages in `status` whose due time (see dueTime) is at or before `until`, earliest first. */
+  /**
+   * Messages in `status` whose due time (see dueTime) is at or before `until`, earliest first (ties
+   * by id), from the `offset`-th on: a caller paging through a set that changes meanwhile may skip
+   * or see again a message that moved between its pages.
+   */
   listDue(
     appId: string,
     status: PendingStatus,
     until: Date,
     limit: number,
+    offset?: number,
   ): Promise<MessageRecord[]>;
   /** HELD messages waiting for this trigger. */
   listHeldByTrigger(appId: string, name: string, matchKey: string): Promise<MessageRecord[]>;
@@ -296,6 +301,14 @@ export function assertPruneArguments(before: Date, limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) {
     throw new Error(`prune limit must be an integer from 1 to 10000, got ${String(limit)}`);
   }
+}
+
+/** listDue's page: `limit` at least 1, `offset` from 0. */
+export function assertDuePage(limit: number, offset: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new Error(`listDue limit must be a positive integer, got ${String(limit)}`);
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new Error(`listDue offset must be an integer from 0, got ${String(offset)}`);
 }
 
 /**

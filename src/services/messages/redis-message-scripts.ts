@@ -409,14 +409,15 @@ return { count, items }
 );
 
 /**
- * Pending messages of one status due at or before a time, earliest first.
- * KEYS none. ARGV: base, status, until (epoch ms), limit. Returns { HGETALL, ... }.
+ * Pending messages of one status due at or before a time, earliest first (a sorted set orders
+ * equal scores by member: ties by id).
+ * KEYS none. ARGV: base, status, until (epoch ms), limit, offset. Returns { HGETALL, ... }.
  */
 export const listDueMessages = new LuaScript(
   `
 local base = ARGV[1]
 local items = {}
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', base .. ':due:' .. ARGV[2], '-inf', ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))) do
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', base .. ':due:' .. ARGV[2], '-inf', ARGV[3], 'LIMIT', ARGV[5], ARGV[4])) do
   local flat = redis.call('HGETALL', base .. ':rec:' .. id)
   if #flat > 0 then items[#items + 1] = flat end
 end

@@ -29,6 +29,7 @@ import {
   assertMessageId,
   assertMessageRecord,
   assertPruneArguments,
+  assertDuePage,
   type BatchClaim,
   type BatchClaimResult,
   claimOneByOne,
@@ -226,12 +227,14 @@ export class RedisMessageStore implements MessageStore {
     status: PendingStatus,
     until: Date,
     limit: number,
+    offset = 0,
   ): Promise<MessageRecord[]> {
     assertAppId(appId);
+    assertDuePage(limit, offset);
     const reply = await listDueMessages.run(
       this.options.client,
       [],
-      [this.base(appId), status, String(until.getTime()), String(limit)],
+      [this.base(appId), status, String(until.getTime()), String(limit), String(offset)],
     );
     return asList(reply).map(fromFlat);
   }

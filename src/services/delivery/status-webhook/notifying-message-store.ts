@@ -102,8 +102,9 @@ export class NotifyingMessageStore implements MessageStore {
     status: PendingStatus,
     until: Date,
     limit: number,
+    offset?: number,
   ): Promise<MessageRecord[]> {
-    return this.inner.listDue(appId, status, until, limit);
+    return this.inner.listDue(appId, status, until, limit, offset);
   }
 
   listHeldByTrigger(appId: string, name: string, matchKey: string): Promise<MessageRecord[]> {
