@@ -301,6 +301,25 @@ export function deliveryEngineContract(kind: EngineChoice): void {
       expect((await h.delivery.service.health()).paused).toBe(false);
     });
 
+    it('holds every send at once on holdSends, never shortening a longer hold', async () => {
+      const h = await start({ runWorkers: false });
+      const { engine } = h.delivery;
+      expect(await engine.takeSends(1, false)).toMatchObject({ granted: 1 });
+      await engine.holdSends(inSeconds(30), 'minute');
+      const held = await engine.takeSends(1, false);
+      expect(held.granted).toBe(0);
+      expect(held.retryInMs).toBeGreaterThan(20_000);
+      expect((await engine.status()).pausedUntil).toBeNull();
+      // A shorter hold that comes later (another send's minute quota) leaves the longer one.
+      await engine.holdSends(inSeconds(1), 'minute');
+      expect((await engine.takeSends(1, false)).retryInMs).toBeGreaterThan(20_000);
+      await engine.holdSends(inSeconds(60), 'day');
+      expect((await engine.takeSends(1, false)).retryInMs).toBeGreaterThan(50_000);
+      expect((await engine.status()).pausedUntil!.getTime()).toBeGreaterThan(
+        inSeconds(50).getTime(),
+      );
+    });
+
     it('shows a due message the rate limit keeps waiting as QUEUED, in the log and the health', async () => {
       const h = await start({ rateLimit: { max: 1, perSeconds: 1 } });
       const sendAt = inSeconds(1);

@@ -88,6 +88,23 @@ end
 return { granted, 0, 0 }
 `);
 
+/**
+ * Fills the queue's limiter for `ms` (as BullMQ's rateLimit does: its workers fetch nothing and
+ * takeTurns grants nothing until it expires) unless it is already held longer; with a second key,
+ * records the daily quota's pause there the same way.
+ * KEYS[1] the queue's limiter key, optionally KEYS[2] the paused-until key. ARGV: ms, the value
+ * that fills the limiter, the epoch ms the pause ends.
+ */
+const holdTurns = new LuaScript(`
+local ms = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  if redis.call('PTTL', key) < ms then
+    if i == 1 then redis.call('SET', key, ARGV[2], 'PX', ARGV[1])
+    else redis.call('SET', key, ARGV[3], 'PX', ARGV[1]) end
+  end
+end
+`);
+
 /** Thrown by the processor for a counted retry; the backoff strategy reads its delay. */
 class RetryLater extends Error {
   constructor(readonly delayMs: number) {
@@ -187,6 +204,17 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
     return { granted, retryInMs, yielded: yielded === 1 };
   }
 
+  async holdSends(until: Date, scope: 'minute' | 'day'): Promise<void> {
+    const { limiter } = this.requireQueue().keys;
+    if (limiter === undefined) throw new Error('the delivery queue has no limiter key');
+    const ms = Math.max(1, until.getTime() - Date.now());
+    await holdTurns.run(
+      this.clients[0]!,
+      scope === 'day' ? [limiter, this.pausedKey()] : [limiter],
+      [String(ms), String(Number.MAX_SAFE_INTEGER), String(until.getTime())],
+    );
+  }
+
   async remove(messageId: string): Promise<void> {
     await this.requireQueue().remove(messageId);
   }
@@ -245,16 +273,9 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
           case 'later':
             await job.moveToDelayed(outcome.at.getTime(), token);
             throw new DelayedError();
-          case 'quota': {
-            const ms = Math.max(1, outcome.until.getTime() - Date.now());
-            if (outcome.scope === 'day') {
-              await this.clients[0]!.set(this.pausedKey(), String(outcome.until.getTime()), {
-                expiration: { type: 'PX', value: ms },
-              });
-            }
-            await worker.rateLimit(ms);
+          case 'quota':
+            await this.holdSends(outcome.until, outcome.scope);
             throw new RateLimitError();
-          }
         }
       },
       {

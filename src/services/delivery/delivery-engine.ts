@@ -121,6 +121,13 @@ export interface DeliveryEngine {
    * while a job of normal priority waits for the limit, so bulk sends do not jump the queue.
    */
   takeSends(n: number, yieldToWaiting: boolean): Promise<SendTurns>;
+  /**
+   * Holds every send of the app, in every process, until `until`: a quota answer (`day`: the
+   * daily quota, which deliveryHealth shows as paused). Turns are refused and jobs not started
+   * meanwhile, from now on, not only once the job that got the answer has ended. A hold never
+   * shortens a longer one.
+   */
+  holdSends(until: Date, scope: 'minute' | 'day'): Promise<void>;
   /** Drops a waiting job of the message, if any; a running one cannot be dropped. */
   remove(messageId: string): Promise<void>;
   /** Whether a job of this id (a message's own, or a batch's) is waiting or running. */

@@ -100,6 +100,15 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
     this.arm(job);
   }
 
+  async holdSends(until: Date, scope: 'minute' | 'day'): Promise<void> {
+    this.hold(until, scope);
+  }
+
+  private hold(until: Date, scope: 'minute' | 'day'): void {
+    this.blockedUntil = Math.max(this.blockedUntil, until.getTime());
+    if (scope === 'day') this.pausedUntil = Math.max(this.pausedUntil, until.getTime());
+  }
+
   async takeSends(n: number, yieldToWaiting: boolean): Promise<SendTurns> {
     const now = this.now();
     if (this.blockedUntil > now)
@@ -296,8 +305,7 @@ export class MemoryDeliveryEngine implements DeliveryEngine {
         job.runAt = outcome.at.getTime();
         break;
       case 'quota':
-        this.blockedUntil = Math.max(this.blockedUntil, outcome.until.getTime());
-        if (outcome.scope === 'day') this.pausedUntil = outcome.until.getTime();
+        this.hold(outcome.until, outcome.scope);
         job.runAt = now;
         break;
     }

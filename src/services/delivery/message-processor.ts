@@ -71,6 +71,12 @@ export interface MessageProcessorDeps {
   /** The engine's rate limit, taken a turn per send of a batch (the engine counts single jobs). */
   takeSends?: (n: number, yieldToWaiting: boolean) => Promise<SendTurns>;
   /**
+   * The engine's hold on every process's sends, asked as soon as a send gets a quota answer: the
+   * job that got it ends only once its other sends have settled, and other processes must not
+   * go on calling meanwhile.
+   */
+  holdSends?: (until: Date, scope: 'minute' | 'day') => Promise<void>;
+  /**
    * Calls to WeChat at once in this process, batch sends and single jobs alike, while twice as
    * many sends of batches more may be readied meanwhile (turn taken, message claimed; as many
    * on the single path); default 8 (WORKER_CONCURRENCY).
@@ -649,15 +655,25 @@ export class MessageProcessor {
       const daily = errcode === WeChatErrcode.DAILY_QUOTA_EXCEEDED;
       const reset = deps.quotaReset ?? { minute: nextMinute, day: nextShanghaiMidnight };
       const until = daily ? reset.day(this.now()) : reset.minute(this.now());
-      // Known to every batch of this process at once, before anything else is awaited.
+      const scope = daily ? 'day' : 'minute';
+      // Known to every batch of this process at once, before anything else is awaited, and to
+      // every other process as soon as the engine has it.
       if (this.quotaPause === null || this.quotaPause.until < until)
-        this.quotaPause = { until, scope: daily ? 'day' : 'minute' };
+        this.quotaPause = { until, scope };
+      const held = deps
+        .holdSends?.(until, scope)
+        .catch((holdError: unknown) =>
+          deps.logger.warn(
+            { err: holdError, messageId: message.id },
+            'could not hold the app’s sends at once; they stop when this job ends',
+          ),
+        );
       await requeue({ attempts: message.attempts, errcode, errmsg: (error as WeChatError).errmsg });
+      await held;
       deps.logger.warn(
         { messageId: message.id, errcode, until: until.toISOString() },
         daily ? 'daily send quota used up: delivery paused' : 'minute send quota used up: waiting',
       );
-      const scope = daily ? 'day' : 'minute';
       (deps.observer ?? noopObserver).quotaWait({ appId: message.appId, scope });
       return { outcome: { kind: 'quota', until, scope }, record: null };
     }

@@ -126,6 +126,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Deli
       observer: options.observer,
       sentRecorder: options.sentRecorder,
       takeSends: (n, yieldToWaiting) => engine.takeSends(n, yieldToWaiting),
+      holdSends: (until, scope) => engine.holdSends(until, scope),
       concurrency: options.concurrency,
       ...options.processor,
     });

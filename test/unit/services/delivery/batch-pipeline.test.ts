@@ -309,6 +309,26 @@ it('a quota answer to one batch stops the readied sends of every other batch of 
   expect(await statuses(messages, all)).toEqual({ SENT: 1, QUEUED: 7 });
 });
 
+it('a quota answer holds the engine’s sends (every process’s) at once, while the batch’s other calls are still in flight', async () => {
+  const messages = new MemoryMessageStore();
+  const records = await storedBatch(messages, 'batch-quota-hold', 'oQuotaHold', 8);
+  const wechat = heldSender();
+  const holds: { until: Date; scope: string }[] = [];
+  const processor = processorFor(messages, wechat.sender, {
+    holdSends: async (until, scope) => {
+      holds.push({ until, scope });
+    },
+  });
+  const done = runBatch(processor, 'batch-quota-hold', records);
+  await until(() => wechat.calling() === CONCURRENCY);
+  wechat.answerMinuteQuota();
+  await until(() => holds.length > 0);
+  expect(wechat.calling()).toBe(CONCURRENCY - 1);
+  expect(holds).toEqual([{ until: expect.any(Date), scope: 'minute' }]);
+  expect(holds[0]!.until.getTime()).toBeGreaterThan(Date.now());
+  await wechat.answerAllUntil(done);
+});
+
 it('a send waiting a long while for the rate limit notices a shutdown at once', async () => {
   const messages = new MemoryMessageStore();
   const now = new Date();
