@@ -113,7 +113,11 @@ export class MemoryLedgerStore implements LedgerStore {
     let totalCount = 0;
     let endPosition: string | null = null;
     let hasNextPage = false;
-    for (const { position, id } of ledger?.order ?? []) {
+    // An index loop: a campaign's audience pages through every holder, and for…of allocated an
+    // iterator result per record per page.
+    const order = ledger?.order ?? [];
+    for (let i = 0; i < order.length; i++) {
+      const { position, id } = order[i]!;
       const r = ledger!.records.get(id)!;
       if (!matches(r, filter)) continue;
       totalCount++;

@@ -316,7 +316,10 @@ export function assertDuePage(limit: number, offset: number): void {
  * at or after it sort above, so "older than" is a lexical range of ids.
  */
 export function messageIdTimePrefix(at: Date): string {
-  return base32(BigInt(at.getTime()), 10);
+  const time = at.getTime();
+  return Number.isSafeInteger(time) && time >= 0
+    ? base32Number(time, 10)
+    : base32(BigInt(time), 10);
 }
 
 export class MessageNotFoundError extends Error {
