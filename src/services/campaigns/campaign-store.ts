@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Page, PageRequest } from '../../shared/page.js';
 import { decodeCursor, encodeCursor } from '../../shared/page.js';
-import { messageIdTimePrefix } from '../messages/message-store.js';
+import { base32Number, messageIdTimePrefix } from '../messages/message-store.js';
 
 /**
  * SCHEDULED (waiting for startAt) → RUNNING (fixing the audience, then fanning out) → COMPLETED
@@ -112,8 +112,6 @@ export class DuplicateCampaignKeyError extends Error {
   }
 }
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
 /**
  * The message id of one recipient: the campaign's creation time (ids sort by time) then 80 bits
  * of sha256(campaign id, openid). A restarted fan-out derives the same id, so creating the
@@ -124,20 +122,9 @@ export function campaignMessageId(
   openid: string,
 ): string {
   const digest = createHash('sha256').update(`${campaign.id}\u0000${openid}`).digest();
-  // The first 10 bytes read as one 80-bit number, 16 base32 digits from the top, 5 bits at a time
-  // (without BigInt, whose every step allocated: this runs once per recipient).
-  let tail = '';
-  let pending = 0;
-  let pendingBits = 0;
-  for (let i = 0; i < 10; i++) {
-    pending = (pending << 8) | digest[i]!;
-    pendingBits += 8;
-    while (pendingBits >= 5) {
-      pendingBits -= 5;
-      tail += CROCKFORD[(pending >> pendingBits) & 31];
-    }
-    pending &= (1 << pendingBits) - 1;
-  }
+  // The first 80 bits as two 40-bit halves, as newMessageId lays out its random part: each fits a
+  // double exactly and is 8 base32 digits (no BigInt: this runs once per recipient).
+  const tail = base32Number(digest.readUIntBE(0, 5), 8) + base32Number(digest.readUIntBE(5, 5), 8);
   return messageIdTimePrefix(campaign.createdAt) + tail;
 }
 

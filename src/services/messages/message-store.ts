@@ -355,7 +355,7 @@ function base32(value: bigint, length: number): string {
 }
 
 /** `value` (a non-negative integer below 2^53) as `length` base32 digits. */
-function base32Number(value: number, length: number): string {
+export function base32Number(value: number, length: number): string {
   let out = '';
   for (let i = 0; i < length; i++) {
     const digit = value % 32;
