@@ -89,19 +89,15 @@ return { granted, 0, 0 }
 `);
 
 /**
- * Fills the queue's limiter for `ms` (as BullMQ's rateLimit does: its workers fetch nothing and
- * takeTurns grants nothing until it expires) unless it is already held longer; with a second key,
- * records the daily quota's pause there the same way.
- * KEYS[1] the queue's limiter key, optionally KEYS[2] the paused-until key. ARGV: ms, the value
- * that fills the limiter, the epoch ms the pause ends.
+ * Sets each key to its value for `ms` unless it already lasts longer: the queue's limiter filled
+ * (as BullMQ's rateLimit does: its workers fetch nothing and takeTurns grants nothing until it
+ * expires), and for the daily quota also the paused-until key.
+ * KEYS the keys. ARGV: ms, then the value of each key in KEYS order.
  */
 const holdTurns = new LuaScript(`
 local ms = tonumber(ARGV[1])
 for i, key in ipairs(KEYS) do
-  if redis.call('PTTL', key) < ms then
-    if i == 1 then redis.call('SET', key, ARGV[2], 'PX', ARGV[1])
-    else redis.call('SET', key, ARGV[3], 'PX', ARGV[1]) end
-  end
+  if redis.call('PTTL', key) < ms then redis.call('SET', key, ARGV[i + 1], 'PX', ARGV[1]) end
 end
 `);
 
@@ -208,10 +204,12 @@ export class BullmqDeliveryEngine implements DeliveryEngine {
     const { limiter } = this.requireQueue().keys;
     if (limiter === undefined) throw new Error('the delivery queue has no limiter key');
     const ms = Math.max(1, until.getTime() - Date.now());
+    const holds: [key: string, value: string][] = [[limiter, String(Number.MAX_SAFE_INTEGER)]];
+    if (scope === 'day') holds.push([this.pausedKey(), String(until.getTime())]);
     await holdTurns.run(
       this.clients[0]!,
-      scope === 'day' ? [limiter, this.pausedKey()] : [limiter],
-      [String(ms), String(Number.MAX_SAFE_INTEGER), String(until.getTime())],
+      holds.map(([key]) => key),
+      [String(ms), ...holds.map(([, value]) => value)],
     );
   }
 
