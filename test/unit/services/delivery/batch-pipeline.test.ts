@@ -137,12 +137,25 @@ function runBatch(
   );
 }
 
-it('a batch keeps its next sends claimed while calls are in flight, and never calls WeChat more than `concurrency` at once', async () => {
+/**
+ * `n` stored messages running as the batch job `batchId` on a processor (with `overrides`) whose
+ * calls hang until the test answers them.
+ */
+async function heldBatch(
+  batchId: string,
+  openidPrefix: string,
+  n: number,
+  overrides: Partial<ProcessorDeps> = {},
+) {
   const messages = new MemoryMessageStore();
-  const records = await storedBatch(messages, 'batch-pipe-0', 'oPipe', 10);
+  const records = await storedBatch(messages, batchId, openidPrefix, n);
   const wechat = heldSender();
-  const processor = processorFor(messages, wechat.sender);
-  const done = runBatch(processor, 'batch-pipe-0', records);
+  const processor = processorFor(messages, wechat.sender, overrides);
+  return { messages, records, wechat, done: runBatch(processor, batchId, records) };
+}
+
+it('a batch keeps its next sends claimed while calls are in flight, and never calls WeChat more than `concurrency` at once', async () => {
+  const { messages, records, wechat, done } = await heldBatch('batch-pipe-0', 'oPipe', 10);
 
   // Two calls hang; four more sends are readied behind them (claimed), and no more than that.
   await until(async () => wechat.calling() === CONCURRENCY);
@@ -244,11 +257,7 @@ describe('a campaign paused or cancelled while sends are readied', () => {
 });
 
 it('after a quota answer, the readied sends of the batch go back QUEUED without a call', async () => {
-  const messages = new MemoryMessageStore();
-  const records = await storedBatch(messages, 'batch-quota-0', 'oQuota', 8);
-  const wechat = heldSender();
-  const processor = processorFor(messages, wechat.sender);
-  const done = runBatch(processor, 'batch-quota-0', records);
+  const { messages, records, wechat, done } = await heldBatch('batch-quota-0', 'oQuota', 8);
   await until(async () => (await statuses(messages, records)).SENDING === 3 * CONCURRENCY);
   wechat.answerMinuteQuota();
   await expect(wechat.answerAllUntil(done)).resolves.toMatchObject({
@@ -310,16 +319,12 @@ it('a quota answer to one batch stops the readied sends of every other batch of 
 });
 
 it('a quota answer holds the engine’s sends (every process’s) at once, while the batch’s other calls are still in flight', async () => {
-  const messages = new MemoryMessageStore();
-  const records = await storedBatch(messages, 'batch-quota-hold', 'oQuotaHold', 8);
-  const wechat = heldSender();
   const holds: { until: Date; scope: string }[] = [];
-  const processor = processorFor(messages, wechat.sender, {
+  const { wechat, done } = await heldBatch('batch-quota-hold', 'oQuotaHold', 8, {
     holdSends: async (until, scope) => {
       holds.push({ until, scope });
     },
   });
-  const done = runBatch(processor, 'batch-quota-hold', records);
   await until(() => wechat.calling() === CONCURRENCY);
   wechat.answerMinuteQuota();
   await until(() => holds.length > 0);
