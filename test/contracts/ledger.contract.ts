@@ -793,6 +793,111 @@ export const ledgerStoreContract: StoreContract<LedgerStore> = (name, makeStore)
           }
         }),
       );
+
+      describe('creditHolders', () => {
+        /**
+         * Holders and non-holders of tA (one kept by a popup REJECT), a long-term template tL, and
+         * a holder of another app.
+         */
+        async function seedHolders(store: LedgerStore) {
+          const rec = (status: SubscribeStatus, longTerm = false) => ({
+            status,
+            longTerm,
+            source: 'client' as LedgerSource,
+            at: at(9),
+          });
+          await accept(store, key('u1', 'tA'), 2, at(1));
+          await accept(store, key('u2', 'tA'), 1, at(2)); // spent
+          await store.reserve(key('u2', 'tA'), at(3));
+          await accept(store, key('u3', 'tA'), 1, at(3)); // turned off in settings
+          await store.revoke(key('u3', 'tA'), { source: 'events', at: at(4) });
+          await store.record(key('u4', 'tA'), rec('FILTER'));
+          await store.record(key('u5', 'tA'), rec('BAN'));
+          await accept(store, key('u6', 'tA'), 1, at(18));
+          await accept(store, key('u7', 'tA'), 3, at(19));
+          await accept(store, key('u8', 'tA'), 1, at(20));
+          await store.record(key('u8', 'tA'), rec('REJECT'));
+          await accept(store, key('u9', 'tA', 'wxappOther'), 1, at(22));
+          await accept(store, key('u1', 'tL'), 1, at(23), true);
+          await accept(store, key('u2', 'tL'), 1, at(24), true);
+          await store.record(key('u2', 'tL'), rec('REJECT', true));
+          await accept(store, key('u3', 'tL'), 1, at(25), true);
+        }
+        async function allHolders(store: LedgerStore, templateId: string, first: number) {
+          const openids: string[] = [];
+          let after: string | null = null;
+          for (;;) {
+            const page = await store.creditHolders(APP, templateId, { first, after });
+            openids.push(...page.openids);
+            if (!page.hasNextPage) return openids;
+            expect(page.endCursor).not.toBeNull();
+            after = page.endCursor;
+          }
+        }
+
+        it(
+          'pages through the openids of list({ templateId, hasQuota: true }), in its order',
+          withStore(async ({ store }) => {
+            await seedHolders(store);
+            expect(await allHolders(store, 'tA', 2)).toEqual(['u1', 'u6', 'u7', 'u8']);
+            expect(await allHolders(store, 'tL', 2)).toEqual(['u1', 'u3']);
+            for (const templateId of ['tA', 'tL', 'tNone']) {
+              const listed = await listAll(store, APP, { templateId, hasQuota: true });
+              for (const first of [1, 3, 1000]) {
+                expect(await allHolders(store, templateId, first)).toEqual(
+                  listed.map((r) => r.openid),
+                );
+              }
+            }
+            expect(await store.creditHolders(APP, 'tNone', { first: 5 })).toEqual({
+              openids: [],
+              endCursor: null,
+              hasNextPage: false,
+            });
+          }),
+        );
+
+        it(
+          'continues a cursor of list, and list continues one of its own',
+          withStore(async ({ store }) => {
+            await seedHolders(store);
+            const filter = { templateId: 'tA', hasQuota: true };
+            const listed = await store.list(APP, filter, { first: 2 });
+            const rest = await store.creditHolders(APP, 'tA', {
+              first: 10,
+              after: listed.endCursor,
+            });
+            expect(rest).toMatchObject({ openids: ['u7', 'u8'], hasNextPage: false });
+            const held = await store.creditHolders(APP, 'tA', { first: 1 });
+            expect(held).toMatchObject({ openids: ['u1'], hasNextPage: true });
+            const after = await store.list(APP, filter, { first: 10, after: held.endCursor });
+            expect(after.items.map((r) => r.openid)).toEqual(['u6', 'u7', 'u8']);
+            expect(rest.endCursor).toBe(after.endCursor);
+          }),
+        );
+
+        it(
+          'rejects a bad page size, template, app or cursor naming it',
+          withStore(async ({ store }) => {
+            await seedHolders(store);
+            for (const first of [0, 1001, 2.5, Number.NaN]) {
+              await expect(store.creditHolders(APP, 'tA', { first })).rejects.toMatchObject({
+                field: 'first',
+              });
+            }
+            expect((await store.creditHolders(APP, 'tA', { first: 1000 })).openids).toHaveLength(4);
+            await expect(
+              store.creditHolders(APP, 'has space', { first: 10 }),
+            ).rejects.toMatchObject({ field: 'templateId' });
+            await expect(store.creditHolders('bad:app', 'tA', { first: 10 })).rejects.toMatchObject(
+              { field: 'appId' },
+            );
+            await expect(
+              store.creditHolders(APP, 'tA', { first: 10, after: encodeCursor('msg', 'x') }),
+            ).rejects.toMatchObject({ field: 'after' });
+          }),
+        );
+      });
     });
 
     it(

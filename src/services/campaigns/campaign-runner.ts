@@ -1,7 +1,7 @@
 import type { DistributedLock } from '../../shared/lock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { DeliveryEngine } from '../delivery/delivery-engine.js';
-import type { LedgerStore } from '../ledger/ledger-store.js';
+import { MAX_HOLDER_PAGE, type LedgerStore } from '../ledger/ledger-store.js';
 import {
   type MessageRecord,
   type MessageStatus,
@@ -34,8 +34,8 @@ export interface CampaignRunnerDeps {
   now?: () => Date;
 }
 
-/** Ledger pages per round while fixing the audience (100 holders each). */
-const AUDIENCE_PAGES_PER_ROUND = 50;
+/** Ledger pages per round while fixing the audience (MAX_HOLDER_PAGE holders each). */
+const AUDIENCE_PAGES_PER_ROUND = 20;
 /** Messages created per round at most, whatever the rate. */
 const MAX_BATCH = 1000;
 /** Recipients per engine job: one job to queue and finish for this many sends. */
@@ -184,12 +184,11 @@ export class CampaignRunner {
     const { deps } = this;
     let cursor = c.audienceCursor;
     for (let i = 0; i < AUDIENCE_PAGES_PER_ROUND; i++) {
-      const page = await deps.ledger.list(
-        c.appId,
-        { templateId: c.templateId, hasQuota: true },
-        { first: 100, after: cursor },
-      );
-      const openids = page.items.map((r) => r.openid);
+      const page = await deps.ledger.creditHolders(c.appId, c.templateId, {
+        first: MAX_HOLDER_PAGE,
+        after: cursor,
+      });
+      const { openids } = page;
       const next = page.endCursor ?? cursor;
       const fix = !page.hasNextPage;
       if (!(await deps.campaigns.appendAudience(c.id, cursor, openids, { cursor: next, fix })))

@@ -13,6 +13,11 @@ export function ledgerPosition(r: Pick<SubscriptionRecord, 'createdAt' | 'id'>):
   return `${String(r.createdAt.getTime()).padStart(16, '0')}|${r.id}`;
 }
 
+/** The record id a position ends with. */
+export function positionId(position: string): string {
+  return position.slice(position.indexOf('|') + 1);
+}
+
 export function encodeLedgerCursor(position: string): string {
   return encodeCursor(CURSOR_KIND, position);
 }

@@ -35,6 +35,17 @@ export interface SubscriptionRecord {
   updatedAt: Date;
 }
 
+/** One page of the openids holding a credit for one template (LedgerStore.creditHolders). */
+export interface HolderPage {
+  openids: string[];
+  /** The position of the page's last holder; null when the page is empty. */
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+/** The most openids creditHolders answers at once. */
+export const MAX_HOLDER_PAGE = 1000;
+
 export interface SubscriptionFilter {
   openid?: string;
   templateId?: string;
@@ -83,6 +94,12 @@ export interface LedgerStore {
     filter: SubscriptionFilter,
     page: PageRequest,
   ): Promise<Page<SubscriptionRecord>>;
+  /**
+   * The openids of `list({ templateId, hasQuota: true })`, in its order and with its cursors (one
+   * list's cursor continues the other), up to MAX_HOLDER_PAGE at a time and without the records or
+   * a count: what a campaign's audience is made of, read as cheaply as the store can.
+   */
+  creditHolders(appId: string, templateId: string, page: PageRequest): Promise<HolderPage>;
 }
 
 /** base64url of `openid\0templateId`: stable, opaque, and reversible by parseSubscriptionId. */
@@ -120,6 +137,20 @@ export function assertSubscriptionFilter(filter: SubscriptionFilter): void {
   if (filter.hasQuota !== undefined && typeof filter.hasQuota !== 'boolean') {
     throw new BadUserInputError('hasQuota must be a boolean', 'hasQuota');
   }
+}
+
+/** Throws BadUserInputError naming what is wrong with a creditHolders request; its page size. */
+export function assertHolderRequest(appId: string, templateId: string, page: PageRequest): number {
+  assertAppId(appId);
+  assertIdentifier('templateId', templateId);
+  const { first } = page;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_HOLDER_PAGE) {
+    throw new BadUserInputError(
+      `first must be an integer between 1 and ${MAX_HOLDER_PAGE}, got ${String(first)}`,
+      'first',
+    );
+  }
+  return first;
 }
 
 export function assertLedgerWrite(r: {

@@ -9,11 +9,13 @@ import {
   afterSent,
 } from './ledger-rules.js';
 import {
+  assertHolderRequest,
   assertLedgerWrite,
   assertSubscriptionFilter,
   assertSubscriptionKey,
   hasQuota,
   subscriptionId,
+  type HolderPage,
   type LedgerSource,
   type LedgerStore,
   type SubscribeStatus,
@@ -135,6 +137,32 @@ export class MemoryLedgerStore implements LedgerStore {
     };
   }
 
+  async creditHolders(appId: string, templateId: string, page: PageRequest): Promise<HolderPage> {
+    const first = assertHolderRequest(appId, templateId, page);
+    const after = page.after ? decodeLedgerCursor(page.after) : null;
+    const ledger = this.apps.get(appId);
+    const openids: string[] = [];
+    let endPosition: string | null = null;
+    let hasNextPage = false;
+    const order = ledger?.order ?? [];
+    for (let i = after === null ? 0 : firstIndex(order, after, true); i < order.length; i++) {
+      const { position, id } = order[i]!;
+      const r = ledger!.records.get(id)!;
+      if (r.templateId !== templateId || !hasQuota(r)) continue;
+      if (openids.length === first) {
+        hasNextPage = true;
+        break;
+      }
+      openids.push(r.openid);
+      endPosition = position;
+    }
+    return {
+      openids,
+      endCursor: endPosition === null ? null : encodeLedgerCursor(endPosition),
+      hasNextPage,
+    };
+  }
+
   private find(key: SubscriptionKey): SubscriptionRecord | null {
     return (
       this.apps.get(key.appId)?.records.get(subscriptionId(key.openid, key.templateId)) ?? null
@@ -156,15 +184,25 @@ export class MemoryLedgerStore implements LedgerStore {
 
 /** Inserts at the place list order gives it; records mostly arrive in order, so at the end. */
 function insertInOrder(order: AppLedger['order'], position: string, id: string): void {
+  const last = order[order.length - 1];
+  const at =
+    last === undefined || last.position < position
+      ? order.length
+      : firstIndex(order, position, false);
+  order.splice(at, 0, { position, id });
+}
+
+/** The index of the first entry after `position` (`strictly`) or from it on, by binary search. */
+function firstIndex(order: AppLedger['order'], position: string, strictly: boolean): number {
   let low = 0;
   let high = order.length;
-  if (high > 0 && order[high - 1]!.position < position) low = high;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (order[mid]!.position < position) low = mid + 1;
+    const at = order[mid]!.position;
+    if (at < position || (strictly && at === position)) low = mid + 1;
     else high = mid;
   }
-  order.splice(low, 0, { position, id });
+  return low;
 }
 
 function matches(r: SubscriptionRecord, filter: SubscriptionFilter): boolean {

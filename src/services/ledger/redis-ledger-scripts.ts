@@ -251,3 +251,18 @@ end
 return { redis.call('ZCARD', index), items }
 `,
 );
+
+/**
+ * ARGV: base, templateId, after position ('' = from the first), limit.
+ * Returns up to `limit` positions of the template's credit holders after `after`: the members of
+ * the one sorted set that `list({ templateId, hasQuota: true })` ranges, so no record is read
+ * (a position ends with the record's id, and the id holds the openid).
+ */
+export const listCreditHolders = new LuaScript(
+  ledgerPrelude('ARGV[1]') +
+    `
+local from = '-'
+if ARGV[3] ~= '' then from = '(' .. ARGV[3] end
+return redis.call('ZRANGEBYLEX', subsetKey(nil, '1', ARGV[2]), from, '+', 'LIMIT', 0, tonumber(ARGV[4]))
+`,
+);

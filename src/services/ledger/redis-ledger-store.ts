@@ -14,13 +14,21 @@
 // together.
 import type { RedisClient } from '../../infra/redis/redis-connection.js';
 import { validatePageSize, type Page, type PageRequest } from '../../shared/page.js';
-import { decodeLedgerCursor, encodeLedgerCursor, ledgerPosition } from './ledger-order.js';
+import {
+  decodeLedgerCursor,
+  encodeLedgerCursor,
+  ledgerPosition,
+  positionId,
+} from './ledger-order.js';
 import { assertAppId } from '../../shared/identifiers.js';
 import {
+  assertHolderRequest,
   assertLedgerWrite,
   assertSubscriptionFilter,
   assertSubscriptionKey,
+  parseSubscriptionId,
   subscriptionId,
+  type HolderPage,
   type LedgerSource,
   type LedgerStore,
   type SubscribeStatus,
@@ -29,7 +37,7 @@ import {
   type SubscriptionRecord,
 } from './ledger-store.js';
 import type { LuaReply } from '../../infra/redis/redis-lua.js';
-import { applyLedgerOp, listLedger } from './redis-ledger-scripts.js';
+import { applyLedgerOp, listCreditHolders, listLedger } from './redis-ledger-scripts.js';
 
 export interface RedisLedgerStoreOptions {
   client: RedisClient;
@@ -131,6 +139,29 @@ export class RedisLedgerStore implements LedgerStore {
       endCursor: last === undefined ? null : encodeLedgerCursor(ledgerPosition(last)),
       hasNextPage: records.length > first,
       totalCount: reply[0],
+    };
+  }
+
+  async creditHolders(appId: string, templateId: string, page: PageRequest): Promise<HolderPage> {
+    const first = assertHolderRequest(appId, templateId, page);
+    const after = page.after ? decodeLedgerCursor(page.after) : '';
+    const reply = await listCreditHolders.run(
+      this.options.client,
+      [],
+      [this.base(appId), templateId, after, String(first + 1)],
+    );
+    if (!Array.isArray(reply)) throw new Error('unexpected reply from the credit holders script');
+    const positions = reply.slice(0, first).map(String);
+    const openids = positions.map((position) => {
+      const key = parseSubscriptionId(positionId(position));
+      if (key === null) throw new Error(`unexpected member ${position} in a ledger index`);
+      return key.openid;
+    });
+    const last = positions[positions.length - 1];
+    return {
+      openids,
+      endCursor: last === undefined ? null : encodeLedgerCursor(last),
+      hasNextPage: reply.length > first,
     };
   }
 
