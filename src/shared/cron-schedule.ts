@@ -100,6 +100,28 @@ export function assertCron(cron: string, field = 'cron'): void {
   }
 }
 
+/** Seeds that give a hashed (`H`) field different values: one of them differs from the first. */
+const HASH_SEEDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+
+/**
+ * assertCron, and no `H` (Jenkins' hashed value) in any field: cron-parser, here and in BullMQ,
+ * picks its value at random on every parse, so the schedule would run at other times than it
+ * shows and move on each read. Checked on input only: a schedule stored before keeps running.
+ * Found by parsing with several seeds rather than by spelling (`THU` holds an H too).
+ */
+export function assertStableCron(cron: string, field = 'cron'): void {
+  assertCron(cron, field);
+  const [first, ...rest] = HASH_SEEDS.map((hashSeed) =>
+    CronExpressionParser.parse(cron, { tz: 'UTC', hashSeed }).stringify(true),
+  );
+  if (rest.some((parsed) => parsed !== first)) {
+    throw new BadUserInputError(
+      'cron must not use H (a hashed value): its value would be picked at random on every read, so the schedule would not stay put; give the value itself',
+      field,
+    );
+  }
+}
+
 /** The zone's name as Intl spells it, or null if Intl does not know it. */
 function resolveTimezone(timezone: string): string | null {
   // Intl also accepts offsets like "+08:00"; a zone must be named, so DST rules come with it.

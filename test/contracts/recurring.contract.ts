@@ -179,6 +179,7 @@ export function recurringContract(kind: EngineChoice): void {
       const cases: [Partial<RecurringScheduleRequest>, string][] = [
         [{ cron: '61 * * * *' }, 'cron'],
         [{ cron: '* * *' }, 'cron'],
+        [{ cron: 'H 9 * * *' }, 'cron'],
         [{ timezone: 'Nowhere/Town' }, 'timezone'],
         [{ endAt: new Date(Date.now() - 1000) }, 'endAt'],
         [{ startAt: new Date(Date.now() + 60_000), endAt: new Date(Date.now() + 30_000) }, 'endAt'],

@@ -19,6 +19,7 @@ import { occurrenceKey, OCCURRENCE_SUFFIX_LENGTH } from './occurrence-key.js';
 import {
   canonicalTimezone,
   nextRun,
+  assertStableCron,
   parseCronSchedule,
   type RecurringSpec,
 } from '../../shared/cron-schedule.js';
@@ -83,6 +84,7 @@ export class RecurringService {
     }
     const { message } = deps.sending.prepare({ ...request, idempotencyKey: null });
     const timezone = canonicalTimezone(request.timezone);
+    assertStableCron(request.cron);
     parseCronSchedule(request.cron, timezone);
     const startAt = optionalDate(request.startAt, 'startAt');
     const endAt = optionalDate(request.endAt, 'endAt');

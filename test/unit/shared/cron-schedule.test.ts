@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadUserInputError } from '../../../src/shared/errors.js';
-import { nextRun, parseCronSchedule } from '../../../src/shared/cron-schedule.js';
+import { assertStableCron, nextRun, parseCronSchedule } from '../../../src/shared/cron-schedule.js';
 
 const NY = 'America/New_York';
 
@@ -108,5 +108,41 @@ describe('cron schedules in a time zone', () => {
     }
     expect(thrown).toBeInstanceOf(BadUserInputError);
     expect((thrown as BadUserInputError).field).toBe(field);
+  });
+
+  describe('assertStableCron (input)', () => {
+    it('refuses H in any field and form, naming cron: its value is picked anew on every parse', () => {
+      for (const cron of [
+        'H * * * * *',
+        'H 9 * * *',
+        '0 H * * *',
+        '0 9 H * *',
+        '0 9 * * H',
+        'H/15 * * * *',
+        'H(0-29) 9 * * *',
+        'H(0-29)/10 * * * *',
+        '0,H 9 * * *',
+      ]) {
+        let error: unknown;
+        try {
+          assertStableCron(cron);
+        } catch (e) {
+          error = e;
+        }
+        expect({ cron, error }).toEqual({ cron, error: expect.any(BadUserInputError) });
+        expect(error).toMatchObject({ field: 'cron', message: expect.stringContaining('H') });
+      }
+    });
+
+    it('takes names holding an H and every deterministic form', () => {
+      for (const cron of [
+        '0 9 * * THU',
+        '0 9 * * thu',
+        '0 9 * MAR,JUN *',
+        '*/5 * * * * *',
+        '0 9 L * *',
+      ])
+        expect(() => assertStableCron(cron)).not.toThrow();
+    });
   });
 });
