@@ -169,7 +169,10 @@ export function deliveryEngineContract(kind: EngineChoice): void {
       );
       await expect(
         h.delivery.service.reschedule({ id: expiring.id }, inSeconds(7300)),
-      ).rejects.toMatchObject({ field: 'expiresAt' });
+      ).rejects.toMatchObject({
+        field: 'sendAt',
+        message: expect.stringContaining('must be before the message’s expiresAt'),
+      });
       expect((await h.stores.messages.get(h.appId, expiring.id))?.sendAt).toEqual(expiring.sendAt);
       await expect(
         h.delivery.service.reschedule({ id: message.id }, new Date()),
@@ -187,6 +190,12 @@ export function deliveryEngineContract(kind: EngineChoice): void {
       expect(await h.delivery.service.fireTrigger('order.paid', 'order-7')).toBe(1);
       expect((await h.waitFor(fired.id, FINAL)).status).toBe('SENT');
       expect(await h.delivery.service.fireTrigger('order.paid', 'order-7')).toBe(0);
+      await expect(h.delivery.service.fireTrigger('  ', 'order-7')).rejects.toMatchObject({
+        field: 'name',
+      });
+      await expect(h.delivery.service.fireTrigger('order.paid', '\u200b')).rejects.toMatchObject({
+        field: 'matchKey',
+      });
 
       const timedOut = await h.delivery.service.schedule(
         request(h, { when: { trigger: { ...trigger, timeoutAt: inSeconds(1) } } }),

@@ -3,6 +3,7 @@ import { assertIdentifier } from '../../shared/identifiers.js';
 import type { Logger } from '../../shared/logger.js';
 import {
   assertMessageKey,
+  assertNewMessageKey,
   DuplicateMessageKeyError,
   heldUntil,
   isMessageId,
@@ -142,7 +143,7 @@ export class DeliveryService {
       throw new BadUserInputError('sendAt is more than 60 seconds in the past', 'sendAt');
     const current = await this.find(ref);
     if (!current) throw new BadUserInputError('no message with this id or key', refField(ref));
-    assertDueBeforeExpiry(sendAt, current.expiresAt);
+    assertDueBeforeExpiry(sendAt, current.expiresAt, 'sendAt');
     const result = await deps.messages.transition(deps.appId, current.id, RESCHEDULABLE, {
       status: sendAt <= now ? 'QUEUED' : 'SCHEDULED',
       sendAt,
@@ -189,8 +190,9 @@ export class DeliveryService {
    */
   async fireTrigger(name: string, matchKey: string): Promise<number> {
     const { deps } = this;
-    assertMessageKey(name, 'name');
-    assertMessageKey(matchKey, 'matchKey');
+    // As strict as scheduling: a name of only spaces never names a trigger anybody waits for.
+    assertNewMessageKey(name, 'name');
+    assertNewMessageKey(matchKey, 'matchKey');
     let fired = 0;
     for (const held of await deps.messages.listHeldByTrigger(deps.appId, name, matchKey)) {
       const now = this.now();

@@ -43,11 +43,22 @@ function assertCallerKey(key: string): void {
  * A message due at or after its expiry could only ever be SKIPPED EXPIRED: refused when accepted
  * (and when rescheduled) rather than stored to fail later.
  */
-export function assertDueBeforeExpiry(sendAt: Date, expiresAt: Date | null | undefined): void {
+/**
+ * `field`: the one the caller gave: expiresAt when scheduling, sendAt when rescheduling a message
+ * whose expiresAt is stored.
+ */
+export function assertDueBeforeExpiry(
+  sendAt: Date,
+  expiresAt: Date | null | undefined,
+  field: 'expiresAt' | 'sendAt' = 'expiresAt',
+): void {
   if (expiresAt === undefined || expiresAt === null || sendAt < expiresAt) return;
+  const [send, expiry] = [sendAt.toISOString(), expiresAt.toISOString()];
   throw new BadUserInputError(
-    `expiresAt (${expiresAt.toISOString()}) must be after the send time (${sendAt.toISOString()})`,
-    'expiresAt',
+    field === 'expiresAt'
+      ? `expiresAt (${expiry}) must be after the send time (${send})`
+      : `sendAt (${send}) must be before the message’s expiresAt (${expiry})`,
+    field,
   );
 }
 
