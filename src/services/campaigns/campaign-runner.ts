@@ -246,7 +246,10 @@ export class CampaignRunner {
    * Creates the messages of the recipients from audience position `start` on, a batch at a time:
    * QUEUED ones with one engine job per batch, whose id follows from the position, so a round
    * repeated after a restart makes the same batches (a message that exists is left as it is, and
-   * a batch job that exists is kept).
+   * a batch job that exists is kept). One batch after the other: all of a round's batches at once
+   * held Redis (one script per batch) and this process (building every record) for as long as
+   * they took, while the sends already queued waited behind them; one at a time still creates
+   * thousands of messages a second.
    */
   private async createMessages(
     c: CampaignRecord,
@@ -256,27 +259,22 @@ export class CampaignRunner {
     status: 'QUEUED' | 'SKIPPED',
   ): Promise<void> {
     const { deps } = this;
-    const batches: Promise<void>[] = [];
     for (let i = 0; i < openids.length; i += BATCH_SIZE) {
       const chunk = openids.slice(i, i + BATCH_SIZE);
       const batchId = status === 'QUEUED' ? `batch-${c.id}-${start + i}` : null;
       const records = chunk.map((openid) => recipientMessage(c, openid, now, status, batchId));
-      batches.push(
-        deps.messages.createMany(records).then(async () => {
-          if (batchId === null) return;
-          const entries = records.map((r) => ({ id: r.id, openid: r.openid }));
-          await deps.engine
-            .enqueueBatch({ id: batchId, campaignId: c.id, entries }, now)
-            .catch((error: unknown) =>
-              deps.logger.warn(
-                { err: error, campaignId: c.id, batchId },
-                'could not queue a batch of campaign messages; the sweeper will',
-              ),
-            );
-        }),
-      );
+      await deps.messages.createMany(records);
+      if (batchId === null) continue;
+      const entries = records.map((r) => ({ id: r.id, openid: r.openid }));
+      await deps.engine
+        .enqueueBatch({ id: batchId, campaignId: c.id, entries }, now)
+        .catch((error: unknown) =>
+          deps.logger.warn(
+            { err: error, campaignId: c.id, batchId },
+            'could not queue a batch of campaign messages; the sweeper will',
+          ),
+        );
     }
-    await Promise.all(batches);
   }
 
   /** Cancelled: every recipient not sent to yet ends SKIPPED CAMPAIGN_CANCELLED. */
