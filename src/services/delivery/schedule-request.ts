@@ -41,11 +41,8 @@ function assertCallerKey(key: string): void {
 
 /**
  * A message due at or after its expiry could only ever be SKIPPED EXPIRED: refused when accepted
- * (and when rescheduled) rather than stored to fail later.
- */
-/**
- * `field`: the one the caller gave: expiresAt when scheduling, sendAt when rescheduling a message
- * whose expiresAt is stored.
+ * (and when rescheduled) rather than stored to fail later. `field` is the one the caller gave:
+ * expiresAt when scheduling, sendAt when rescheduling a message whose expiresAt is stored.
  */
 export function assertDueBeforeExpiry(
   sendAt: Date,

@@ -38,7 +38,7 @@ export interface SubscriptionRecord {
 /** One page of the openids holding a credit for one template (LedgerStore.creditHolders). */
 export interface HolderPage {
   openids: string[];
-  /** The position of the page's last holder; null when the page is empty. */
+  /** The cursor after the page's last holder (list's cursor there); null when the page is empty. */
   endCursor: string | null;
   hasNextPage: boolean;
 }
