@@ -144,11 +144,12 @@ export class MemoryLedgerStore implements LedgerStore {
     const openids: string[] = [];
     let endPosition: string | null = null;
     let hasNextPage = false;
+    const holders: SubscriptionFilter = { templateId, hasQuota: true };
     const order = ledger?.order ?? [];
     for (let i = after === null ? 0 : firstIndex(order, after, true); i < order.length; i++) {
       const { position, id } = order[i]!;
       const r = ledger!.records.get(id)!;
-      if (r.templateId !== templateId || !hasQuota(r)) continue;
+      if (!matches(r, holders)) continue;
       if (openids.length === first) {
         hasNextPage = true;
         break;

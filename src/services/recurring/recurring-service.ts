@@ -17,9 +17,9 @@ import type { SendRequest, SendService } from '../sending/send-service.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { occurrenceKey, OCCURRENCE_SUFFIX_LENGTH } from './occurrence-key.js';
 import {
+  assertStableCron,
   canonicalTimezone,
   nextRun,
-  assertStableCron,
   parseCronSchedule,
   type RecurringSpec,
 } from '../../shared/cron-schedule.js';
