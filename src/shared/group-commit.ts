@@ -1,26 +1,57 @@
 import DataLoader from 'dataloader';
 
+export interface GroupCommitOptions {
+  /**
+   * Flushes that may run at once (default 1). With two, the store is written the next group while
+   * it answers the last one, instead of idling through each round trip; every flush still carries
+   * all the calls made while it waited for its turn.
+   */
+  inFlight?: number;
+}
+
 /**
- * Group commit: calls made while a flush is running wait for it to end and are then flushed
- * together, so under load one write carries many calls, while a lone call is flushed at once.
- * `flush` answers one result per item, in order; an Error fails that item's call alone, a
- * rejection fails every call of the flush.
+ * Group commit: calls made while the flushes allowed at once are running wait for one of them to
+ * end and are then flushed together, so under load one write carries many calls, while a lone
+ * call is flushed in the same turn of the event loop. `flush` answers one result per item, in order; an Error fails that
+ * item's call alone, a rejection fails every call of the flush.
  */
 export function groupCommit<T, R>(
   flush: (items: readonly T[]) => Promise<readonly (R | Error)[]>,
   maxBatchSize: number,
+  { inFlight = 1 }: GroupCommitOptions = {},
 ): (item: T) => Promise<R> {
-  let running: Promise<unknown> = Promise.resolve();
+  if (!Number.isInteger(inFlight) || inFlight < 1)
+    throw new RangeError(`groupCommit: inFlight must be a positive integer, got ${inFlight}`);
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  // A flush that ends hands its place to the group waiting longest.
+  const finished = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
   const loader = new DataLoader<T, R, T>(
     (items) => {
-      const flushed = flush(items);
-      running = flushed.catch(() => undefined);
+      let flushed: Promise<readonly (R | Error)[]>;
+      try {
+        flushed = flush(items);
+      } catch (error) {
+        flushed = Promise.reject(error as Error);
+      }
+      void flushed.then(finished, finished);
       return flushed;
     },
     {
       cache: false,
       maxBatchSize,
-      batchScheduleFn: (dispatch) => void running.then(dispatch),
+      batchScheduleFn: (dispatch) => {
+        if (running < inFlight) {
+          running++;
+          // Once this turn of the event loop is done, so that every call made while handling the
+          // same round of I/O joins it.
+          setImmediate(dispatch);
+        } else waiting.push(dispatch);
+      },
     },
   );
   return (item) => loader.load(item);

@@ -44,11 +44,54 @@ describe('groupCommit', () => {
     await expect(calls[1]).rejects.toThrow('refused -1');
     await expect(calls[2]).resolves.toBe(60);
 
-    const broken = groupCommit<number, number>(() => Promise.reject(new Error('store down')), 100);
-    await expect(Promise.all([broken(1), broken(2)])).rejects.toThrow('store down');
-    // A failed flush does not block the next one.
-    const after = groupCommit<number, number>(async (items) => items.map((n) => n), 100);
-    expect(await after(7)).toBe(7);
+    let down = true;
+    const flaky = groupCommit<number, number>(async (items) => {
+      if (down) throw new Error('store down');
+      return items;
+    }, 100);
+    await expect(Promise.all([flaky(1), flaky(2)])).rejects.toThrow('store down');
+    // A failed flush gives its place back: the next one runs.
+    down = false;
+    expect(await flaky(7)).toBe(7);
+  });
+
+  it('gives back the place of a flush that throws before answering a promise', async () => {
+    let calls = 0;
+    const commit = groupCommit<number, number>((items) => {
+      if (++calls === 1) throw new Error('bad input');
+      return Promise.resolve(items);
+    }, 100);
+    await expect(commit(1)).rejects.toThrow('bad input');
+    expect(await commit(2)).toBe(2);
+  });
+
+  it('runs up to inFlight flushes at once, and the calls made meanwhile together after one ends', async () => {
+    const { calls, flush, openNext } = gatedFlush();
+    const commit = groupCommit(flush, 100, { inFlight: 2 });
+    const first = commit(1);
+    await new Promise((r) => setImmediate(r));
+    const second = commit(2);
+    await new Promise((r) => setImmediate(r));
+    // The second flush did not wait for the first.
+    expect(calls).toEqual([[1], [2]]);
+    const rest = [commit(3), commit(4)];
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual([[1], [2]]);
+    await openNext();
+    expect(await first).toBe(10);
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual([[1], [2], [3, 4]]);
+    await openNext();
+    await openNext();
+    expect(await second).toBe(20);
+    expect(await Promise.all(rest)).toEqual([30, 40]);
+  });
+
+  it('refuses an inFlight that is not a positive integer', () => {
+    expect(() =>
+      groupCommit(async (items: readonly number[]) => items, 10, { inFlight: 0 }),
+    ).toThrow('inFlight must be a positive integer, got 0');
   });
 
   it('puts at most maxBatchSize calls in one flush', async () => {

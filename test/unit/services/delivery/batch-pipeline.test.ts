@@ -175,6 +175,28 @@ it('a batch keeps its next sends claimed while calls are in flight, and never ca
   expect(wechat.mostAtOnce()).toBe(CONCURRENCY);
 });
 
+it('a batch takes the turns of its next sends ahead of their claims, and no more than twice `concurrency` of them', async () => {
+  let turns = 0;
+  const takeSends = async (n: number) => {
+    turns += n;
+    return { granted: n, retryInMs: 0, yielded: false };
+  };
+  const { messages, records, wechat, done } = await heldBatch('batch-pipe-turns', 'oTurn', 20, {
+    takeSends,
+  });
+
+  // Two calls hang and four sends are claimed behind them; four more have their turns, unclaimed.
+  await until(async () => (await statuses(messages, records)).SENDING === 3 * CONCURRENCY);
+  await until(() => turns === 5 * CONCURRENCY);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(turns).toBe(5 * CONCURRENCY);
+  expect(await statuses(messages, records)).toEqual({ SENDING: 6, QUEUED: 14 });
+
+  await expect(wechat.answerAllUntil(done)).resolves.toEqual({ kind: 'done' });
+  expect(turns).toBe(20);
+  expect(await statuses(messages, records)).toEqual({ SENT: 20 });
+});
+
 it('single jobs take their calls from the same slots as batch sends', async () => {
   const messages = new MemoryMessageStore();
   const now = new Date();
