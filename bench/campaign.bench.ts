@@ -33,7 +33,15 @@ import { TemplateCatalog } from '../src/services/templates/template-catalog.js';
 import { createWeChatStack } from '../src/services/wechat/wechat-stack.js';
 import { MemoryLock } from '../src/shared/lock.js';
 import type { Logger } from '../src/shared/logger.js';
-import { fmt, fmtRatio, formatTable, intArg, pairedRatio } from './support/measure.js';
+import {
+  busyPercent,
+  fmt,
+  fmtRatio,
+  formatTable,
+  intArg,
+  machineCpu,
+  pairedRatio,
+} from './support/measure.js';
 import {
   AUDIT_DATA,
   auditResultTemplateId,
@@ -73,6 +81,11 @@ interface RunResult {
   rssGrowthMb: number;
   /** CPU per send, µs: this process, and the Redis server (all of its clients). */
   cpuUsPerSend: { bench: number; redis: number };
+  /**
+   * How busy the whole machine was during the run, % of all cores (every process: this one, the
+   * stub, Redis, and whatever else runs). Well under 100 % means the run waited, not computed.
+   */
+  machineBusyPercent: number;
 }
 
 /** The Redis server's own CPU seconds (user + system), from INFO. */
@@ -90,6 +103,7 @@ async function watch(stub: StubHandle, run: () => Promise<void>): Promise<RunRes
   const base = (await stub.stats()).sends;
   const rssBefore = process.memoryUsage().rss;
   const redisBefore = await redisCpuSeconds();
+  const machineBefore = await machineCpu();
   const cpuBefore = process.cpuUsage();
   let rssMax = rssBefore;
   let first: { t: number; n: number } | null = null;
@@ -109,6 +123,7 @@ async function watch(stub: StubHandle, run: () => Promise<void>): Promise<RunRes
   await run();
   const wallMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuBefore);
+  const machineBusyPercent = busyPercent(machineBefore, await machineCpu());
   const redisCpu = (await redisCpuSeconds()) - redisBefore;
   done = true;
   await sampler;
@@ -122,6 +137,7 @@ async function watch(stub: StubHandle, run: () => Promise<void>): Promise<RunRes
     achieved,
     rssGrowthMb: (rssMax - rssBefore) / 2 ** 20,
     cpuUsPerSend: { bench: (cpu.user + cpu.system) / sends, redis: (redisCpu * 1e6) / sends },
+    machineBusyPercent,
   };
 }
 
@@ -343,7 +359,7 @@ await redis.close();
 
 console.log(`${holders} credit holders; concurrency ${CONCURRENCY}; paced rate ${pacedRate}/s\n`);
 const cpu = (r: RunResult) =>
-  `CPU/send bench ${fmt(r.cpuUsPerSend.bench)} µs, Redis ${fmt(r.cpuUsPerSend.redis)} µs`;
+  `CPU/send bench ${fmt(r.cpuUsPerSend.bench)} µs, Redis ${fmt(r.cpuUsPerSend.redis)} µs, machine ${fmt(r.machineBusyPercent)} % busy`;
 const only = process.argv.includes('--memory-only')
   ? 'memory'
   : process.argv.includes('--bullmq-only')
@@ -394,6 +410,7 @@ const row = (label: string, r: RunResult) => [
   fmt(r.rssGrowthMb, 1),
   fmt(r.cpuUsPerSend.bench),
   fmt(r.cpuUsPerSend.redis),
+  fmt(r.machineBusyPercent),
 ];
 console.log(
   formatTable(
@@ -406,6 +423,7 @@ console.log(
       'RSS growth MB',
       'CPU µs/send',
       'Redis CPU µs/send',
+      'machine busy %',
     ],
     [
       row('raw BullMQ worker loop (undici)', raw),

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+
 /** One timed run in the current process: wall time and this process's CPU time. */
 export interface Sample {
   messages: number;
@@ -65,3 +67,23 @@ export function pairedRatio(values: readonly number[], baseline: readonly number
 
 export const fmtRatio = (r: Ratio): string =>
   `${fmt(r.median, 2)} (${fmt(r.min, 2)}–${fmt(r.max, 2)})`;
+
+/** The whole machine's CPU time so far, every core and process (Linux `/proc/stat`); null elsewhere. */
+export interface MachineCpu {
+  idle: number;
+  total: number;
+}
+
+export async function machineCpu(): Promise<MachineCpu | null> {
+  const stat = await readFile('/proc/stat', 'utf8').catch(() => null);
+  const fields = stat?.split('\n', 1)[0]?.trim().split(/\s+/).slice(1).map(Number);
+  if (!fields || fields.length < 5 || fields.some((n) => !Number.isFinite(n))) return null;
+  // user nice system idle iowait irq softirq steal …: idle and iowait are time nothing ran.
+  return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
+}
+
+/** The share of the machine's CPU (all cores) that something used between two readings, in %. */
+export function busyPercent(before: MachineCpu | null, after: MachineCpu | null): number {
+  if (!before || !after || after.total <= before.total) return Number.NaN;
+  return 100 * (1 - (after.idle - before.idle) / (after.total - before.total));
+}
