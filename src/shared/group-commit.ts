@@ -2,9 +2,9 @@ import DataLoader from 'dataloader';
 
 export interface GroupCommitOptions {
   /**
-   * Flushes that may run at once (default 1). With two, the store is written the next group while
-   * it answers the last one, instead of idling through each round trip; every flush still carries
-   * all the calls made while it waited for its turn.
+   * Flushes that may run at once (default 1). With two, the next group goes to the store while the
+   * answer to the last one is on its way back, instead of waiting out each round trip; every flush
+   * still carries all the calls made while it waited for its turn.
    */
   inFlight?: number;
 }
@@ -12,8 +12,9 @@ export interface GroupCommitOptions {
 /**
  * Group commit: calls made while the flushes allowed at once are running wait for one of them to
  * end and are then flushed together, so under load one write carries many calls, while a lone
- * call is flushed in the same turn of the event loop. `flush` answers one result per item, in order; an Error fails that
- * item's call alone, a rejection fails every call of the flush.
+ * call is flushed as soon as the current turn of the event loop is done. `flush` answers one
+ * result per item, in order; an Error fails that item's call alone, a rejection fails every call
+ * of the flush.
  */
 export function groupCommit<T, R>(
   flush: (items: readonly T[]) => Promise<readonly (R | Error)[]>,
