@@ -7,19 +7,24 @@ export interface GroupCommitOptions {
    * still carries all the calls made while it waited for its turn.
    */
   inFlight?: number;
+  /**
+   * Gathers a group's calls until the current turn of the event loop is done (setImmediate)
+   * instead of for a microtask, so that every call made while handling one round of I/O joins it:
+   * fewer, larger flushes under load, for a lone call flushed a little later. Default false.
+   */
+  gatherForLoopTurn?: boolean;
 }
 
 /**
  * Group commit: calls made while the flushes allowed at once are running wait for one of them to
  * end and are then flushed together, so under load one write carries many calls, while a lone
- * call is flushed as soon as the current turn of the event loop is done. `flush` answers one
- * result per item, in order; an Error fails that item's call alone, a rejection fails every call
- * of the flush.
+ * call is flushed at once (see gatherForLoopTurn). `flush` answers one result per item, in order; an Error fails that
+ * item's call alone, a rejection fails every call of the flush.
  */
 export function groupCommit<T, R>(
   flush: (items: readonly T[]) => Promise<readonly (R | Error)[]>,
   maxBatchSize: number,
-  { inFlight = 1 }: GroupCommitOptions = {},
+  { inFlight = 1, gatherForLoopTurn = false }: GroupCommitOptions = {},
 ): (item: T) => Promise<R> {
   if (!Number.isInteger(inFlight) || inFlight < 1)
     throw new RangeError(`groupCommit: inFlight must be a positive integer, got ${inFlight}`);
@@ -48,9 +53,9 @@ export function groupCommit<T, R>(
       batchScheduleFn: (dispatch) => {
         if (running < inFlight) {
           running++;
-          // Once this turn of the event loop is done, so that every call made while handling the
-          // same round of I/O joins it.
-          setImmediate(dispatch);
+          // Later, so that the calls made alongside this one join it.
+          if (gatherForLoopTurn) setImmediate(dispatch);
+          else void Promise.resolve().then(dispatch);
         } else waiting.push(dispatch);
       },
     },

@@ -172,9 +172,10 @@ export class MessageProcessor {
    * Redis steps then overlap the calls instead of adding to each), while no more than
    * `concurrency` calls are ever in flight. Turns are taken ahead of the claims because a turn
    * left unused costs only a little of the rate, while a claimed message not yet called is one
-   * that a crash leaves UNKNOWN: only the line bounds those.
+   * that a crash leaves UNKNOWN: only the line bounds those. The single path (no group commits)
+   * has no turn line: its sends take their turns in the line.
    */
-  private readonly turnLine: SlotPool;
+  private readonly turnLine: SlotPool | null;
   private readonly readySlots: SlotPool;
   private readonly callSlots: SlotPool;
   /** Claims and SENT records of batch sends go to the store in groups: a shared lock, no credit to reserve. */
@@ -194,11 +195,16 @@ export class MessageProcessor {
     // engine, QUOTA_POLICY=enforce) has none, and there a longer line only costs.
     this.grouped = deps.quotaPolicy === 'track' && deps.userMutex.sharesLock;
     this.readySlots = slotPool(this.grouped ? concurrency * 2 : concurrency);
-    this.turnLine = slotPool(concurrency * 2);
+    // The single path has no store round trips to overlap: there turns taken ahead would only
+    // keep jobs of normal priority waiting longer, so its sends take theirs in the line.
+    this.turnLine = this.grouped ? slotPool(concurrency * 2) : null;
     this.callSlots = slotPool(concurrency);
-    // Two flushes of each step at once: Redis runs the next group while the process reads the
-    // answer to the last one, instead of each step idling through every round trip.
-    const groups = { inFlight: GROUPS_IN_FLIGHT };
+    // Two flushes of each step at once, each gathering what one round of I/O brought: Redis runs
+    // the next group while the process reads the answer to the last one, instead of each step
+    // idling through every round trip. The single path's only group is its turns, which the
+    // in-process engine answers at once: there larger groups would only take turns that jobs of
+    // normal priority falling due meanwhile could have had.
+    const groups = this.grouped ? { inFlight: GROUPS_IN_FLIGHT, gatherForLoopTurn: true } : {};
     this.claimInGroup = groupCommit(
       (claims) => deps.messages.claimBatch(deps.appId, claims, this.now()),
       MAX_GROUP,
@@ -298,9 +304,10 @@ export class MessageProcessor {
     // sends were still in flight could run again and find them SENDING by itself.
     const settled = await Promise.allSettled(
       batch.entries.map((entry) =>
-        this.afterTurn(
+        this.readied(
           async () => !quotaHit() && !context.stopping() && (await turn()),
-          (leaveTurnLine) => this.withSlots(stillSend, (slot) => one(entry, slot), leaveTurnLine),
+          stillSend,
+          (slot) => one(entry, slot),
           () => void (unfinished = true),
         ),
       ),
@@ -312,18 +319,24 @@ export class MessageProcessor {
   }
 
   /**
-   * Takes one send's turn of the rate limit in the turn line and keeps its place there until the
-   * send has one in the line (`inLine` is given the way out), so that the turns taken ahead are
-   * bounded too. `noTurn` runs instead of the send when no turn came (a stop, a quota answer).
+   * Readies one send of a batch: its turn of the rate limit, taken in the turn line, which it
+   * leaves once it has its place in the line (so the turns taken ahead are bounded too), or on
+   * the single path in its place in the line; then `send` in that place. `noTurn` runs instead
+   * of the send when no turn came (a stop, a quota answer).
    */
-  private async afterTurn(
+  private async readied(
     takeTurn: () => Promise<boolean>,
-    inLine: (leaveTurnLine: ReleaseSlot) => Promise<void>,
+    stillSend: () => Promise<CampaignVerdict>,
+    send: (slot: BatchCallSlot) => Promise<void>,
     noTurn: () => void,
   ): Promise<void> {
+    if (this.turnLine === null)
+      return this.withSlots(stillSend, async (slot) =>
+        (await takeTurn()) ? send(slot) : noTurn(),
+      );
     const leaveTurnLine = await this.turnLine();
     try {
-      if (await takeTurn()) await inLine(leaveTurnLine);
+      if (await takeTurn()) await this.withSlots(stillSend, send, leaveTurnLine);
       else noTurn();
     } finally {
       leaveTurnLine();

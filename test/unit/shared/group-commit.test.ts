@@ -88,6 +88,27 @@ describe('groupCommit', () => {
     expect(await Promise.all(rest)).toEqual([30, 40]);
   });
 
+  it('with gatherForLoopTurn, gathers the calls of the whole event-loop turn into one flush', async () => {
+    const flushes = async (options: { gatherForLoopTurn?: boolean }) => {
+      const calls: number[][] = [];
+      const commit = groupCommit(
+        async (items: readonly number[]) => {
+          calls.push([...items]);
+          return items;
+        },
+        100,
+        options,
+      );
+      const first = commit(1);
+      // A call made a few microtasks later, as after an awaited step, in the same loop turn.
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      await Promise.all([first, commit(2)]);
+      return calls;
+    };
+    expect(await flushes({})).toEqual([[1], [2]]);
+    expect(await flushes({ gatherForLoopTurn: true })).toEqual([[1, 2]]);
+  });
+
   it('refuses an inFlight that is not a positive integer', () => {
     expect(() =>
       groupCommit(async (items: readonly number[]) => items, 10, { inFlight: 0 }),

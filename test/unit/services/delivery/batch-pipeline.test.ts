@@ -197,6 +197,27 @@ it('a batch takes the turns of its next sends ahead of their claims, and no more
   expect(await statuses(messages, records)).toEqual({ SENT: 20 });
 });
 
+it('on the single path (no lock in the store) a batch takes its turns in the line, none ahead', async () => {
+  let turns = 0;
+  const takeSends = async (n: number) => {
+    turns += n;
+    return { granted: n, retryInMs: 0, yielded: false };
+  };
+  const { wechat, done } = await heldBatch('batch-pipe-single-turns', 'oSingleTurn', 20, {
+    takeSends,
+    userMutex: new ChainedKeyedMutex({}),
+  });
+
+  // Two calls hang and two sends wait for a call slot in the line, each with its turn: no more.
+  await until(() => wechat.calling() === CONCURRENCY);
+  await until(() => turns === 2 * CONCURRENCY);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(turns).toBe(2 * CONCURRENCY);
+
+  await expect(wechat.answerAllUntil(done)).resolves.toEqual({ kind: 'done' });
+  expect(turns).toBe(20);
+});
+
 it('single jobs take their calls from the same slots as batch sends', async () => {
   const messages = new MemoryMessageStore();
   const now = new Date();
