@@ -18,8 +18,8 @@ export interface GroupCommitOptions {
 /**
  * Group commit: calls made while the flushes allowed at once are running wait for one of them to
  * end and are then flushed together, so under load one write carries many calls, while a lone
- * call is flushed at once (see gatherForLoopTurn). `flush` answers one result per item, in order; an Error fails that
- * item's call alone, a rejection fails every call of the flush.
+ * call is flushed at once (see gatherForLoopTurn). `flush` answers one result per item, in order;
+ * an Error fails that item's call alone, a rejection fails every call of the flush.
  */
 export function groupCommit<T, R>(
   flush: (items: readonly T[]) => Promise<readonly (R | Error)[]>,

@@ -346,8 +346,9 @@ export class MessageProcessor {
   /**
    * Runs one send of a batch in its place in the line, which its slot trades for a call slot just
    * before the call; whatever the send did, both are back when it ends. A send waits for its turn
-   * of the rate limit before the line, never in a call slot: the call slots are shared with single
-   * jobs, which must not wait behind a batch's turns. `placed` runs once it has its place.
+   * of the rate limit before its call slot (in the turn line, or on the single path in its place),
+   * never in one: the call slots are shared with single jobs, which must not wait behind a batch's
+   * turns. `placed` runs once it has its place.
    */
   private async withSlots<T>(
     stillSend: () => Promise<CampaignVerdict>,

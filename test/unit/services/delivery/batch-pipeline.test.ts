@@ -175,47 +175,51 @@ it('a batch keeps its next sends claimed while calls are in flight, and never ca
   expect(wechat.mostAtOnce()).toBe(CONCURRENCY);
 });
 
-it('a batch takes the turns of its next sends ahead of their claims, and no more than twice `concurrency` of them', async () => {
+/** A rate limit that grants every turn asked for and counts them. */
+function countingLimiter() {
   let turns = 0;
-  const takeSends = async (n: number) => {
-    turns += n;
-    return { granted: n, retryInMs: 0, yielded: false };
+  return {
+    takeSends: async (n: number) => {
+      turns += n;
+      return { granted: n, retryInMs: 0, yielded: false };
+    },
+    turns: () => turns,
   };
+}
+
+it('a batch takes the turns of its next sends ahead of their claims, and no more than twice `concurrency` of them', async () => {
+  const limiter = countingLimiter();
   const { messages, records, wechat, done } = await heldBatch('batch-pipe-turns', 'oTurn', 20, {
-    takeSends,
+    takeSends: limiter.takeSends,
   });
 
   // Two calls hang and four sends are claimed behind them; four more have their turns, unclaimed.
   await until(async () => (await statuses(messages, records)).SENDING === 3 * CONCURRENCY);
-  await until(() => turns === 5 * CONCURRENCY);
+  await until(() => limiter.turns() === 5 * CONCURRENCY);
   await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(turns).toBe(5 * CONCURRENCY);
+  expect(limiter.turns()).toBe(5 * CONCURRENCY);
   expect(await statuses(messages, records)).toEqual({ SENDING: 6, QUEUED: 14 });
 
   await expect(wechat.answerAllUntil(done)).resolves.toEqual({ kind: 'done' });
-  expect(turns).toBe(20);
+  expect(limiter.turns()).toBe(20);
   expect(await statuses(messages, records)).toEqual({ SENT: 20 });
 });
 
 it('on the single path (no lock in the store) a batch takes its turns in the line, none ahead', async () => {
-  let turns = 0;
-  const takeSends = async (n: number) => {
-    turns += n;
-    return { granted: n, retryInMs: 0, yielded: false };
-  };
+  const limiter = countingLimiter();
   const { wechat, done } = await heldBatch('batch-pipe-single-turns', 'oSingleTurn', 20, {
-    takeSends,
+    takeSends: limiter.takeSends,
     userMutex: new ChainedKeyedMutex({}),
   });
 
   // Two calls hang and two sends wait for a call slot in the line, each with its turn: no more.
   await until(() => wechat.calling() === CONCURRENCY);
-  await until(() => turns === 2 * CONCURRENCY);
+  await until(() => limiter.turns() === 2 * CONCURRENCY);
   await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(turns).toBe(2 * CONCURRENCY);
+  expect(limiter.turns()).toBe(2 * CONCURRENCY);
 
   await expect(wechat.answerAllUntil(done)).resolves.toEqual({ kind: 'done' });
-  expect(turns).toBe(20);
+  expect(limiter.turns()).toBe(20);
 });
 
 it('single jobs take their calls from the same slots as batch sends', async () => {
